@@ -1,0 +1,35 @@
+import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
+import { getConfig } from '@/lib/config';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: '客户侧边栏 · WeCom Sidebar',
+  description: '企业微信聊天工具栏客户侧边栏 / WeCom chat-toolbar customer sidebar',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const config = getConfig();
+  const userAgent = (await headers()).get('user-agent') ?? '';
+  // The WeCom client announces its theme in the user agent (ColorScheme/Dark); browsers use the media query.
+  const theme = /ColorScheme\/Dark/i.test(userAgent) ? 'dark' : /ColorScheme\/Light/i.test(userAgent) ? 'light' : undefined;
+  const demo = config.mode === 'demo';
+  return (
+    <html lang="zh-CN" data-theme={theme}>
+      <head>
+        {/* Demo mode only: the emulated WeCom client bridge must exist before @wecom/jssdk loads. */}
+        {demo ? <script src="/wecom-emulator/bridge.js" /> : null}
+      </head>
+      <body>
+        {demo ? (
+          <div className="demo-banner" role="note">
+            演示模式：连接内置企业微信模拟器，未配置真实企业 · Demo mode: running against the built-in WeCom emulator
+          </div>
+        ) : null}
+        {children}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The credentials of the embedded WeCom emulator's demo corp. They open nothing outside the emulator;
+ * the emulator's seed data carries the same values (emulator/ and lib/ share no code on purpose).
+ */
+export const DEMO_CREDENTIALS = {
+  corpId: 'ww5f3c2a1b9e8d7c60',
+  agentId: '1000002',
+  agentSecret: 'demo-agent-secret-8Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab8Cd0Ef2Gh4',
+} as const;
+
+export type AppMode = 'demo' | 'live';
+
+export interface AppConfig {
+  mode: AppMode;
+  corpId: string;
+  agentId: string;
+  agentSecret: string;
+  /** Server API origin, e.g. https://qyapi.weixin.qq.com (demo: the embedded emulator on our own origin). */
+  apiBase: string;
+  /** In-client OAuth origin, e.g. https://open.weixin.qq.com. */
+  oauthBase: string;
+  /** PC web-login origin, e.g. https://login.work.weixin.qq.com. */
+  loginBase: string;
+  /** Public origin of this app, without a trailing slash. */
+  appBaseUrl: string;
+  sessionSecret: string;
+  storeUrl: string;
+  adminUserIds: string[];
+  callback?: { token: string; encodingAesKey: string };
+  suite?: {
+    suiteId: string;
+    suiteSecret: string;
+    token: string;
+    encodingAesKey: string;
+    providerCorpId?: string;
+  };
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optional = z
+  .string()
+  .transform((v) => v.trim())
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const EnvSchema = z.object({
+  WECOM_CORP_ID: optional,
+  WECOM_AGENT_ID: optional,
+  WECOM_AGENT_SECRET: optional,
+  WECOM_API_BASE: optional,
+  WECOM_OAUTH_BASE: optional,
+  WECOM_LOGIN_BASE: optional,
+  APP_BASE_URL: optional,
+  SESSION_SECRET: optional,
+  STORE_URL: optional,
+  ADMIN_USERIDS: optional,
+  WECOM_CALLBACK_TOKEN: optional,
+  WECOM_CALLBACK_ENCODING_AES_KEY: optional,
+  WECOM_SUITE_ID: optional,
+  WECOM_SUITE_SECRET: optional,
+  WECOM_SUITE_TOKEN: optional,
+  WECOM_SUITE_ENCODING_AES_KEY: optional,
+  WECOM_PROVIDER_CORP_ID: optional,
+  PORT: optional,
+  NODE_ENV: optional,
+  DATA_DIR: optional,
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+function missingOf(env: Env, names: (keyof Env)[]): string[] {
+  return names.filter((n) => !env[n]);
+}
+
+function origin(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} 不是有效的 URL / ${name} is not a valid URL: ${value}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${name} 必须以 http(s):// 开头 / ${name} must start with http(s)://`);
+  }
+  return url.origin;
+}
+
+/** Reads (or creates once) the demo session secret under the data directory; never a constant in the repo. */
+export function demoSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // first start: create it below
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Pure parse of an environment; throws ConfigError naming what is missing or wrong. */
+export function parseConfig(rawEnv: Record<string, string | undefined>): AppConfig {
+  const env = EnvSchema.parse(rawEnv);
+  const dataDir = env.DATA_DIR ?? path.join(process.cwd(), '.data');
+  const production = env.NODE_ENV === 'production';
+
+  const selfBuilt = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_AGENT_SECRET'] as const;
+  const selfMissing = missingOf(env, [...selfBuilt]);
+  const isLive = selfMissing.length === 0;
+  if (!isLive && selfMissing.length < selfBuilt.length) {
+    throw new ConfigError(
+      `企业微信配置不完整，缺少 ${selfMissing.join(', ')}（三项须同时设置，或都不设置以使用演示模式）/ ` +
+        `Incomplete WeCom configuration: missing ${selfMissing.join(', ')} (set all three, or none for demo mode)`,
+    );
+  }
+
+  const suiteNames = [
+    'WECOM_SUITE_ID',
+    'WECOM_SUITE_SECRET',
+    'WECOM_SUITE_TOKEN',
+    'WECOM_SUITE_ENCODING_AES_KEY',
+  ] as const;
+  const suiteMissing = missingOf(env, [...suiteNames]);
+  if (suiteMissing.length > 0 && suiteMissing.length < suiteNames.length) {
+    throw new ConfigError(
+      `第三方应用配置不完整，缺少 ${suiteMissing.join(', ')} / Incomplete third-party (suite) configuration: missing ${suiteMissing.join(', ')}`,
+    );
+  }
+
+  const callbackMissing = missingOf(env, ['WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_ENCODING_AES_KEY']);
+  if (callbackMissing.length === 1) {
+    throw new ConfigError(
+      `回调配置不完整，缺少 ${callbackMissing[0]} / Incomplete callback configuration: missing ${callbackMissing[0]}`,
+    );
+  }
+
+  const adminUserIds = (env.ADMIN_USERIDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const callback =
+    env.WECOM_CALLBACK_TOKEN && env.WECOM_CALLBACK_ENCODING_AES_KEY
+      ? { token: env.WECOM_CALLBACK_TOKEN, encodingAesKey: env.WECOM_CALLBACK_ENCODING_AES_KEY }
+      : undefined;
+  const suite =
+    env.WECOM_SUITE_ID && env.WECOM_SUITE_SECRET && env.WECOM_SUITE_TOKEN && env.WECOM_SUITE_ENCODING_AES_KEY
+      ? {
+          suiteId: env.WECOM_SUITE_ID,
+          suiteSecret: env.WECOM_SUITE_SECRET,
+          token: env.WECOM_SUITE_TOKEN,
+          encodingAesKey: env.WECOM_SUITE_ENCODING_AES_KEY,
+          providerCorpId: env.WECOM_PROVIDER_CORP_ID,
+        }
+      : undefined;
+  const storeUrl = env.STORE_URL ?? `sqlite:${path.join(dataDir, 'wecom.db')}`;
+
+  if (isLive) {
+    const liveMissing = missingOf(env, ['SESSION_SECRET', 'APP_BASE_URL']);
+    if (liveMissing.length > 0) {
+      throw new ConfigError(
+        `正式模式需要设置 ${liveMissing.join(', ')} / Live mode requires ${liveMissing.join(', ')}`,
+      );
+    }
+    const sessionSecret = env.SESSION_SECRET!;
+    if (sessionSecret.length < 32) {
+      throw new ConfigError(
+        'SESSION_SECRET 至少需要 32 个字符（可用 `openssl rand -base64 32` 生成）/ SESSION_SECRET must be at least 32 characters (generate one with `openssl rand -base64 32`)',
+      );
+    }
+    return {
+      mode: 'live',
+      corpId: env.WECOM_CORP_ID!,
+      agentId: env.WECOM_AGENT_ID!,
+      agentSecret: env.WECOM_AGENT_SECRET!,
+      apiBase: origin('WECOM_API_BASE', env.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com'),
+      oauthBase: origin('WECOM_OAUTH_BASE', env.WECOM_OAUTH_BASE ?? 'https://open.weixin.qq.com'),
+      loginBase: origin('WECOM_LOGIN_BASE', env.WECOM_LOGIN_BASE ?? 'https://login.work.weixin.qq.com'),
+      appBaseUrl: origin('APP_BASE_URL', env.APP_BASE_URL!),
+      sessionSecret,
+      storeUrl,
+      adminUserIds,
+      callback,
+      suite,
+      production,
+    };
+  }
+
+  // Demo mode: the embedded emulator answers on our own origin.
+  const appBaseUrl = origin('APP_BASE_URL', env.APP_BASE_URL ?? `http://localhost:${env.PORT ?? '3000'}`);
+  const sessionSecret = env.SESSION_SECRET ?? demoSessionSecret(dataDir);
+  if (sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET 至少需要 32 个字符 / SESSION_SECRET must be at least 32 characters');
+  }
+  return {
+    mode: 'demo',
+    ...DEMO_CREDENTIALS,
+    apiBase: appBaseUrl,
+    oauthBase: appBaseUrl,
+    loginBase: appBaseUrl,
+    appBaseUrl,
+    sessionSecret,
+    storeUrl,
+    adminUserIds: adminUserIds.length > 0 ? adminUserIds : ['zhangwei'],
+    callback,
+    suite,
+    production,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The configuration of this process, parsed once from process.env. */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export function isDemo(): boolean {
+  return getConfig().mode === 'demo';
+}

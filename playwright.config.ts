@@ -1,0 +1,94 @@
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+/** Debian's Chromium (no browser downloads here); PLAYWRIGHT_CHROMIUM_PATH overrides. */
+function chromiumPath(): string | undefined {
+  const candidates = [process.env.PLAYWRIGHT_CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+export const DEMO_PORT = port('E2E_DEMO_PORT', 3100);
+export const LIVE_PORT = port('E2E_LIVE_PORT', 3200);
+export const EMULATOR_PORT = port('E2E_EMULATOR_PORT', 4100);
+/** E2E_DEV=1 runs `next dev` instead of the production build (faster while iterating). */
+const nextCommand = (p: number) => (process.env.E2E_DEV ? `npx next dev -p ${p}` : `npx next start -p ${p}`);
+const distDir = process.env.NEXT_DIST_DIR ?? '.next';
+
+const LIVE_SECRET = 'e2e-live-session-secret-0123456789abcdef';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  // One worker: the demo app's emulator (and the simulated client) is shared state.
+  workers: 1,
+  retries: 0,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://localhost:${DEMO_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    locale: 'zh-CN',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: chromiumPath(),
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-quic',
+            '--no-first-run',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: [
+    {
+      // Demo mode: nothing configured, the embedded emulator answers on the app's own origin.
+      command: nextCommand(DEMO_PORT),
+      url: `http://localhost:${DEMO_PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      env: { PORT: String(DEMO_PORT), NEXT_DIST_DIR: distDir, DATA_DIR: `.data/e2e-demo-${DEMO_PORT}`, STORE_URL: 'memory:' },
+    },
+    {
+      command: `npx tsx emulator/cli.ts --port ${EMULATOR_PORT} --trusted-domain localhost:${LIVE_PORT}`,
+      url: `http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/health`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // Live mode against the standalone emulator: proves nothing of the emulator is served by the app.
+      command: nextCommand(LIVE_PORT),
+      url: `http://localhost:${LIVE_PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      env: {
+        PORT: String(LIVE_PORT),
+        NEXT_DIST_DIR: distDir,
+        DATA_DIR: `.data/e2e-live-${LIVE_PORT}`,
+        WECOM_CORP_ID: 'ww5f3c2a1b9e8d7c60',
+        WECOM_AGENT_ID: '1000002',
+        WECOM_AGENT_SECRET: 'demo-agent-secret-8Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab8Cd0Ef2Gh4',
+        WECOM_API_BASE: `http://127.0.0.1:${EMULATOR_PORT}`,
+        WECOM_OAUTH_BASE: `http://localhost:${EMULATOR_PORT}`,
+        WECOM_LOGIN_BASE: `http://localhost:${EMULATOR_PORT}`,
+        APP_BASE_URL: `http://localhost:${LIVE_PORT}`,
+        SESSION_SECRET: LIVE_SECRET,
+        STORE_URL: 'memory:',
+        ADMIN_USERIDS: 'zhangwei',
+      },
+    },
+  ],
+});

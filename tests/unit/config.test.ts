@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '@/lib/config';
+
+const live = {
+  WECOM_CORP_ID: 'wwcorp',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_AGENT_SECRET: 'secret',
+  APP_BASE_URL: 'https://sidebar.example.com/',
+  SESSION_SECRET: 'x'.repeat(32),
+};
+
+describe('parseConfig', () => {
+  it('runs in demo mode with nothing configured and keeps a generated session secret under the data dir', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    const first = parseConfig({ DATA_DIR: dataDir });
+    expect(first.mode).toBe('demo');
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dataDir, 'session-secret'), 'utf8')).toBe(first.sessionSecret);
+    expect(parseConfig({ DATA_DIR: dataDir }).sessionSecret).toBe(first.sessionSecret);
+    expect(parseConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfg-')) }).sessionSecret).not.toBe(
+      first.sessionSecret,
+    );
+  });
+
+  it('names the missing variables of a partial credential set', () => {
+    expect(() => parseConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(ConfigError);
+    expect(() => parseConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_AGENT_ID, WECOM_AGENT_SECRET/);
+  });
+
+  it('requires SESSION_SECRET and APP_BASE_URL in live mode', () => {
+    expect(() => parseConfig({ ...live, SESSION_SECRET: undefined })).toThrow(/SESSION_SECRET/);
+    expect(() => parseConfig({ ...live, APP_BASE_URL: undefined })).toThrow(/APP_BASE_URL/);
+    expect(() => parseConfig({ ...live, SESSION_SECRET: 'short' })).toThrow(/32/);
+  });
+
+  it('parses live mode with WeCom defaults and a normalised origin', () => {
+    const config = parseConfig(live);
+    expect(config).toMatchObject({
+      mode: 'live',
+      corpId: 'wwcorp',
+      appBaseUrl: 'https://sidebar.example.com',
+      apiBase: 'https://qyapi.weixin.qq.com',
+      oauthBase: 'https://open.weixin.qq.com',
+      loginBase: 'https://login.work.weixin.qq.com',
+    });
+  });
+
+  it('rejects a partial suite configuration', () => {
+    expect(() => parseConfig({ ...live, WECOM_SUITE_ID: 'suite' })).toThrow(/WECOM_SUITE_SECRET/);
+  });
+});
