@@ -34,7 +34,19 @@ export function sessionOptions(): SessionOptions {
 }
 
 export async function getSession(): Promise<IronSession<SessionData>> {
-  return getIronSession<SessionData>(await cookies(), sessionOptions());
+  const store = await cookies();
+  const options = sessionOptions();
+  try {
+    return await getIronSession<SessionData>(store, options);
+  } catch {
+    // Some tampered seals make iron-session throw instead of returning an empty session. A cookie we cannot
+    // open is simply no session (never a 500); the next save() overwrites it.
+    const withoutSeal = {
+      get: (name: string) => (name === options.cookieName ? undefined : store.get(name)),
+      set: store.set.bind(store),
+    } as typeof store;
+    return getIronSession<SessionData>(withoutSeal, options);
+  }
 }
 
 /** The signed-in user, or null. Pages redirect to login; route handlers answer 401. */
