@@ -48,16 +48,24 @@
   }
 
   if (!hasWeComUA) {
-    var chrome = (originalUA.match(/Chrome\/[\d.]+/) || ['Chrome/107.0.5304.110'])[0];
+    var chrome = (originalUA.match(/Chrome\/[\d.]+/) || ['Chrome/116.0.0.0'])[0];
+    var scheme = prefersDark() ? ' ColorScheme/Dark' : ' ColorScheme/Light';
+    // The simulator's phone frame is named wecom-mobile: it gets the Android client, everything else Windows.
+    var mobile = win.name === 'wecom-mobile';
     define(
       navigator,
       'userAgent',
-      'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-        chrome +
-        ' Safari/537.36 Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
-        (prefersDark() ? ' ColorScheme/Dark' : ' ColorScheme/Light'),
+      mobile
+        ? 'Mozilla/5.0 (Linux; Android 13; M2012K11AC Build/TKQ1.220829.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
+            chrome +
+            ' Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
+            scheme
+        : 'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+            chrome +
+            ' Safari/537.36 Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
+            scheme,
     );
-    define(navigator, 'platform', 'Win32');
+    define(navigator, 'platform', mobile ? 'Linux armv8l' : 'Win32');
   }
 
   // APIs that the real client answers only after a successful agentConfig.

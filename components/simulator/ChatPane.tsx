@@ -1,0 +1,140 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { Avatar } from './Avatar';
+import { Badge } from './ConversationList';
+import { type ChatMessage, type Conversation, type Employee, postMessage } from './api';
+import styles from './simulator.module.css';
+
+interface Props {
+  conversation?: Conversation;
+  messages: ChatMessage[];
+  userId?: string;
+  employees: Employee[];
+  onSent: () => void;
+}
+
+function senderName(m: ChatMessage, employees: Employee[], conversation: Conversation): string {
+  if (m.fromName) return m.fromName;
+  const employee = employees.find((e) => e.userId === m.fromUserId);
+  if (employee) return employee.name;
+  if (conversation.kind === 'single' && m.fromUserId === conversation.externalUserId) return conversation.name;
+  return m.fromUserId ?? '';
+}
+
+function timeOf(m: ChatMessage): string {
+  if (m.createdAt === undefined) return '';
+  const ms = typeof m.createdAt === 'number' && m.createdAt < 1e12 ? m.createdAt * 1000 : m.createdAt;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function ChatPane({ conversation, messages, userId, employees, onSent }: Props) {
+  const [draft, setDraft] = useState('');
+  const [sending, setSending] = useState(false);
+  const end = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length, conversation]);
+
+  if (!conversation) {
+    return (
+      <section className={styles.chat} aria-label="聊天 / Chat">
+        <div className={styles.emptyChat}>
+          选择左侧的客户或客户群开始聊天
+          <br />
+          <span className={styles.muted}>Pick a customer or group chat on the left</span>
+        </div>
+      </section>
+    );
+  }
+
+  async function send() {
+    const content = draft.trim();
+    if (!content || !conversation || !userId) return;
+    setSending(true);
+    try {
+      await postMessage({
+        target: conversation.kind === 'single' ? { externalUserId: conversation.externalUserId } : { chatId: conversation.chatId },
+        fromUserId: userId,
+        msgtype: 'text',
+        text: { content },
+      });
+      setDraft('');
+      onSent();
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <section className={styles.chat} aria-label="聊天 / Chat">
+      <header className={styles.chatHeader}>
+        <span className={styles.chatTitle}>
+          {conversation.name}
+          {conversation.kind === 'group' && conversation.memberCount ? `（${conversation.memberCount}）` : ''}
+        </span>
+        <Badge c={conversation} />
+      </header>
+      <div className={styles.messages} data-testid="chat-messages">
+        {messages.length === 0 ? (
+          <div className={styles.systemNote}>暂无消息，从侧边栏发送快捷回复试试 · No messages yet — send a quick reply from the sidebar</div>
+        ) : null}
+        {messages.map((m, i) => {
+          const mine = m.fromUserId === userId;
+          const name = senderName(m, employees, conversation);
+          return (
+            <div key={m.id ?? i} className={`${styles.message} ${mine ? styles.mine : ''}`} data-testid="chat-message">
+              <Avatar name={name || '?'} size={32} src={employees.find((e) => e.userId === m.fromUserId)?.avatar} />
+              <div className={styles.messageBody}>
+                <span className={styles.messageMeta}>
+                  {mine ? '' : name} {timeOf(m)}
+                </span>
+                {m.msgtype === 'news' && m.news ? (
+                  <a className={`${styles.bubble} ${styles.news}`} href={m.news.link} target="_blank" rel="noreferrer">
+                    <strong>{m.news.title}</strong>
+                    <span className={styles.newsRow}>
+                      <span className={styles.muted}>{m.news.desc}</span>
+                      {m.news.imgUrl ? (
+                        // eslint-disable-next-line @next/next/no-img-element -- arbitrary link-card image
+                        <img src={m.news.imgUrl} alt="" className={styles.newsImg} />
+                      ) : null}
+                    </span>
+                  </a>
+                ) : (
+                  <div className={styles.bubble}>{m.text?.content ?? `[${m.msgtype}]`}</div>
+                )}
+              </div>
+            </div>
+          );
+        })}
+        <div ref={end} />
+      </div>
+      <form
+        className={styles.composer}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <textarea
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+          placeholder="输入消息，Enter 发送 · Type a message, Enter to send"
+          aria-label="消息 / Message"
+          rows={3}
+        />
+        <button type="submit" className={styles.sendButton} disabled={sending || !draft.trim()}>
+          发送 Send
+        </button>
+      </form>
+    </section>
+  );
+}

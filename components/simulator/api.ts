@@ -1,0 +1,138 @@
+// The simulator talks only to the emulator's control API (same origin, demo mode) and to /api/auth/logout.
+
+export const EMULATOR = '/wecom-emulator';
+
+export type Entry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
+
+export interface Employee {
+  userId: string;
+  name: string;
+  avatar?: string;
+  position?: string;
+}
+
+export type Conversation =
+  | { kind: 'single'; externalUserId: string; name: string; avatar?: string; type?: number; corpName?: string }
+  | { kind: 'group'; chatId: string; name: string; memberCount?: number };
+
+export interface ClientState {
+  userId: string;
+  entry: Entry | string;
+  externalUserId?: string;
+  chatId?: string;
+  permission?: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  target: { externalUserId?: string; chatId?: string };
+  fromUserId?: string;
+  fromName?: string;
+  msgtype: string;
+  text?: { content: string };
+  news?: { link?: string; title?: string; desc?: string; imgUrl?: string };
+  createdAt?: number | string;
+}
+
+type Json = Record<string, unknown>;
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { cache: 'no-store', credentials: 'same-origin', ...init });
+  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path} → HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+function post<T>(path: string, body?: unknown): Promise<T> {
+  return request<T>(path, {
+    method: 'POST',
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+function toEmployee(raw: Json): Employee {
+  return {
+    userId: str(raw.userId) ?? str(raw.userid) ?? '',
+    name: str(raw.name) ?? str(raw.userId) ?? str(raw.userid) ?? '',
+    avatar: str(raw.avatar),
+    position: str(raw.position) ?? str(raw.role),
+  };
+}
+
+export async function fetchEmployees(): Promise<Employee[]> {
+  const data = await request<Json | Json[]>(`${EMULATOR}/employees`);
+  const list = Array.isArray(data) ? data : ((data.employees as Json[] | undefined) ?? []);
+  return list.map(toEmployee).filter((e) => e.userId);
+}
+
+export async function fetchConversations(userId: string): Promise<Conversation[]> {
+  const data = await request<Json>(`${EMULATOR}/conversations?userId=${encodeURIComponent(userId)}`);
+  const list = (data.conversations as Json[] | undefined) ?? [];
+  return list.flatMap((c): Conversation[] => {
+    if (c.kind === 'group' && str(c.chatId)) {
+      return [{ kind: 'group', chatId: c.chatId as string, name: str(c.name) ?? '群聊', memberCount: c.memberCount as number }];
+    }
+    if (c.kind === 'single' && str(c.externalUserId)) {
+      return [
+        {
+          kind: 'single',
+          externalUserId: c.externalUserId as string,
+          name: str(c.name) ?? '客户',
+          avatar: str(c.avatar),
+          type: typeof c.type === 'number' ? c.type : undefined,
+          corpName: str(c.corpName) ?? str(c.corp_name),
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+export async function fetchClient(): Promise<ClientState> {
+  const data = await request<Json>(`${EMULATOR}/client`);
+  return ((data.client as Json | undefined) ?? data) as unknown as ClientState;
+}
+
+export function setClient(patch: Partial<ClientState>): Promise<unknown> {
+  return post(`${EMULATOR}/client`, patch);
+}
+
+export async function fetchMessages(): Promise<ChatMessage[]> {
+  const data = await request<Json | Json[]>(`${EMULATOR}/bridge/messages`);
+  const list = Array.isArray(data) ? data : ((data.messages as Json[] | undefined) ?? []);
+  return list as unknown as ChatMessage[];
+}
+
+export function postMessage(message: Omit<ChatMessage, 'id' | 'createdAt' | 'fromName'>): Promise<unknown> {
+  return post(`${EMULATOR}/bridge/messages`, message);
+}
+
+/** Ends the app session so the next sidebar load logs in again as the simulated client's employee. */
+export async function logoutApp(): Promise<void> {
+  try {
+    await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+  } catch {
+    // The sidebar then simply keeps the previous session until it expires; nothing to show here.
+  }
+}
+
+export function conversationKey(c: Conversation): string {
+  return c.kind === 'single' ? `single:${c.externalUserId}` : `group:${c.chatId}`;
+}
+
+export function clientKey(c: ClientState | undefined): string | undefined {
+  if (!c) return undefined;
+  if (c.entry === 'group_chat_tools' && c.chatId) return `group:${c.chatId}`;
+  if ((c.entry === 'single_chat_tools' || c.entry === 'contact_profile') && c.externalUserId) {
+    return `single:${c.externalUserId}`;
+  }
+  return undefined;
+}
+
+export function belongsTo(m: ChatMessage, c: Conversation, userId: string): boolean {
+  if (c.kind === 'group') return m.target?.chatId === c.chatId;
+  // A one-to-one chat is between this employee and the customer; other employees' chats are elsewhere.
+  return m.target?.externalUserId === c.externalUserId && (!m.fromUserId || m.fromUserId === userId || m.fromUserId === c.externalUserId);
+}
