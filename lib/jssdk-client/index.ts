@@ -1,0 +1,193 @@
+'use client';
+
+import { SdkError, toSdkError, type SdkStep } from './errors';
+import {
+  createSignatureSource,
+  httpFetchPair,
+  SignatureFetchError,
+  type FetchPair,
+  type SignaturePair,
+} from './signatures';
+
+export { SdkError, kindOfErrMsg, toSdkError, type SdkErrorKind, type SdkStep } from './errors';
+export { createSignatureSource, httpFetchPair, SignatureFetchError, type SignaturePair } from './signatures';
+export { sdkErrorMessage, type SdkMessage } from './messages';
+
+type WW = typeof import('@wecom/jssdk');
+
+export const DEFAULT_TIMEOUT_MS = 8000;
+
+/** Everything the sidebar calls; the client rejects APIs missing here. */
+export const JS_API_LIST = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+
+export type EntryType = string;
+
+export interface ConnectOptions {
+  corpId: string;
+  agentId: string;
+  /** Signatures the server rendered into the page for its own URL (saves a request). */
+  initial?: { url: string; pair: SignaturePair };
+  fetchPair?: FetchPair;
+  timeoutMs?: number;
+}
+
+export interface SendText {
+  msgtype: 'text';
+  text: { content: string };
+}
+export interface SendNews {
+  msgtype: 'news';
+  news: { link: string; title: string; desc?: string; imgUrl?: string };
+}
+
+export interface WeComClient {
+  /** How many times fresh signatures (refresh=1) were requested. */
+  readonly signatureRefreshes: number;
+  getContext(): Promise<{ entry: EntryType }>;
+  getCurExternalContact(): Promise<string>;
+  getCurExternalChat(): Promise<string>;
+  sendChatMessage(message: SendText | SendNews): Promise<void>;
+}
+
+/** Rejects with a 'timeout' SdkError when `promise` does not settle in time: ww.* promises may never settle. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, step: SdkStep): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new SdkError('timeout', step, `${step}:timeout after ${ms} ms`)),
+      ms,
+    );
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The WeCom version in the user agent ("4.1.10"), or undefined outside WeCom. */
+export function wecomVersion(userAgent: string): string | undefined {
+  return /wxwork\/([\d.]+)/i.exec(userAgent)?.[1];
+}
+
+export function versionBelow(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
+
+let connecting: Promise<WeComClient> | undefined;
+
+/**
+ * Registers the app with the WeCom client once per page load and waits for agentConfig. An `invalid signature`
+ * answer gets exactly one second chance with freshly fetched tickets (refresh=1) before it is reported.
+ */
+export function connectWeCom(opts: ConnectOptions): Promise<WeComClient> {
+  connecting ??= doConnect(opts);
+  return connecting;
+}
+
+async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Loaded in the browser only, after the client bridge (if any) is in place: the SDK reads the UA at import.
+  let ww: WW;
+  try {
+    ww = await import('@wecom/jssdk');
+  } catch {
+    throw new SdkError('failed', 'load', 'load:fail');
+  }
+  if (!ww.env.isWeCom) throw new SdkError('not-wecom', 'load', 'not inside the WeCom client');
+
+  const source = createSignatureSource({
+    initial: opts.initial,
+    fetchPair: opts.fetchPair ?? httpFetchPair(),
+  });
+  const signature = (kind: 'config' | 'agentConfig') => async (url: string) => (await source.get(url))[kind];
+
+  // register() starts agentConfig eagerly and leaves its rejection unhandled; we observe the same task below.
+  ignoreSdkRejections();
+  ww.register({
+    corpId: opts.corpId,
+    agentId: opts.agentId,
+    jsApiList: JS_API_LIST,
+    getConfigSignature: signature('config'),
+    getAgentConfigSignature: signature('agentConfig'),
+  });
+
+  const agentConfig = () => withTimeout(ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+  try {
+    await agentConfig();
+  } catch (first) {
+    const err = configError(first);
+    if (err.kind !== 'invalid-signature') throw err;
+    // Tickets may have been rotated since the server cached them: ask for fresh ones, once.
+    source.refreshNext();
+    try {
+      await agentConfig();
+    } catch (second) {
+      throw configError(second);
+    }
+  }
+
+  const call = <T>(step: SdkStep, fn: () => Promise<T>) =>
+    withTimeout(fn(), timeoutMs, step).catch((e: unknown) => {
+      throw toSdkError(e, step);
+    });
+
+  return {
+    get signatureRefreshes() {
+      return source.refreshes;
+    },
+    async getContext() {
+      const version = wecomVersion(navigator.userAgent);
+      if (version && versionBelow(version, '3.0.24')) {
+        throw new SdkError('unsupported', 'getContext', `getContext:fail WeCom ${version} < 3.0.24`);
+      }
+      const res = await call('getContext', () => ww.getContext());
+      return { entry: String(res.entry) };
+    },
+    async getCurExternalContact() {
+      const res = await call('getCurExternalContact', () => ww.getCurExternalContact());
+      return res.userId;
+    },
+    async getCurExternalChat() {
+      const res = await call('getCurExternalChat', () => ww.getCurExternalChat());
+      return res.chatId;
+    },
+    async sendChatMessage(message) {
+      await call('sendChatMessage', () => ww.sendChatMessage(message));
+    },
+  };
+}
+
+function configError(err: unknown): SdkError {
+  if (err instanceof SignatureFetchError) {
+    return new SdkError('signature-endpoint', 'agentConfig', err.message, err.status);
+  }
+  return toSdkError(err, 'agentConfig');
+}
+
+let ignoring = false;
+function ignoreSdkRejections() {
+  if (ignoring || typeof window === 'undefined') return;
+  ignoring = true;
+  window.addEventListener('unhandledrejection', (event) => {
+    const reason: unknown = event.reason;
+    const errMsg =
+      typeof reason === 'object' && reason !== null ? (reason as { errMsg?: unknown }).errMsg : undefined;
+    const fromSdk =
+      (typeof errMsg === 'string' && /^(agentConfig|preVerifyJSAPI|config):/.test(errMsg)) ||
+      reason instanceof SignatureFetchError ||
+      (reason instanceof Error && reason.message.startsWith('SDK Error'));
+    if (fromSdk) event.preventDefault();
+  });
+}
