@@ -1,0 +1,158 @@
+import { timingSafeEqual } from 'node:crypto';
+import { loginPath } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { getSession } from '@/lib/session';
+import { getWecom } from '@/lib/wecom';
+import { WecomError } from '@/lib/wecom/errors';
+import { STATE_PATTERN, exchangeCode, isValidCode, loadMemberProfile } from '@/lib/wecom/oauth';
+import { authPageResponse, type AuthPage } from '../auth-page';
+
+export const dynamic = 'force-dynamic';
+
+const STATE_MAX_AGE_MS = 10 * 60 * 1000;
+
+function sameState(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const refuse = (
+  status: number,
+  code: string,
+  title: AuthPage['title'],
+  detail: AuthPage['detail'],
+  returnTo = '/',
+) => authPageResponse({ status, code, title, detail, retryHref: loginPath(returnTo) });
+
+/**
+ * WeCom sends the browser back here with `code` and our `state`. The state must be the one this browser's session
+ * holds, younger than 10 minutes, and is spent on first use (before the exchange, so a failed exchange cannot be
+ * replayed either). Only members of the corp get a session.
+ */
+export async function GET(req: Request): Promise<Response> {
+  const params = new URL(req.url).searchParams;
+  const state = params.get('state');
+  const code = params.get('code');
+
+  let returnTo = '/';
+  try {
+    if (!state || !STATE_PATTERN.test(state)) {
+      return refuse(
+        400,
+        'state-missing',
+        { zh: '登录请求无效', en: 'Invalid sign-in request' },
+        {
+          zh: '回调地址缺少有效的 state 参数，可能不是由本应用发起的登录。请重新登录。',
+          en: 'The callback has no valid state parameter, so this sign-in was probably not started by this app. Please sign in again.',
+        },
+      );
+    }
+
+    const session = await getSession();
+    const pending = session.oauth;
+    if (!pending || typeof pending.state !== 'string') {
+      return refuse(
+        400,
+        'state-unknown',
+        { zh: '登录链接已使用或已失效', en: 'This sign-in link was already used or has expired' },
+        {
+          zh: '每个登录链接只能使用一次。如果你刚刚已登录，请直接返回应用；也可能是浏览器未保存 Cookie，或打开的地址与应用地址不一致。',
+          en: 'Each sign-in link works only once. If you have just signed in, go back to the app; otherwise your browser may have dropped the cookie, or the app was opened under a different address.',
+        },
+      );
+    }
+    returnTo = pending.returnTo;
+    if (!sameState(pending.state, state)) {
+      return refuse(
+        400,
+        'state-mismatch',
+        { zh: '登录校验失败', en: 'Sign-in check failed' },
+        {
+          zh: '登录回调中的 state 与本浏览器发起的登录不一致（可能打开了旧的或他人的登录链接）。为了安全，本次登录已被拒绝。',
+          en: 'The state in the callback does not match the sign-in this browser started (an old or someone else’s link). For your safety this sign-in was refused.',
+        },
+        returnTo,
+      );
+    }
+
+    session.oauth = undefined;
+    await session.save();
+
+    if (!Number.isFinite(pending.createdAt) || Date.now() - pending.createdAt > STATE_MAX_AGE_MS) {
+      return refuse(
+        400,
+        'state-expired',
+        { zh: '登录已超时', en: 'Sign-in timed out' },
+        {
+          zh: '从发起登录到返回应用超过了 10 分钟，请重新登录。',
+          en: 'More than 10 minutes passed between starting the sign-in and coming back. Please sign in again.',
+        },
+        returnTo,
+      );
+    }
+    if (!isValidCode(code)) {
+      return refuse(
+        400,
+        'code-missing',
+        { zh: '未完成授权', en: 'Sign-in was not completed' },
+        {
+          zh: '企业微信没有返回登录码，可能是取消了授权。请重新登录。',
+          en: 'WeCom returned no login code; the sign-in may have been cancelled. Please sign in again.',
+        },
+        returnTo,
+      );
+    }
+
+    const wecom = getWecom();
+    const identity = await exchangeCode(wecom, code);
+    if (identity.kind !== 'member') {
+      return refuse(
+        403,
+        'not-a-member',
+        { zh: '你不是本企业成员', en: 'You are not a member of this organisation' },
+        {
+          zh: '本应用仅供本企业的成员使用。请使用本企业的企业微信账号登录；如有疑问，请联系企业管理员。',
+          en: 'This app is only for members of the organisation. Sign in with your organisation’s WeCom account, or ask its administrator.',
+        },
+        returnTo,
+      );
+    }
+
+    const profile = await loadMemberProfile(wecom, identity);
+    session.user = { corpId: getConfig().corpId, userId: identity.userId, ...profile };
+    await session.save();
+    return new Response(null, { status: 303, headers: { location: returnTo, 'cache-control': 'no-store' } });
+  } catch (err) {
+    if (err instanceof WecomError && err.errcode === 40029) {
+      return refuse(
+        400,
+        'code-invalid',
+        { zh: '登录码已失效或已被使用', en: 'This login code has expired or was already used' },
+        {
+          zh: '企业微信的登录码只能使用一次，且 5 分钟内有效。请重新登录。',
+          en: 'A WeCom login code works once and only for 5 minutes. Please sign in again.',
+        },
+        returnTo,
+      );
+    }
+    if (err instanceof WecomError) {
+      const pub = err.toPublic();
+      return refuse(
+        pub.status >= 400 && pub.status < 600 ? pub.status : 502,
+        `wecom-${err.errcode}`,
+        { zh: '企业微信登录失败', en: 'WeCom sign-in failed' },
+        pub.userMessage,
+        returnTo,
+      );
+    }
+    console.error('[auth] callback failed:', err instanceof Error ? err.name : 'unknown');
+    return authPageResponse({
+      status: 500,
+      code: 'internal',
+      title: { zh: '登录失败', en: 'Sign-in failed' },
+      detail: { zh: '服务器内部错误，请稍后重试。', en: 'Internal server error, please try again later.' },
+      retryHref: loginPath(returnTo),
+    });
+  }
+}
