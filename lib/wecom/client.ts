@@ -1,0 +1,234 @@
+import 'server-only';
+import type { Store } from '../store/types';
+import { WecomError } from './errors';
+import { redact } from './redact';
+import { createTokenManager, type TokenManager, type TokenManagerOptions } from './tokens';
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface CallOptions {
+  /** Default: POST when there is a body, else GET. */
+  method?: 'GET' | 'POST';
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /**
+   * Whether repeating the call is harmless; only idempotent calls are retried after -1, a network error, a
+   * timeout or a 5xx. Default: true for GET, false for POST (pass true for read-only POSTs such as groupchat/get).
+   */
+  idempotent?: boolean;
+  /** Per-attempt timeout; default the client's (5 s). */
+  timeoutMs?: number;
+}
+
+export interface RequestOptions extends CallOptions {
+  /** Sent as `access_token` (or `tokenParam`) in the query string. */
+  token?: string;
+  tokenParam?: string;
+}
+
+/** One HTTP round trip (with retries) to `<apiBase>/cgi-bin/<api>`; no token handling. */
+export type RawRequest = (api: string, options?: RequestOptions) => Promise<Record<string, unknown>>;
+
+/**
+ * Where access tokens come from. Self-built apps use gettoken with the app secret; the third-party mode can
+ * plug in service/get_corp_token without touching the cache.
+ */
+export interface CredentialProvider {
+  getAccessToken(ctx: { request: RawRequest }): Promise<{ token: string; expiresIn: number }>;
+  /** Values that must be masked in every message (secrets). */
+  readonly secrets?: readonly string[];
+}
+
+export interface WecomClientOptions {
+  apiBase: string;
+  corpId: string;
+  agentId: string;
+  credentials: CredentialProvider;
+  store: Store;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+  /** Retries after a retryable failure of an idempotent call (default 2). */
+  maxRetries?: number;
+  /** First backoff step (default 200 ms); doubles per retry, with jitter, capped at 2 s. */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Receives already-redacted log lines (default console.warn). */
+  log?: (line: string) => void;
+  tokens?: Pick<
+    TokenManagerOptions,
+    'safetyMarginMs' | 'lockTtlMs' | 'lockWaitMs' | 'pollMs' | 'memoryTtlMs'
+  >;
+}
+
+export interface WecomClient {
+  readonly corpId: string;
+  readonly agentId: string;
+  readonly store: Store;
+  /** Calls `/cgi-bin/<api>` with the app's access_token; returns the JSON of an errcode-0 answer or throws WecomError. */
+  call<T = Record<string, unknown>>(api: string, options?: CallOptions): Promise<T>;
+  /** Without a token (gettoken, service/get_suite_token, ...). */
+  request: RawRequest;
+  tokens: TokenManager;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Self-built app credentials: `gettoken?corpid=&corpsecret=`. */
+export function corpSecretCredentials(corpId: string, secret: string): CredentialProvider {
+  return {
+    secrets: [secret],
+    async getAccessToken({ request }) {
+      const body = await request('gettoken', {
+        query: { corpid: corpId, corpsecret: secret },
+        idempotent: true,
+      });
+      if (typeof body.access_token !== 'string' || !body.access_token) {
+        throw new WecomError({
+          api: 'gettoken',
+          errcode: -1,
+          errmsg: 'no access_token in the answer',
+          transport: 'invalid-response',
+        });
+      }
+      return {
+        token: body.access_token,
+        expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200,
+      };
+    },
+  };
+}
+
+export function createWecomClient(opts: WecomClientOptions): WecomClient {
+  const fetchImpl = opts.fetch ?? fetch;
+  const sleep = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+  const defaultTimeoutMs = opts.timeoutMs ?? 5000;
+  const maxRetries = opts.maxRetries ?? 2;
+  const backoffMs = opts.backoffMs ?? 200;
+  const base = opts.apiBase.replace(/\/+$/, '');
+  const known = () => [...(opts.credentials.secrets ?? []), ...tokens.sensitiveValues()];
+  const log = (line: string) => (opts.log ?? ((l: string) => console.warn(l)))(redact(line, known()));
+
+  async function once(
+    api: string,
+    url: URL,
+    init: RequestInit,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetchImpl(url, { ...init, signal: controller.signal });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      if (controller.signal.aborted) {
+        throw new WecomError({
+          api,
+          errcode: -1,
+          errmsg: `no answer within ${timeoutMs} ms`,
+          transport: 'timeout',
+        });
+      }
+      const reason =
+        err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : 'fetch failed';
+      throw new WecomError({ api, errcode: -1, errmsg: redact(reason, known()), transport: 'network' });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (status < 200 || status >= 300) {
+      throw new WecomError({
+        api,
+        errcode: -1,
+        errmsg: `HTTP ${status}`,
+        transport: 'http',
+        httpStatus: status,
+      });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new WecomError({
+        api,
+        errcode: -1,
+        errmsg: 'the answer is not a JSON object',
+        transport: 'invalid-response',
+      });
+    }
+    const json = body as Record<string, unknown>;
+    // A few endpoints leave errcode out on success.
+    const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
+    if (errcode !== 0) {
+      throw new WecomError({ api, errcode, errmsg: redact(String(json.errmsg ?? ''), known()) });
+    }
+    return json;
+  }
+
+  const request: RawRequest = async (api, options = {}) => {
+    const method = options.method ?? (options.body !== undefined ? 'POST' : 'GET');
+    const idempotent = options.idempotent ?? method === 'GET';
+    const url = new URL(`${base}/cgi-bin/${api.replace(/^\/+/, '')}`);
+    for (const [k, v] of Object.entries(options.query ?? {})) {
+      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    }
+    if (options.token !== undefined)
+      url.searchParams.set(options.tokenParam ?? 'access_token', options.token);
+    const init: RequestInit = {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    };
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await once(api, url, init, timeoutMs);
+      } catch (err) {
+        if (!(err instanceof WecomError) || err.kind !== 'retryable' || !idempotent || attempt >= maxRetries)
+          throw err;
+        const delay = Math.round(Math.min(2000, backoffMs * 2 ** attempt) * (0.5 + random() / 2));
+        log(`[wecom] ${api}: ${err.message}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
+  };
+
+  async function call<T>(api: string, options: CallOptions = {}): Promise<T> {
+    const token = await tokens.getAccessToken();
+    try {
+      return (await request(api, { ...options, token })) as T;
+    } catch (err) {
+      if (!(err instanceof WecomError) || err.kind !== 'token-invalid') throw err;
+      // WeCom may revoke a token before expires_in: drop it and replay once with a fresh one.
+      log(`[wecom] ${api}: errcode ${err.errcode}, refreshing the access token and replaying once`);
+      await tokens.invalidateAccessToken(token);
+      const fresh = await tokens.getAccessToken();
+      return (await request(api, { ...options, token: fresh })) as T;
+    }
+  }
+
+  const tokens: TokenManager = createTokenManager({
+    ...opts.tokens,
+    corpId: opts.corpId,
+    agentId: opts.agentId,
+    store: opts.store,
+    credentials: opts.credentials,
+    request,
+    call: (api, options) => call<Record<string, unknown>>(api, options),
+    now: opts.now,
+    sleep,
+    log,
+  });
+
+  return { corpId: opts.corpId, agentId: opts.agentId, store: opts.store, call, request, tokens };
+}

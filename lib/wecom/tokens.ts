@@ -1,0 +1,194 @@
+import 'server-only';
+import type { Store } from '../store/types';
+import type { CallOptions, CredentialProvider, RawRequest } from './client';
+import { WecomError } from './errors';
+
+export type CredentialKind = 'token' | 'corpTicket' | 'agentTicket';
+
+export interface TokenManagerOptions {
+  corpId: string;
+  agentId: string;
+  store: Store;
+  credentials: CredentialProvider;
+  /** Unauthenticated request (the provider uses it for gettoken and the like). */
+  request: RawRequest;
+  /** Authenticated call with token replay (used for the ticket endpoints). */
+  call: (api: string, options?: CallOptions) => Promise<Record<string, unknown>>;
+  now?: () => number;
+  /** Refresh this long before expires_in runs out (default 5 min, at most half the lifetime). */
+  safetyMarginMs?: number;
+  /** Upper bound for how long one fetch may hold the cross-process lock (default 20 s). */
+  lockTtlMs?: number;
+  /** How long to wait for another process's fetch before fetching anyway (default 8 s). */
+  lockWaitMs?: number;
+  pollMs?: number;
+  /** How long this process trusts its in-memory copy before reading the store again (default 30 s). */
+  memoryTtlMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface TokenManager {
+  readonly keys: Record<CredentialKind, string>;
+  getAccessToken(): Promise<string>;
+  getCorpTicket(): Promise<string>;
+  getAgentTicket(): Promise<string>;
+  /** Forget a token that WeCom rejected (only if it is still the cached one: another caller may have replaced it). */
+  invalidateAccessToken(token: string): Promise<void>;
+  /** Fetch both jsapi tickets anew even though the cached ones have not expired (one fetch each, shared). */
+  refreshTickets(): Promise<{ corpTicket: string; agentTicket: string }>;
+  /** Current token and ticket values, so that they can be masked in messages. */
+  sensitiveValues(): string[];
+}
+
+interface Entry {
+  value: string;
+  /** When to stop using it (expires_in minus the safety margin), in the injected clock's milliseconds. */
+  refreshAt: number;
+}
+
+interface Fresh {
+  value: string;
+  expiresInSec: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createTokenManager(opts: TokenManagerOptions): TokenManager {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? defaultSleep;
+  const log = opts.log ?? ((line: string) => console.warn(line));
+  const safetyMarginMs = opts.safetyMarginMs ?? 5 * 60_000;
+  const lockTtlMs = opts.lockTtlMs ?? 20_000;
+  const lockWaitMs = opts.lockWaitMs ?? 8_000;
+  const pollMs = opts.pollMs ?? 50;
+  const memoryTtlMs = opts.memoryTtlMs ?? 30_000;
+  const { store, corpId, agentId } = opts;
+
+  const keys: Record<CredentialKind, string> = {
+    token: `wecom:token:${corpId}:${agentId}`,
+    corpTicket: `wecom:ticket:corp:${corpId}:${agentId}`,
+    agentTicket: `wecom:ticket:agent:${corpId}:${agentId}`,
+  };
+
+  const memory = new Map<CredentialKind, Entry & { readAt: number }>();
+  const inflight = new Map<string, Promise<string>>();
+
+  const usable = (e: Entry | null | undefined, stale?: string): e is Entry =>
+    !!e && e.refreshAt > now() && e.value !== stale;
+
+  function remember(kind: CredentialKind, e: Entry): string {
+    memory.set(kind, { ...e, readAt: now() });
+    return e.value;
+  }
+
+  async function read(kind: CredentialKind): Promise<Entry | null> {
+    const raw = await opts.store.get(keys[kind]);
+    if (!raw) return null;
+    try {
+      const parsed = JSON.parse(raw) as Partial<Entry>;
+      return typeof parsed.value === 'string' && typeof parsed.refreshAt === 'number'
+        ? { value: parsed.value, refreshAt: parsed.refreshAt }
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function fetchFresh(kind: CredentialKind): Promise<Entry> {
+    let fresh: Fresh;
+    if (kind === 'token') {
+      const { token, expiresIn } = await opts.credentials.getAccessToken({ request: opts.request });
+      fresh = { value: token, expiresInSec: expiresIn };
+    } else {
+      const api = kind === 'corpTicket' ? 'get_jsapi_ticket' : 'ticket/get';
+      const body = await opts.call(api, kind === 'agentTicket' ? { query: { type: 'agent_config' } } : {});
+      fresh = { value: body.ticket as string, expiresInSec: body.expires_in as number };
+      if (typeof fresh.value !== 'string' || !fresh.value) {
+        throw new WecomError({
+          api,
+          errcode: -1,
+          errmsg: 'no ticket in the answer',
+          transport: 'invalid-response',
+        });
+      }
+    }
+    const lifetimeMs =
+      (Number.isFinite(fresh.expiresInSec) && fresh.expiresInSec > 0 ? fresh.expiresInSec : 7200) * 1000;
+    const entry: Entry = {
+      value: fresh.value,
+      refreshAt: now() + lifetimeMs - Math.min(safetyMarginMs, lifetimeMs / 2),
+    };
+    // The store keeps it for the whole lifetime; readers stop using it at refreshAt.
+    await store.set(keys[kind], JSON.stringify(entry), lifetimeMs);
+    return entry;
+  }
+
+  /**
+   * One fetch per credential across processes: take the store lock, re-check (someone may have just finished),
+   * fetch; everyone else polls the store until the value shows up, and fetches alone only after lockWaitMs.
+   */
+  async function load(kind: CredentialKind, stale?: string): Promise<string> {
+    const cached = await read(kind);
+    if (usable(cached, stale)) return remember(kind, cached);
+    const polls = Math.max(1, Math.ceil(lockWaitMs / pollMs));
+    for (let i = 0; i < polls; i++) {
+      const release = await store.tryLock(keys[kind], lockTtlMs);
+      if (release) {
+        try {
+          const again = await read(kind);
+          if (usable(again, stale)) return remember(kind, again);
+          return remember(kind, await fetchFresh(kind));
+        } finally {
+          await release().catch(() => {});
+        }
+      }
+      await sleep(pollMs * (0.5 + Math.random()));
+      const other = await read(kind);
+      if (usable(other, stale)) return remember(kind, other);
+    }
+    log(`[wecom] waited ${lockWaitMs} ms for another instance to fetch ${keys[kind]}; fetching it here`);
+    return remember(kind, await fetchFresh(kind));
+  }
+
+  function obtain(kind: CredentialKind, stale?: string): Promise<string> {
+    const mem = memory.get(kind);
+    if (usable(mem, stale) && now() - mem.readAt < memoryTtlMs) return Promise.resolve(mem.value);
+    const flightKey = `${kind}\u0000${stale ?? ''}`;
+    let flight = inflight.get(flightKey);
+    if (!flight) {
+      // A failed fetch leaves nothing behind: the next caller starts a new one.
+      flight = load(kind, stale).finally(() => inflight.delete(flightKey));
+      inflight.set(flightKey, flight);
+    }
+    return flight;
+  }
+
+  async function current(kind: CredentialKind): Promise<string | undefined> {
+    const mem = memory.get(kind);
+    if (mem) return mem.value;
+    return (await read(kind))?.value;
+  }
+
+  return {
+    keys,
+    getAccessToken: () => obtain('token'),
+    getCorpTicket: () => obtain('corpTicket'),
+    getAgentTicket: () => obtain('agentTicket'),
+    async invalidateAccessToken(token) {
+      if (memory.get('token')?.value === token) memory.delete('token');
+      if ((await read('token'))?.value === token) await store.delete(keys.token);
+    },
+    async refreshTickets() {
+      const [staleCorp, staleAgent] = await Promise.all([current('corpTicket'), current('agentTicket')]);
+      const [corpTicket, agentTicket] = await Promise.all([
+        obtain('corpTicket', staleCorp ?? ''),
+        obtain('agentTicket', staleAgent ?? ''),
+      ]);
+      return { corpTicket, agentTicket };
+    },
+    sensitiveValues() {
+      return [...memory.values()].map((e) => e.value);
+    },
+  };
+}
