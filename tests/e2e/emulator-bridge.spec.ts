@@ -1,0 +1,145 @@
+import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+import {
+  WECOM_UA,
+  WELL_KNOWN,
+  bridgeMessages,
+  counter,
+  resetEmulator,
+  rotateTickets,
+  setClient,
+  setSwitches,
+} from './helpers';
+
+const CHECK = '/simulator/bridge-check';
+
+/** The simulator with the bridge-check page in its chat-toolbar slot. */
+async function openSimulator(page: Page): Promise<FrameLocator> {
+  await page.goto(`/simulator?panel=${encodeURIComponent(CHECK)}`);
+  await expect(page.getByTestId('simulator')).toBeVisible();
+  return page.frameLocator('[data-testid="sidebar-frame"]');
+}
+
+test.beforeEach(async ({ request }) => {
+  await resetEmulator(request);
+});
+
+test('inside the simulator the unmodified SDK completes agentConfig and reads the selected customer', async ({
+  page,
+  request,
+}) => {
+  const frame = await openSimulator(page);
+  // The first open signs in silently through the emulator's OAuth, inside the toolbar frame.
+  await expect(frame.getByTestId('session-user')).toHaveText('zhangwei');
+  await expect(frame.getByTestId('is-wecom')).toHaveText('true');
+  await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+  await expect(frame.getByTestId('entry')).toHaveText('single_chat_tools');
+  await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.linXiaomei);
+  // WeCom ≥ 3.0.24 with getAgentConfigSignature runs agentConfig only: one verification, on the server.
+  expect(await counter(request, 'bridge/verify')).toBe(1);
+
+  // Picking another conversation switches the client context and reloads the toolbar page.
+  await page.getByTestId(`conversation-${WELL_KNOWN.zhouJianguo}`).click();
+  await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.zhouJianguo);
+  await page.getByTestId(`conversation-${WELL_KNOWN.vipChat}`).click();
+  await expect(frame.getByTestId('entry')).toHaveText('group_chat_tools');
+  await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.vipChat);
+  expect(await counter(request, 'bridge/verify')).toBe(3);
+});
+
+test('a forced bad signature is rejected by the emulated client', async ({ page, request }) => {
+  await setSwitches(request, { forceInvalidSignature: true });
+  const frame = await openSimulator(page);
+  await expect(frame.getByTestId('agent-config')).toHaveText(/agentConfig:.*invalid signature/);
+  await expect(frame.getByTestId('context-id')).toHaveText(/invalid signature/);
+  expect(await counter(request, 'bridge/verify')).toBeGreaterThanOrEqual(1);
+});
+
+test('signatures made with a rotated ticket are rejected', async ({ page, request }) => {
+  const frame = await openSimulator(page);
+  await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+  // The app still holds the old ticket in its cache: its next signature no longer verifies.
+  await rotateTickets(request);
+  await page.getByRole('button', { name: /刷新侧边栏/ }).click();
+  await expect(frame.getByTestId('agent-config')).toHaveText(/agentConfig:.*invalid signature/);
+});
+
+test('sendChatMessage lands in the simulator chat pane', async ({ page, request }) => {
+  const frame = await openSimulator(page);
+  await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.linXiaomei);
+  const content = '您好，这是报价单，请查收。';
+  await frame.getByRole('textbox').fill(content);
+  await frame.getByTestId('send-message').click();
+  await expect(frame.getByTestId('send-result')).toHaveText('sendChatMessage:ok');
+  await expect(page.getByTestId('chat-messages')).toContainText(content);
+  const messages = await bridgeMessages(request);
+  expect(messages).toEqual([
+    expect.objectContaining({
+      target: expect.objectContaining({ externalUserId: WELL_KNOWN.linXiaomei }),
+      fromUserId: 'zhangwei',
+      msgtype: 'text',
+      text: { content },
+    }),
+  ]);
+  await page.screenshot({ path: test.info().outputPath('simulator.png') });
+});
+
+test.describe('the client context decides what the bridge answers', () => {
+  test('no permission', async ({ page, request }) => {
+    await setClient(request, { permission: false });
+    const frame = await openSimulator(page);
+    await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+    await expect(frame.getByTestId('context-id')).toHaveText('getCurExternalContact:fail no permission');
+  });
+
+  test('opened outside a chat', async ({ page, request }) => {
+    await setClient(request, { entry: 'normal' });
+    const frame = await openSimulator(page);
+    await expect(frame.getByTestId('entry')).toHaveText('normal');
+    await expect(frame.getByTestId('context-id')).toHaveText(
+      'getCurExternalContact:fail without context of external contact',
+    );
+    await frame.getByTestId('send-message').click();
+    await expect(frame.getByTestId('send-result')).toHaveText(
+      'sendChatMessage:fail without context of external contact',
+    );
+  });
+
+  test('calls without the verified signature are refused', async ({ page }) => {
+    const frame = await openSimulator(page);
+    await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+    const inner = page.frame({ name: 'wecom-sidebar' });
+    expect(inner).not.toBeNull();
+    const answer = await inner!.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          type Bridge = { invoke(name: string, args: object, cb: (r: { err_msg: string }) => void): void };
+          const bridge = (window as unknown as { WeixinJSBridge: Bridge }).WeixinJSBridge;
+          bridge.invoke('getCurExternalContact', { verifySignature: 'forged' }, (r) => resolve(r.err_msg));
+        }),
+    );
+    expect(answer).toBe('getCurExternalContact:fail_nopermission');
+  });
+});
+
+test.describe('outside the simulator', () => {
+  test('a plain browser gets no bridge and the SDK reports it is not inside WeCom', async ({ page }) => {
+    await page.goto('/');
+    expect(await page.evaluate(() => 'WeixinJSBridge' in window)).toBe(false);
+    expect(await page.evaluate(() => navigator.userAgent)).not.toMatch(/wxwork\//);
+    await page.goto(CHECK);
+    await expect(page.getByTestId('is-wecom')).toHaveText('false');
+    await expect(page.getByTestId('agent-config')).toHaveText(/not inside WeCom/);
+  });
+
+  test.describe('with a WeCom user agent', () => {
+    test.use({ userAgent: WECOM_UA });
+
+    test('the bridge installs at top level and keeps the given user agent', async ({ page, request }) => {
+      await page.goto(CHECK);
+      await expect(page.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+      await expect(page.getByTestId('context-id')).toHaveText(WELL_KNOWN.linXiaomei);
+      expect(await page.evaluate(() => navigator.userAgent)).toBe(WECOM_UA);
+      expect(await counter(request, 'bridge/verify')).toBe(1);
+    });
+  });
+});
