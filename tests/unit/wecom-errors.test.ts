@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '@/lib/http';
+import { WecomError, classify, ipFromErrmsg, userMessageFor } from '@/lib/wecom/errors';
+import { redact, redactUrl, redactValue } from '@/lib/wecom/redact';
+
+const err = (errcode: number, errmsg = '', api = 'externalcontact/get') =>
+  new WecomError({ api, errcode, errmsg });
+
+describe('WecomError', () => {
+  it('classifies errcodes', () => {
+    expect(classify(-1)).toBe('retryable');
+    expect(classify(40014)).toBe('token-invalid');
+    expect(classify(42001)).toBe('token-invalid');
+    expect(classify(40001)).toBe('configuration');
+    expect(classify(60020)).toBe('configuration');
+    expect(classify(48002)).toBe('configuration');
+    expect(classify(45009)).toBe('rate-limited');
+    expect(classify(45033)).toBe('rate-limited');
+    expect(classify(84061)).toBe('permission');
+    expect(classify(60111)).toBe('not-found');
+    expect(classify(40029)).toBe('caller');
+  });
+
+  it('names the fix for 60020 with the IP from errmsg', () => {
+    const e = err(
+      60020,
+      'not allow to access from your ip, hint: [1730458186056773912722469], from ip: 171.43.188.73, more info at https://open.work.weixin.qq.com/devtool/query?e=60020',
+    );
+    expect(ipFromErrmsg(e.errmsg)).toBe('171.43.188.73');
+    const pub = e.toPublic();
+    expect(pub).toBeInstanceOf(HttpError);
+    expect(pub.status).toBe(502);
+    expect(pub.code).toBe('wecom_60020');
+    expect(pub.userMessage.zh).toContain('请将本服务器 IP 171.43.188.73 加入 企业可信IP');
+    expect(pub.userMessage.en).toContain("add this server's IP 171.43.188.73 to 企业可信IP (Trusted IPs)");
+  });
+
+  it('gives actionable messages for configuration errors', () => {
+    expect(userMessageFor(48002).zh).toContain('客户联系');
+    expect(userMessageFor(48002).zh).toContain('可调用应用');
+    for (const code of [40001, 40013, 40091]) {
+      const m = userMessageFor(code);
+      expect(m.zh).toContain('WECOM_CORP_ID');
+      expect(m.zh).toContain('WECOM_AGENT_SECRET');
+      expect(m.en).toContain('WECOM_AGENT_SECRET');
+    }
+    expect(userMessageFor(12345).zh).toContain('devtool/query?e=12345');
+  });
+
+  it('maps kinds to statuses', () => {
+    expect(err(84061).toPublic().status).toBe(403);
+    expect(err(60111).toPublic().status).toBe(404);
+    expect(err(40096).toPublic().status).toBe(400);
+    expect(err(-1).toPublic().status).toBe(503);
+    expect(err(45009).toPublic().status).toBe(503);
+    expect(err(40001).toPublic().status).toBe(502);
+    const timeout = new WecomError({
+      api: 'user/get',
+      errcode: -1,
+      errmsg: 'no answer',
+      transport: 'timeout',
+    });
+    expect(timeout.kind).toBe('retryable');
+    expect(timeout.toPublic().status).toBe(504);
+    const notFound = new WecomError({
+      api: 'user/get',
+      errcode: -1,
+      errmsg: '',
+      transport: 'http',
+      httpStatus: 404,
+    });
+    expect(notFound.kind).toBe('configuration');
+    expect(
+      new WecomError({ api: 'x', errcode: -1, errmsg: '', transport: 'http', httpStatus: 502 }).kind,
+    ).toBe('retryable');
+  });
+
+  it('has a message naming the API and errcode', () => {
+    expect(err(84061, 'not external contact').message).toBe(
+      'WeCom externalcontact/get failed: errcode 84061 (not external contact)',
+    );
+  });
+});
+
+describe('redact', () => {
+  it('masks sensitive query parameters', () => {
+    const text =
+      'GET /cgi-bin/gettoken?corpid=ww1&corpsecret=S3cr3t-value and /cgi-bin/user/get?access_token=TOKEN123&userid=zhangwei ' +
+      'callback?code=CODE42&state=abc suite_ticket=T1 permanent_code=P1';
+    const out = redact(text);
+    for (const secret of ['S3cr3t-value', 'TOKEN123', 'CODE42', 'T1 ', 'P1'])
+      expect(out).not.toContain(secret);
+    expect(out).toContain('corpid=ww1');
+    expect(out).toContain('userid=zhangwei');
+    expect(out).toContain('state=abc');
+  });
+
+  it('masks sensitive JSON fields but not errcode', () => {
+    const out = redact(
+      '{"errcode":0,"access_token":"tok-abc","ticket":"tic\\"ket","user_ticket":"ut","expires_in":7200,"code":"c1"}',
+    );
+    expect(out).toBe(
+      '{"errcode":0,"access_token":"***","ticket":"***","user_ticket":"***","expires_in":7200,"code":"***"}',
+    );
+    expect(redact("errcode: 'x', code: 'y'")).toBe("errcode: 'x', code: '***'");
+  });
+
+  it('masks known values anywhere', () => {
+    expect(redact('token abcdefgh1234 leaked', ['abcdefgh1234'])).toBe('token *** leaked');
+  });
+
+  it('redacts URLs and objects', () => {
+    expect(redactUrl('https://q.example/cgi-bin/gettoken?corpid=ww1&corpsecret=xyz')).toBe(
+      'https://q.example/cgi-bin/gettoken?corpid=ww1&corpsecret=***',
+    );
+    expect(redactValue({ a: { access_token: 't', list: [{ secret: 's', ok: 1 }] } })).toEqual({
+      a: { access_token: '***', list: [{ secret: '***', ok: 1 }] },
+    });
+  });
+});
