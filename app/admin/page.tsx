@@ -1,0 +1,69 @@
+import type { Metadata } from 'next';
+import { isAdmin, requirePageUser } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { consoleValues } from '@/lib/console-values';
+import { ChecksPanel } from '@/components/admin/ChecksPanel';
+import { ConsoleValues } from '@/components/admin/ConsoleValues';
+import { Forbidden } from '@/components/admin/Forbidden';
+import { QuickReplyManager } from '@/components/admin/QuickReplyManager';
+import { SignatureDebugger } from '@/components/admin/SignatureDebugger';
+import styles from '@/components/admin/admin.module.css';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: '管理设置 · Admin setup', robots: { index: false } };
+
+export default async function AdminPage() {
+  const user = await requirePageUser('/admin');
+  if (!isAdmin(user)) return <Forbidden userId={user.userId} name={user.name} />;
+  const config = getConfig();
+  return (
+    <main className={styles.page} data-testid="admin">
+      <header className={styles.header}>
+        <h1>管理设置 · Admin setup</h1>
+        <span className={styles.who}>
+          {user.name ?? user.userId}（{user.userId}）·{' '}
+          {config.mode === 'demo' ? '演示模式 / demo' : config.corpId}
+        </span>
+      </header>
+      <nav className={styles.nav} aria-label="sections">
+        <a href="#console">后台配置 / Console values</a>
+        <a href="#checks">配置检查 / Checks</a>
+        <a href="#signature">签名调试 / Signature</a>
+        <a href="#replies">快捷回复 / Quick replies</a>
+        <a href="/workbench">工作台 / Workbench</a>
+      </nav>
+
+      <section id="console" className={styles.section}>
+        <h2>填写到企业微信管理后台的值 / Values for the WeCom admin console</h2>
+        <p className={styles.hint}>
+          在 work.weixin.qq.com 管理后台逐项粘贴 / Paste each into the admin console at work.weixin.qq.com
+        </p>
+        <ConsoleValues values={consoleValues(config)} />
+      </section>
+
+      <section id="checks" className={styles.section}>
+        <h2>配置检查 / Configuration check</h2>
+        <p className={styles.hint}>
+          实时调用企业微信接口检查（同 npm run doctor）/ Live calls to WeCom, same as npm run doctor
+        </p>
+        <ChecksPanel />
+      </section>
+
+      <section id="signature" className={styles.section}>
+        <h2>JS-SDK 签名调试 / JS-SDK signature debugger</h2>
+        <p className={styles.hint}>
+          与企业微信官方签名校验工具相同的算法：string1 =
+          jsapi_ticket=…&amp;noncestr=…&amp;timestamp=…&amp;url=…，signature = sha1(string1) / Same algorithm
+          as WeCom&apos;s own tool
+        </p>
+        <SignatureDebugger defaultUrl={`${config.appBaseUrl}/sidebar`} />
+      </section>
+
+      <section id="replies" className={styles.section}>
+        <h2>快捷回复 / Quick replies</h2>
+        <p className={styles.hint}>保存后侧边栏立即生效 / Changes show in the sidebar immediately</p>
+        <QuickReplyManager />
+      </section>
+    </main>
+  );
+}
