@@ -9,7 +9,17 @@ function tint(name: string): string {
 }
 
 /** Avatar image, or the last character of the name on a coloured tile (as WeCom draws missing avatars). */
-export function Avatar({ name, src, size = 36, group = false }: { name: string; src?: string; size?: number; group?: boolean }) {
+export function Avatar({
+  name,
+  src,
+  size = 36,
+  group = false,
+}: {
+  name: string;
+  src?: string;
+  size?: number;
+  group?: boolean;
+}) {
   const style = { width: size, height: size };
   if (src) {
     // eslint-disable-next-line @next/next/no-img-element -- emulator-served SVG avatars, no optimisation needed

@@ -17,7 +17,8 @@ const JS_API_LIST = ['getContext', 'getCurExternalContact', 'getCurExternalChat'
 const TIMEOUT_MS = 10_000;
 
 function errMsgOf(error: unknown): string {
-  if (error && typeof error === 'object' && 'errMsg' in error) return String((error as { errMsg: unknown }).errMsg);
+  if (error && typeof error === 'object' && 'errMsg' in error)
+    return String((error as { errMsg: unknown }).errMsg);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -116,7 +117,10 @@ export default function BridgeCheck({ userId }: { userId: string }) {
   async function send() {
     setSent({ state: 'pending' });
     try {
-      const res = await withTimeout(ww.sendChatMessage({ msgtype: 'text', text: { content: text } }), 'sendChatMessage');
+      const res = await withTimeout(
+        ww.sendChatMessage({ msgtype: 'text', text: { content: text } }),
+        'sendChatMessage',
+      );
       setSent({ state: 'ok', value: res.errMsg ?? 'sendChatMessage:ok' });
     } catch (e) {
       setSent({ state: 'fail', value: errMsgOf(e) });
@@ -127,8 +131,8 @@ export default function BridgeCheck({ userId }: { userId: string }) {
     <main className={styles.page}>
       <h1 className={styles.title}>JS-SDK 自检 · Bridge check</h1>
       <p className={styles.hint}>
-        未修改的 @wecom/jssdk 在当前客户端中注册并读取上下文。The unmodified @wecom/jssdk registers and reads the chat
-        context.
+        未修改的 @wecom/jssdk 在当前客户端中注册并读取上下文。The unmodified @wecom/jssdk registers and reads
+        the chat context.
       </p>
       <dl className={styles.list}>
         <div className={styles.row}>
@@ -144,7 +148,12 @@ export default function BridgeCheck({ userId }: { userId: string }) {
         <Row label="userId / chatId" step={target} testId="context-id" />
       </dl>
       <div className={styles.send}>
-        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} aria-label="消息 / Message" />
+        <textarea
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={2}
+          aria-label="消息 / Message"
+        />
         <button type="button" onClick={send} disabled={!text.trim()} data-testid="send-message">
           发送到当前聊天 Send to chat
         </button>

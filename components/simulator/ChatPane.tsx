@@ -18,7 +18,8 @@ function senderName(m: ChatMessage, employees: Employee[], conversation: Convers
   if (m.fromName) return m.fromName;
   const employee = employees.find((e) => e.userId === m.fromUserId);
   if (employee) return employee.name;
-  if (conversation.kind === 'single' && m.fromUserId === conversation.externalUserId) return conversation.name;
+  if (conversation.kind === 'single' && m.fromUserId === conversation.externalUserId)
+    return conversation.name;
   return m.fromUserId ?? '';
 }
 
@@ -26,7 +27,9 @@ function timeOf(m: ChatMessage): string {
   if (m.createdAt === undefined) return '';
   const ms = typeof m.createdAt === 'number' && m.createdAt < 1e12 ? m.createdAt * 1000 : m.createdAt;
   const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
 }
 
 export function ChatPane({ conversation, messages, userId, employees, onSent }: Props) {
@@ -56,7 +59,10 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
     setSending(true);
     try {
       await postMessage({
-        target: conversation.kind === 'single' ? { externalUserId: conversation.externalUserId } : { chatId: conversation.chatId },
+        target:
+          conversation.kind === 'single'
+            ? { externalUserId: conversation.externalUserId }
+            : { chatId: conversation.chatId },
         fromUserId: userId,
         msgtype: 'text',
         text: { content },
@@ -79,20 +85,35 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
       </header>
       <div className={styles.messages} data-testid="chat-messages">
         {messages.length === 0 ? (
-          <div className={styles.systemNote}>暂无消息，从侧边栏发送快捷回复试试 · No messages yet — send a quick reply from the sidebar</div>
+          <div className={styles.systemNote}>
+            暂无消息，从侧边栏发送快捷回复试试 · No messages yet — send a quick reply from the sidebar
+          </div>
         ) : null}
         {messages.map((m, i) => {
           const mine = m.fromUserId === userId;
           const name = senderName(m, employees, conversation);
           return (
-            <div key={m.id ?? i} className={`${styles.message} ${mine ? styles.mine : ''}`} data-testid="chat-message">
-              <Avatar name={name || '?'} size={32} src={employees.find((e) => e.userId === m.fromUserId)?.avatar} />
+            <div
+              key={m.id ?? i}
+              className={`${styles.message} ${mine ? styles.mine : ''}`}
+              data-testid="chat-message"
+            >
+              <Avatar
+                name={name || '?'}
+                size={32}
+                src={employees.find((e) => e.userId === m.fromUserId)?.avatar}
+              />
               <div className={styles.messageBody}>
                 <span className={styles.messageMeta}>
                   {mine ? '' : name} {timeOf(m)}
                 </span>
                 {m.msgtype === 'news' && m.news ? (
-                  <a className={`${styles.bubble} ${styles.news}`} href={m.news.link} target="_blank" rel="noreferrer">
+                  <a
+                    className={`${styles.bubble} ${styles.news}`}
+                    href={m.news.link}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
                     <strong>{m.news.title}</strong>
                     <span className={styles.newsRow}>
                       <span className={styles.muted}>{m.news.desc}</span>

@@ -50,7 +50,7 @@ export function ConversationList({ conversations, loading, selectedKey, disabled
                 data-testid={`conversation-${c.kind === 'single' ? c.externalUserId : c.chatId}`}
                 onClick={() => onSelect(c)}
               >
-                <Avatar name={c.name} src={c.kind === 'single' ? c.avatar : undefined} group={c.kind === 'group'} />
+                <Avatar name={c.name} src={c.avatar} group={c.kind === 'group'} />
                 <span className={styles.itemText}>
                   <span className={styles.itemName}>
                     {c.name}
@@ -59,9 +59,11 @@ export function ConversationList({ conversations, loading, selectedKey, disabled
                   <span className={styles.itemSub}>
                     {c.kind === 'group'
                       ? `客户群 · ${c.memberCount ?? '?'} 人 / group chat`
-                      : c.type === 2
-                        ? `企业微信用户 / WeCom user`
-                        : `微信用户 / WeChat user`}
+                      : c.remark
+                        ? `备注 Remark：${c.remark}`
+                        : c.type === 2
+                          ? `企业微信用户 / WeCom user`
+                          : `微信用户 / WeChat user`}
                   </span>
                 </span>
               </button>
@@ -75,6 +77,7 @@ export function ConversationList({ conversations, loading, selectedKey, disabled
 
 export function Badge({ c }: { c: Conversation }) {
   if (c.kind === 'group') return <span className={`${styles.badge} ${styles.badgeGroup}`}>外部</span>;
-  if (c.type === 2) return <span className={`${styles.badge} ${styles.badgeCorp}`}>@{c.corpName ?? '企业'}</span>;
+  if (c.type === 2)
+    return <span className={`${styles.badge} ${styles.badgeCorp}`}>@{c.corpName ?? '企业'}</span>;
   return <span className={`${styles.badge} ${styles.badgeWechat}`}>@微信</span>;
 }

@@ -27,8 +27,8 @@ export interface SimulatorProps {
 
 function entryFor(c: Conversation) {
   return c.kind === 'single'
-    ? { entry: 'single_chat_tools', externalUserId: c.externalUserId, chatId: undefined }
-    : { entry: 'group_chat_tools', chatId: c.chatId, externalUserId: undefined };
+    ? { entry: 'single_chat_tools', externalUserId: c.externalUserId, chatId: null }
+    : { entry: 'group_chat_tools', chatId: c.chatId, externalUserId: null };
 }
 
 export default function Simulator({ sidebarPath, initialPhone = false }: SimulatorProps) {
@@ -53,20 +53,17 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
 
   const reloadSidebar = useCallback(() => setFrameKey((k) => k + 1), []);
 
-  const run = useCallback(
-    async (action: () => Promise<void>) => {
-      setBusy(true);
-      setError(null);
-      try {
-        await action();
-      } catch (e) {
-        setError(e instanceof Error ? e.message : String(e));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [],
-  );
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
 
   const selectConversation = (c: Conversation) =>
     run(async () => {
@@ -80,7 +77,9 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
       const list = await fetchConversations(nextUserId);
       const first = list[0];
       await setClient(
-        first ? { userId: nextUserId, ...entryFor(first) } : { userId: nextUserId, entry: 'normal', externalUserId: undefined, chatId: undefined },
+        first
+          ? { userId: nextUserId, ...entryFor(first) }
+          : { userId: nextUserId, entry: 'normal', externalUserId: null, chatId: null },
       );
       await logoutApp();
       await Promise.all([client.mutate(), conversations.mutate()]);
@@ -136,7 +135,10 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
                 ))}
               </select>
             </label>
-            <label className={styles.check} title="模拟应用未加入「客户联系」可调用应用 / app lacks customer-contact permission">
+            <label
+              className={styles.check}
+              title="模拟应用未加入「客户联系」可调用应用 / app lacks customer-contact permission"
+            >
               <input
                 type="checkbox"
                 checked={client.data?.permission === false}
@@ -199,7 +201,13 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
               >
                 ⟳
               </button>
-              <a className={styles.iconButton} href={sidebarPath} target="_blank" rel="noreferrer" title="新窗口打开 / Open">
+              <a
+                className={styles.iconButton}
+                href={sidebarPath}
+                target="_blank"
+                rel="noreferrer"
+                title="新窗口打开 / Open"
+              >
                 ↗
               </a>
             </div>
@@ -229,7 +237,12 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
           <div className={styles.phone}>
             <div className={styles.phoneBar}>
               <span>工作台 Workbench</span>
-              <button type="button" className={styles.iconButton} onClick={() => setPhone(false)} aria-label="关闭 / Close">
+              <button
+                type="button"
+                className={styles.iconButton}
+                onClick={() => setPhone(false)}
+                aria-label="关闭 / Close"
+              >
                 ✕
               </button>
             </div>

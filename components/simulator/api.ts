@@ -12,14 +12,22 @@ export interface Employee {
 }
 
 export type Conversation =
-  | { kind: 'single'; externalUserId: string; name: string; avatar?: string; type?: number; corpName?: string }
-  | { kind: 'group'; chatId: string; name: string; memberCount?: number };
+  | {
+      kind: 'single';
+      externalUserId: string;
+      name: string;
+      remark?: string;
+      avatar?: string;
+      type?: number;
+      corpName?: string;
+    }
+  | { kind: 'group'; chatId: string; name: string; memberCount?: number; avatar?: string };
 
 export interface ClientState {
   userId: string;
   entry: Entry | string;
-  externalUserId?: string;
-  chatId?: string;
+  externalUserId?: string | null;
+  chatId?: string | null;
   permission?: boolean;
 }
 
@@ -72,7 +80,15 @@ export async function fetchConversations(userId: string): Promise<Conversation[]
   const list = (data.conversations as Json[] | undefined) ?? [];
   return list.flatMap((c): Conversation[] => {
     if (c.kind === 'group' && str(c.chatId)) {
-      return [{ kind: 'group', chatId: c.chatId as string, name: str(c.name) ?? '群聊', memberCount: c.memberCount as number }];
+      return [
+        {
+          kind: 'group',
+          chatId: c.chatId as string,
+          name: str(c.name) ?? '群聊',
+          memberCount: typeof c.memberCount === 'number' ? c.memberCount : undefined,
+          avatar: str(c.avatar),
+        },
+      ];
     }
     if (c.kind === 'single' && str(c.externalUserId)) {
       return [
@@ -80,6 +96,7 @@ export async function fetchConversations(userId: string): Promise<Conversation[]
           kind: 'single',
           externalUserId: c.externalUserId as string,
           name: str(c.name) ?? '客户',
+          remark: str(c.remark),
           avatar: str(c.avatar),
           type: typeof c.type === 'number' ? c.type : undefined,
           corpName: str(c.corpName) ?? str(c.corp_name),
@@ -134,5 +151,8 @@ export function clientKey(c: ClientState | undefined): string | undefined {
 export function belongsTo(m: ChatMessage, c: Conversation, userId: string): boolean {
   if (c.kind === 'group') return m.target?.chatId === c.chatId;
   // A one-to-one chat is between this employee and the customer; other employees' chats are elsewhere.
-  return m.target?.externalUserId === c.externalUserId && (!m.fromUserId || m.fromUserId === userId || m.fromUserId === c.externalUserId);
+  return (
+    m.target?.externalUserId === c.externalUserId &&
+    (!m.fromUserId || m.fromUserId === userId || m.fromUserId === c.externalUserId)
+  );
 }

@@ -41,7 +41,12 @@
 
   function define(obj, name, value) {
     try {
-      Object.defineProperty(obj, name, { get: function () { return value; }, configurable: true });
+      Object.defineProperty(obj, name, {
+        get: function () {
+          return value;
+        },
+        configurable: true,
+      });
     } catch {
       /* read-only in this browser: the SDK then sees the original value */
     }
@@ -198,7 +203,8 @@
 
   function notifyHost(detail) {
     try {
-      if (win.parent !== win) win.parent.postMessage({ type: 'wecom-emulator:message', detail: detail }, location.origin);
+      if (win.parent !== win)
+        win.parent.postMessage({ type: 'wecom-emulator:message', detail: detail }, location.origin);
     } catch {
       /* no host window */
     }
@@ -227,14 +233,16 @@
 
   function sendChatMessage(args, client, callback) {
     var entry = client.entry || 'normal';
-    if (client.permission === false) return later(callback, { err_msg: 'sendChatMessage:fail no permission' });
+    if (client.permission === false)
+      return later(callback, { err_msg: 'sendChatMessage:fail no permission' });
     var target =
       entry === 'group_chat_tools' && client.chatId
         ? { chatId: client.chatId }
         : CHAT_TARGETS[entry] && entry !== 'group_chat_tools' && client.externalUserId
           ? { externalUserId: client.externalUserId }
           : null;
-    if (!target) return later(callback, { err_msg: 'sendChatMessage:fail without context of external contact' });
+    if (!target)
+      return later(callback, { err_msg: 'sendChatMessage:fail without context of external contact' });
     var msgtype = args.msgtype || 'text';
     var message = { target: target, fromUserId: client.userId, msgtype: msgtype };
     if (msgtype === 'text') {

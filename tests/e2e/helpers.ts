@@ -14,7 +14,12 @@ export const WECOM_UA =
 
 const EMULATOR = '/wecom-emulator';
 
-async function call(request: APIRequestContext, method: 'GET' | 'POST' | 'DELETE', path: string, data?: unknown) {
+async function call(
+  request: APIRequestContext,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  data?: unknown,
+) {
   const res = await request.fetch(`${EMULATOR}${path}`, { method, data });
   expect(res.ok(), `${method} ${EMULATOR}${path} → ${res.status()}`).toBe(true);
   const type = res.headers()['content-type'] ?? '';
@@ -44,7 +49,13 @@ export interface EmulatorSnapshot {
   counters: Record<string, number>;
   faults: unknown[];
   switches: Record<string, boolean>;
-  client: { userId: string; entry: string; externalUserId: string | null; chatId: string | null; permission: boolean };
+  client: {
+    userId: string;
+    entry: string;
+    externalUserId: string | null;
+    chatId: string | null;
+    permission: boolean;
+  };
 }
 
 export async function emulatorState(request: APIRequestContext): Promise<EmulatorSnapshot> {
@@ -105,7 +116,8 @@ export interface BridgeMessage {
 
 /** Messages sent into chats with sendChatMessage (or typed in the simulator). */
 export async function bridgeMessages(request: APIRequestContext): Promise<BridgeMessage[]> {
-  const data = (await call(request, 'GET', '/bridge/messages')) as { messages?: BridgeMessage[] } | BridgeMessage[];
+  const data = (await call(request, 'GET', '/bridge/messages')) as
+    { messages?: BridgeMessage[] } | BridgeMessage[];
   return Array.isArray(data) ? data : (data.messages ?? []);
 }
 
