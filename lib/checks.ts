@@ -340,8 +340,8 @@ function externalContactCheck(res: Awaited<ReturnType<typeof settle>>, config: A
         'This app may not call customer-contact APIs (48002 api forbidden)',
       ),
       bi(
-        '管理后台「客户联系 → 客户 → API → 可调用接口的应用」中添加本应用，并把员工加入客户联系使用范围',
-        'In the admin console open 客户联系 → 客户 → API → 可调用接口的应用 (apps allowed to call the API) and add this app',
+        '在管理后台「客户与上下游 → 客户联系 → 客户 → API → 可调用应用」中加入本应用，并确认员工在客户联系的使用范围内',
+        'In the admin console open 客户与上下游 → 客户联系 → 客户 → API → 可调用应用 (apps allowed to call the API) and add this app; make sure employees are in the customer-contact scope',
       ),
     );
   }

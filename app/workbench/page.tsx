@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import { isAdmin, loginPath, requirePageUser } from '@/lib/auth';
+import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
+import { CustomerList } from '@/components/workbench/CustomerList';
+import { EmployeeCard } from '@/components/workbench/EmployeeCard';
+import styles from '@/components/workbench/workbench.module.css';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: '工作台 · Workbench' };
+
+const DEFAULT_PAGE_SIZE = 20;
+
+/** 应用主页: the employee and their customers. Inside WeCom the sign-in is silent (snsapi_base). */
+export default async function WorkbenchPage({ searchParams }: { searchParams: Promise<{ limit?: string }> }) {
+  const { limit } = await searchParams;
+  const pageSize = Math.min(100, Math.max(1, Number.parseInt(limit ?? '', 10) || DEFAULT_PAGE_SIZE));
+  const user = await requirePageUser(limit ? `/workbench?limit=${pageSize}` : '/workbench');
+
+  // The tag filter is a convenience: without the tag library (e.g. 48002) the list still works and says why.
+  let tagGroups: CorpTagGroup[] = [];
+  try {
+    tagGroups = await getCorpTags();
+  } catch {
+    tagGroups = [];
+  }
+
+  return (
+    <main className={styles.page} data-testid="workbench">
+      <EmployeeCard
+        userId={user.userId}
+        name={user.name}
+        avatar={user.avatar}
+        avatarConsentHref={loginPath('/workbench', { privateInfo: true })}
+        isAdmin={isAdmin(user)}
+      />
+      <CustomerList tagGroups={tagGroups} pageSize={pageSize} />
+    </main>
+  );
+}

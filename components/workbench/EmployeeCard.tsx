@@ -1,0 +1,34 @@
+import { Avatar } from '@/components/ui';
+import styles from './workbench.module.css';
+
+export interface EmployeeCardProps {
+  userId: string;
+  name?: string;
+  avatar?: string;
+  /** Where to ask for snsapi_privateinfo consent (the avatar is only given with it). */
+  avatarConsentHref: string;
+  isAdmin: boolean;
+}
+
+/** Who is signed in; the avatar appears only after the member agreed to share it. */
+export function EmployeeCard({ userId, name, avatar, avatarConsentHref, isAdmin }: EmployeeCardProps) {
+  return (
+    <section className={styles.me} data-testid="employee">
+      <Avatar src={avatar} name={name ?? userId} size={52} />
+      <div className={styles.meText}>
+        <div className={styles.meName} data-testid="employee-name">
+          {name ?? userId}
+        </div>
+        <div className={styles.meSub}>账号 / userid: {userId}</div>
+        <div className={styles.meLinks}>
+          {avatar ? null : (
+            <a href={avatarConsentHref} data-testid="avatar-consent">
+              授权显示头像 / Show my avatar
+            </a>
+          )}
+          {isAdmin ? <a href="/admin">管理设置 / Admin setup</a> : null}
+        </div>
+      </div>
+    </section>
+  );
+}
