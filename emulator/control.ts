@@ -1,0 +1,332 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { avatarName, avatarSvg } from './avatars';
+import { avatarUrl, CHAT_ID_RE, EXTERNAL_USERID_RE, type Ctx } from './context';
+import { json, notFound } from './http';
+import { DOMAIN_VERIFY_CODE } from './seed';
+import type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
+
+const ENTRIES: ClientEntry[] = ['single_chat_tools', 'group_chat_tools', 'contact_profile', 'normal'];
+
+function bad(message: string): Response {
+  return json({ error: message }, 400);
+}
+
+async function body(req: Request): Promise<Record<string, unknown> | null> {
+  try {
+    const text = await req.text();
+    if (!text.trim()) return {};
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function publicState(ctx: Ctx) {
+  const { counters, faults, switches, client } = ctx.state;
+  return { counters, faults, switches, client, now: ctx.now };
+}
+
+function employeeJson(ctx: Ctx, userid: string) {
+  const e = ctx.state.employees.find((x) => x.userid === userid);
+  if (!e) return null;
+  return {
+    userid: e.userid,
+    name: e.name,
+    position: e.position,
+    role: e.role,
+    department: e.department,
+    avatar: avatarUrl(ctx, e.userid),
+    externalContact: e.externalContact,
+  };
+}
+
+function conversations(ctx: Ctx): Response {
+  const userId = ctx.url.searchParams.get('userId') ?? ctx.state.client.userId;
+  const employee = employeeJson(ctx, userId);
+  if (!employee) return json({ error: `unknown userId ${userId}` }, 404);
+  const singles = ctx.state.customers
+    .filter((c) => c.follow.some((f) => f.userid === userId))
+    .map((c) => {
+      const f = c.follow.find((x) => x.userid === userId)!;
+      return { c, f };
+    })
+    .sort((a, b) => a.f.daysAgo - b.f.daysAgo)
+    .map(({ c, f }) => ({
+      kind: 'single' as const,
+      externalUserId: c.external_userid,
+      name: c.name,
+      remark: f.remark,
+      avatar: avatarUrl(ctx, c.external_userid),
+      type: c.type,
+      corpName: c.corp_name ?? null,
+    }));
+  const groups = ctx.state.groupChats
+    .filter((g) => g.members.some((m) => m.type === 1 && m.userid === userId))
+    .map((g) => ({
+      kind: 'group' as const,
+      chatId: g.chat_id,
+      name: g.name,
+      memberCount: g.members.length,
+      owner: g.owner,
+      avatar: avatarUrl(ctx, g.chat_id),
+    }));
+  return json({ employee, conversations: [...groups, ...singles] });
+}
+
+async function setFault(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b || typeof b.api !== 'string' || !b.api) return bad('api (counter key or "*") is required');
+  const fault: Fault = { api: b.api };
+  for (const k of ['errcode', 'httpStatus', 'latencyMs', 'times'] as const) {
+    const v = b[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v)) return bad(`${k} must be an integer`);
+    fault[k] = v;
+  }
+  if (fault.httpStatus !== undefined && (fault.httpStatus < 200 || fault.httpStatus > 599)) {
+    return bad('httpStatus must be 200-599');
+  }
+  if (fault.times !== undefined && fault.times < 1) return bad('times must be >= 1');
+  if (b.drop !== undefined) fault.drop = b.drop === true;
+  ctx.state.faults.push(fault);
+  return json({ ok: true, faults: ctx.state.faults });
+}
+
+async function setSwitches(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const keys: (keyof Switches)[] = [
+    'externalContactForbidden',
+    'ipBlocked',
+    'invalidSecret',
+    'forceInvalidSignature',
+  ];
+  for (const k of keys) {
+    if (b[k] === undefined) continue;
+    if (typeof b[k] !== 'boolean') return bad(`${k} must be a boolean`);
+    ctx.state.switches[k] = b[k];
+  }
+  return json({ ok: true, switches: ctx.state.switches });
+}
+
+async function setClient(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const next: ClientContext = { ...ctx.state.client };
+  if (b.userId !== undefined) {
+    if (typeof b.userId !== 'string' || !ctx.state.employees.some((e) => e.userid === b.userId)) {
+      return bad('userId must be an employee userid');
+    }
+    next.userId = b.userId;
+  }
+  if (b.entry !== undefined) {
+    if (!ENTRIES.includes(b.entry as ClientEntry)) return bad(`entry must be one of ${ENTRIES.join(', ')}`);
+    next.entry = b.entry as ClientEntry;
+  }
+  if (b.externalUserId !== undefined) {
+    if (
+      b.externalUserId !== null &&
+      (typeof b.externalUserId !== 'string' || !EXTERNAL_USERID_RE.test(b.externalUserId))
+    ) {
+      return bad('externalUserId must match ^w[mo][A-Za-z0-9_-]{30}$ or be null');
+    }
+    next.externalUserId = b.externalUserId as string | null;
+  }
+  if (b.chatId !== undefined) {
+    if (b.chatId !== null && (typeof b.chatId !== 'string' || !CHAT_ID_RE.test(b.chatId))) {
+      return bad('chatId must match ^wr[A-Za-z0-9_-]{30}$ or be null');
+    }
+    next.chatId = b.chatId as string | null;
+  }
+  if (b.permission !== undefined) {
+    if (typeof b.permission !== 'boolean') return bad('permission must be a boolean');
+    next.permission = b.permission;
+  }
+  ctx.state.client = next;
+  return json(next);
+}
+
+function sha1(s: string): string {
+  return createHash('sha1').update(s, 'utf8').digest('hex');
+}
+
+/** Checks a config / agentConfig signature as the WeCom client does before answering the page. */
+async function bridgeVerify(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const kind = b.kind === 'agentConfig' ? 'agentConfig' : b.kind === 'config' ? 'config' : null;
+  if (!kind) return bad("kind must be 'config' or 'agentConfig'");
+  const fail = (reason: string) =>
+    json({ ok: false, errMsg: kind === 'config' ? `config:${reason}` : `agentConfig:fail_${reason}` });
+  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+  const pageUrl = str(b.url).split('#')[0]!;
+  if (str(b.corpId) !== ctx.state.corp.corpId) return fail('invalid corpid');
+  let host = '';
+  try {
+    host = new URL(pageUrl).host;
+  } catch {
+    return fail('invalid url domain');
+  }
+  if (!ctx.trustedDomains.includes(host)) return fail('invalid url domain');
+  let ticket: string | undefined;
+  if (kind === 'config') {
+    const t = ctx.state.corpTicket;
+    ticket = t && t.expiresAt > ctx.now ? t.ticket : undefined;
+  } else {
+    const agentId = str(b.agentId);
+    if (!ctx.state.apps.some((a) => a.agentId === agentId)) return fail('invalid agentid');
+    const t = ctx.state.agentTickets.get(agentId);
+    ticket = t && t.expiresAt > ctx.now ? t.ticket : undefined;
+  }
+  const expected = ticket
+    ? sha1(`jsapi_ticket=${ticket}&noncestr=${str(b.nonceStr)}&timestamp=${str(b.timestamp)}&url=${pageUrl}`)
+    : null;
+  if (ctx.state.switches.forceInvalidSignature || !expected || expected !== str(b.signature).toLowerCase()) {
+    return fail('invalid signature');
+  }
+  return json({ ok: true, errMsg: `${kind}:ok` });
+}
+
+async function postMessage(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const target = (b.target ?? {}) as Record<string, unknown>;
+  const externalUserId = typeof target.externalUserId === 'string' ? target.externalUserId : undefined;
+  const chatId = typeof target.chatId === 'string' ? target.chatId : undefined;
+  if (!externalUserId && !chatId) return bad('target.externalUserId or target.chatId is required');
+  if (typeof b.fromUserId !== 'string' || !b.fromUserId) return bad('fromUserId is required');
+  if (typeof b.msgtype !== 'string' || !b.msgtype) return bad('msgtype is required');
+  const msg: ChatMessage = {
+    id: randomUUID(),
+    target: externalUserId ? { externalUserId } : { chatId },
+    fromUserId: b.fromUserId,
+    msgtype: b.msgtype,
+    createdAt: ctx.now,
+  };
+  if (b.text && typeof b.text === 'object') msg.text = b.text as ChatMessage['text'];
+  if (b.news && typeof b.news === 'object') msg.news = b.news as ChatMessage['news'];
+  ctx.state.messages.push(msg);
+  if (ctx.state.messages.length > 500) ctx.state.messages.shift();
+  return json({ ok: true, message: msg });
+}
+
+function listMessages(ctx: Ctx): Response {
+  const ext = ctx.url.searchParams.get('externalUserId');
+  const chat = ctx.url.searchParams.get('chatId');
+  const messages = ctx.state.messages.filter(
+    (m) => (!ext || m.target.externalUserId === ext) && (!chat || m.target.chatId === chat),
+  );
+  return json({ messages });
+}
+
+const PLACEHOLDER_BRIDGE = '/* WeCom client bridge emulator: not available in this build. */\n';
+
+let bridgeCache: string | null = null;
+
+async function bridgeScript(): Promise<string> {
+  if (bridgeCache !== null && process.env.NODE_ENV === 'production') return bridgeCache;
+  const candidates = [path.join(process.cwd(), 'emulator', 'bridge', 'client.js')];
+  try {
+    candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'client.js'));
+  } catch {
+    // bundled: import.meta.url may not be a file URL
+  }
+  for (const file of candidates) {
+    try {
+      bridgeCache = await readFile(file, 'utf8');
+      return bridgeCache;
+    } catch {
+      // try the next location
+    }
+  }
+  return PLACEHOLDER_BRIDGE;
+}
+
+/** `/wecom-emulator/<sub>` control API. Counters/faults for bridge/verify are applied by the router. */
+export async function control(ctx: Ctx, sub: string, reset: () => void): Promise<Response> {
+  const { state, req } = ctx;
+  const m = req.method;
+  const route = `${m === 'HEAD' ? 'GET' : m} ${sub}`;
+  switch (route) {
+    case 'GET health':
+      return json({ ok: true });
+    case 'GET state':
+      return json(publicState(ctx));
+    case 'POST reset':
+      reset();
+      return json({ ok: true });
+    case 'POST counters/reset':
+      state.counters = {};
+      return json({ ok: true });
+    case 'GET faults':
+      return json({ faults: state.faults });
+    case 'POST faults':
+      return setFault(ctx);
+    case 'DELETE faults':
+      state.faults = [];
+      return json({ ok: true });
+    case 'GET switches':
+      return json(state.switches);
+    case 'POST switches':
+      return setSwitches(ctx);
+    case 'POST tokens/revoke':
+      for (const record of state.tokens.values()) record.revoked = true;
+      state.currentToken.clear();
+      return json({ ok: true });
+    case 'POST tickets/rotate':
+      state.corpTicket = null;
+      state.agentTickets.clear();
+      return json({ ok: true });
+    case 'GET clock':
+      return json({ now: ctx.now });
+    case 'POST clock': {
+      const b = await body(req);
+      const advance = b?.advanceMs;
+      if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
+        return bad('advanceMs must be a non-negative number');
+      }
+      state.clockOffsetMs += advance;
+      return json({ ok: true, now: ctx.now + advance });
+    }
+    case 'GET client':
+      return json(state.client);
+    case 'POST client':
+      return setClient(ctx);
+    case 'GET conversations':
+      return conversations(ctx);
+    case 'GET employees':
+      return json({
+        employees: state.employees.map((e) => employeeJson(ctx, e.userid)),
+        current: state.client.userId,
+      });
+    case 'GET bridge.js':
+      return new Response(await bridgeScript(), {
+        headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
+      });
+    case 'POST bridge/verify':
+      return bridgeVerify(ctx);
+    case 'GET bridge/messages':
+      return listMessages(ctx);
+    case 'POST bridge/messages':
+      return postMessage(ctx);
+    case 'DELETE bridge/messages':
+      state.messages = [];
+      return json({ ok: true });
+    case 'GET domain-verification':
+      return json({ fileName: `WW_verify_${DOMAIN_VERIFY_CODE}.txt`, content: DOMAIN_VERIFY_CODE });
+  }
+  const avatar = /^avatars\/([^/]+)\.svg$/.exec(sub);
+  if (avatar && m === 'GET') {
+    const key = decodeURIComponent(avatar[1]!);
+    const name = avatarName(state, key);
+    if (!name) return notFound();
+    return new Response(avatarSvg(key, name), {
+      headers: { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=86400' },
+    });
+  }
+  return notFound();
+}

@@ -1,0 +1,3 @@
+export { createEmulator, type Emulator, type EmulatorOptions } from './core';
+export { startEmulator, type RunningEmulator, type StartOptions } from './server';
+export type { ClientContext, EmulatorState, Fault, Switches } from './state';

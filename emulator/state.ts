@@ -1,0 +1,158 @@
+import {
+  APPS,
+  CORP_ID,
+  CORP_NAME,
+  CUSTOMERS,
+  DEFAULT_CLIENT,
+  DEPARTMENTS,
+  EMPLOYEES,
+  GROUP_CHATS,
+  TAG_GROUPS,
+  type SeedApp,
+  type SeedCustomer,
+  type SeedDepartment,
+  type SeedEmployee,
+  type SeedGroupChat,
+  type SeedTagGroup,
+} from './seed';
+
+export const TOKEN_TTL_MS = 7200_000;
+export const TICKET_TTL_MS = 7200_000;
+export const CODE_TTL_MS = 300_000;
+export const USER_TICKET_TTL_MS = 1800_000;
+export const HOUR_MS = 3600_000;
+export const CORP_TICKET_BUDGET = 400;
+export const APP_TICKET_BUDGET = 100;
+
+export type ClientEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
+
+export interface ClientContext {
+  userId: string;
+  entry: ClientEntry;
+  externalUserId: string | null;
+  chatId: string | null;
+  /** false → the bridge answers `fail no permission`. */
+  permission: boolean;
+}
+
+export interface Fault {
+  api: string;
+  errcode?: number;
+  httpStatus?: number;
+  latencyMs?: number;
+  drop?: boolean;
+  /** Remaining applications; undefined = until cleared. */
+  times?: number;
+}
+
+export interface Switches {
+  externalContactForbidden: boolean;
+  ipBlocked: boolean;
+  invalidSecret: boolean;
+  forceInvalidSignature: boolean;
+}
+
+export interface TokenRecord {
+  agentId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface TicketRecord {
+  ticket: string;
+  expiresAt: number;
+}
+
+export interface CodeRecord {
+  userId: string;
+  agentId: string | null;
+  kind: 'snsapi_base' | 'snsapi_privateinfo' | 'web_login';
+  redirectHost: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface UserTicketRecord {
+  userId: string;
+  agentId: string | null;
+  expiresAt: number;
+}
+
+export interface Budget {
+  windowStart: number;
+  count: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  target: { externalUserId?: string; chatId?: string };
+  fromUserId: string;
+  msgtype: string;
+  text?: { content: string };
+  news?: { link: string; title: string; desc?: string; imgUrl?: string };
+  createdAt: number;
+}
+
+export interface EmulatorState {
+  corp: { corpId: string; name: string };
+  apps: SeedApp[];
+  departments: SeedDepartment[];
+  employees: SeedEmployee[];
+  customers: SeedCustomer[];
+  groupChats: SeedGroupChat[];
+  tagGroups: SeedTagGroup[];
+  /** Emulator time = base clock + offset (moved by POST /clock). */
+  clockOffsetMs: number;
+  /** Seed time, from which the seed's "days ago" are counted. */
+  seededAt: number;
+  tokens: Map<string, TokenRecord>;
+  currentToken: Map<string, string>;
+  corpTicket: TicketRecord | null;
+  agentTickets: Map<string, TicketRecord>;
+  corpBudget: Budget;
+  appBudgets: Map<string, Budget>;
+  codes: Map<string, CodeRecord>;
+  userTickets: Map<string, UserTicketRecord>;
+  counters: Record<string, number>;
+  faults: Fault[];
+  switches: Switches;
+  client: ClientContext;
+  messages: ChatMessage[];
+}
+
+export function createState(now: number): EmulatorState {
+  return {
+    corp: { corpId: CORP_ID, name: CORP_NAME },
+    apps: structuredClone(APPS),
+    departments: structuredClone(DEPARTMENTS),
+    employees: structuredClone(EMPLOYEES),
+    customers: structuredClone(CUSTOMERS),
+    groupChats: structuredClone(GROUP_CHATS),
+    tagGroups: structuredClone(TAG_GROUPS),
+    clockOffsetMs: 0,
+    seededAt: now,
+    tokens: new Map(),
+    currentToken: new Map(),
+    corpTicket: null,
+    agentTickets: new Map(),
+    corpBudget: { windowStart: now, count: 0 },
+    appBudgets: new Map(),
+    codes: new Map(),
+    userTickets: new Map(),
+    counters: {},
+    faults: [],
+    switches: {
+      externalContactForbidden: false,
+      ipBlocked: false,
+      invalidSecret: false,
+      forceInvalidSignature: false,
+    },
+    client: { ...DEFAULT_CLIENT },
+    messages: [],
+  };
+}
+
+/** Replaces every field of `target` with a fresh seed (keeps the object identity that callers hold). */
+export function resetState(target: EmulatorState, now: number): void {
+  Object.assign(target, createState(now));
+}
