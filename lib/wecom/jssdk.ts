@@ -101,9 +101,14 @@ export function createSigner({
         const mayRefresh = await client.store.tryLock(refreshKey, TICKET_REFRESH_INTERVAL_MS);
         if (mayRefresh) tickets = await client.tokens.refreshTickets();
       }
+      // A refresh that was rate-limited still reads the shared store: another instance may hold newer tickets.
+      const skipMemory = options.refresh === true;
       const [corpTicket, agentTicket] = tickets
         ? [tickets.corpTicket, tickets.agentTicket]
-        : await Promise.all([client.tokens.getCorpTicket(), client.tokens.getAgentTicket()]);
+        : await Promise.all([
+            client.tokens.getCorpTicket({ skipMemory }),
+            client.tokens.getAgentTicket({ skipMemory }),
+          ]);
       const timestamp = Math.floor(now() / 1000);
       const make = (ticket: string): Signature => {
         const nonceStr = nonce();

@@ -31,8 +31,9 @@ export interface TokenManagerOptions {
 export interface TokenManager {
   readonly keys: Record<CredentialKind, string>;
   getAccessToken(): Promise<string>;
-  getCorpTicket(): Promise<string>;
-  getAgentTicket(): Promise<string>;
+  /** skipMemory: read the shared store instead of this process's short-lived copy. */
+  getCorpTicket(options?: { skipMemory?: boolean }): Promise<string>;
+  getAgentTicket(options?: { skipMemory?: boolean }): Promise<string>;
   /** Forget a token that WeCom rejected (only if it is still the cached one: another caller may have replaced it). */
   invalidateAccessToken(token: string): Promise<void>;
   /** Fetch both jsapi tickets anew even though the cached ones have not expired (one fetch each, shared). */
@@ -151,10 +152,11 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
     return remember(kind, await fetchFresh(kind));
   }
 
-  function obtain(kind: CredentialKind, stale?: string): Promise<string> {
+  function obtain(kind: CredentialKind, stale?: string, skipMemory = false): Promise<string> {
     const mem = memory.get(kind);
-    if (usable(mem, stale) && now() - mem.readAt < memoryTtlMs) return Promise.resolve(mem.value);
-    const flightKey = `${kind}\u0000${stale ?? ''}`;
+    if (!skipMemory && usable(mem, stale) && now() - mem.readAt < memoryTtlMs)
+      return Promise.resolve(mem.value);
+    const flightKey = `${kind}\u0000${stale ?? ''}\u0000${skipMemory}`;
     let flight = inflight.get(flightKey);
     if (!flight) {
       // A failed fetch leaves nothing behind: the next caller starts a new one.
@@ -170,22 +172,35 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
     return (await read(kind))?.value;
   }
 
+  // While tickets are being refreshed, ticket readers wait for the new ones instead of signing with the old.
+  let ticketRefresh: Promise<{ corpTicket: string; agentTicket: string }> | undefined;
+
+  async function refreshTickets() {
+    const [staleCorp, staleAgent] = await Promise.all([current('corpTicket'), current('agentTicket')]);
+    const [corpTicket, agentTicket] = await Promise.all([
+      obtain('corpTicket', staleCorp ?? ''),
+      obtain('agentTicket', staleAgent ?? ''),
+    ]);
+    return { corpTicket, agentTicket };
+  }
+
+  async function ticket(kind: 'corpTicket' | 'agentTicket', skipMemory?: boolean): Promise<string> {
+    if (ticketRefresh) await ticketRefresh.catch(() => {});
+    return obtain(kind, undefined, skipMemory);
+  }
+
   return {
     keys,
     getAccessToken: () => obtain('token'),
-    getCorpTicket: () => obtain('corpTicket'),
-    getAgentTicket: () => obtain('agentTicket'),
+    getCorpTicket: (o) => ticket('corpTicket', o?.skipMemory),
+    getAgentTicket: (o) => ticket('agentTicket', o?.skipMemory),
     async invalidateAccessToken(token) {
       if (memory.get('token')?.value === token) memory.delete('token');
       if ((await read('token'))?.value === token) await store.delete(keys.token);
     },
-    async refreshTickets() {
-      const [staleCorp, staleAgent] = await Promise.all([current('corpTicket'), current('agentTicket')]);
-      const [corpTicket, agentTicket] = await Promise.all([
-        obtain('corpTicket', staleCorp ?? ''),
-        obtain('agentTicket', staleAgent ?? ''),
-      ]);
-      return { corpTicket, agentTicket };
+    refreshTickets() {
+      ticketRefresh ??= refreshTickets().finally(() => (ticketRefresh = undefined));
+      return ticketRefresh;
     },
     sensitiveValues() {
       return [...memory.values()].map((e) => e.value);
