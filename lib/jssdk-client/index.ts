@@ -123,7 +123,7 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
     getAgentConfigSignature: signature('agentConfig'),
   });
 
-  const agentConfig = () => withTimeout(ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+  const agentConfig = () => withTimeout<unknown>(ww.ensureConfigReady(), timeoutMs, 'agentConfig');
   try {
     await agentConfig();
   } catch (first) {
@@ -164,7 +164,14 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
       return res.chatId;
     },
     async sendChatMessage(message) {
-      await call('sendChatMessage', () => ww.sendChatMessage(message));
+      const params =
+        message.msgtype === 'text'
+          ? message
+          : {
+              msgtype: 'news' as const,
+              news: { ...message.news, desc: message.news.desc ?? '', imgUrl: message.news.imgUrl ?? '' },
+            };
+      await call('sendChatMessage', () => ww.sendChatMessage(params));
     },
   };
 }

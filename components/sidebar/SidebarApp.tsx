@@ -1,0 +1,200 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import useSWR from 'swr';
+import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
+import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
+import { connectWeCom, SdkError, toSdkError, type SignaturePair, type WeComClient } from '@/lib/jssdk-client';
+import { jsonFetcher, type ApiError } from './api';
+import { CustomerProfileCard } from './CustomerProfileCard';
+import { GroupChatCard } from './GroupChatCard';
+import { messages, type Lang } from './i18n';
+import { QuickRepliesPanel, type ReplyContext } from './QuickRepliesPanel';
+import { ApiErrorState, SdkErrorState } from './States';
+import styles from './sidebar.module.css';
+
+export interface SidebarAppProps {
+  corpId: string;
+  agentId: string;
+  lang: Lang;
+  demo: boolean;
+  /** Signatures the server computed for this page's URL, so that the browser does not have to ask. */
+  initialSignatures: { url: string; pair: SignaturePair } | null;
+}
+
+type Phase =
+  | { kind: 'connecting' }
+  | { kind: 'failed'; error: SdkError }
+  | { kind: 'single'; client: WeComClient; externalUserId: string }
+  | { kind: 'group'; client: WeComClient; chatId: string }
+  | { kind: 'other'; entry: string };
+
+const SINGLE_ENTRIES = new Set(['single_chat_tools', 'contact_profile']);
+
+/** The chat-toolbar page: register with WeCom, read the chat context, then show the customer or the group. */
+export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: SidebarAppProps) {
+  const t = messages(lang);
+  const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
+
+  useEffect(() => {
+    let cancelled = false;
+    const set = (next: Phase) => {
+      if (!cancelled) setPhase(next);
+    };
+    (async () => {
+      try {
+        const client = await connectWeCom({ corpId, agentId, initial: initialSignatures ?? undefined });
+        const { entry } = await client.getContext();
+        if (SINGLE_ENTRIES.has(entry)) {
+          set({ kind: 'single', client, externalUserId: await client.getCurExternalContact() });
+        } else if (entry === 'group_chat_tools') {
+          set({ kind: 'group', client, chatId: await client.getCurExternalChat() });
+        } else {
+          set({ kind: 'other', entry });
+        }
+      } catch (err) {
+        set({ kind: 'failed', error: toSdkError(err, 'load') });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [corpId, agentId, initialSignatures]);
+
+  return (
+    <main className={styles.shell} lang={lang === 'en' ? 'en' : 'zh-CN'} data-phase={phase.kind}>
+      {phase.kind === 'connecting' ? <Skeleton label={t.connecting} /> : null}
+      {phase.kind === 'failed' ? <SdkErrorState error={phase.error} lang={lang} demo={demo} /> : null}
+      {phase.kind === 'other' ? (
+        <StateMessage
+          state="normal-entry"
+          title={t.normalTitle}
+          actions={
+            <ButtonLink variant="primary" href="/workbench" target="_top">
+              {t.openWorkbench}
+            </ButtonLink>
+          }
+        >
+          <p>{t.normalBody}</p>
+        </StateMessage>
+      ) : null}
+      {phase.kind === 'single' ? (
+        <ChatView
+          lang={lang}
+          mainTab={t.tabProfile}
+          context={{ entry: 'single' }}
+          client={phase.client}
+          main={<CustomerView id={phase.externalUserId} lang={lang} />}
+        />
+      ) : null}
+      {phase.kind === 'group' ? (
+        <ChatView
+          lang={lang}
+          mainTab={t.tabGroup}
+          context={{ entry: 'group', chatId: phase.chatId }}
+          client={phase.client}
+          main={<GroupView id={phase.chatId} lang={lang} />}
+        />
+      ) : null}
+    </main>
+  );
+}
+
+/** Two tabs; quick replies load when first opened, so the profile is the only request of a fresh sidebar. */
+function ChatView({
+  lang,
+  mainTab,
+  context,
+  client,
+  main,
+}: {
+  lang: Lang;
+  mainTab: string;
+  context: ReplyContext;
+  client: WeComClient;
+  main: React.ReactNode;
+}) {
+  const t = messages(lang);
+  const [tab, setTab] = useState<'main' | 'replies'>('main');
+  const [repliesOpened, setRepliesOpened] = useState(false);
+  const select = (next: 'main' | 'replies') => {
+    setTab(next);
+    if (next === 'replies') setRepliesOpened(true);
+  };
+  return (
+    <>
+      <div className={styles.tabs} role="tablist">
+        <button
+          type="button"
+          role="tab"
+          id="tab-main"
+          aria-selected={tab === 'main'}
+          aria-controls="panel-main"
+          className={styles.tab}
+          onClick={() => select('main')}
+        >
+          {mainTab}
+        </button>
+        <button
+          type="button"
+          role="tab"
+          id="tab-replies"
+          aria-selected={tab === 'replies'}
+          aria-controls="panel-replies"
+          className={styles.tab}
+          onClick={() => select('replies')}
+        >
+          {t.tabReplies}
+        </button>
+      </div>
+      <div
+        id="panel-main"
+        role="tabpanel"
+        aria-labelledby="tab-main"
+        className={styles.panel}
+        hidden={tab !== 'main'}
+      >
+        {main}
+      </div>
+      <div
+        id="panel-replies"
+        role="tabpanel"
+        aria-labelledby="tab-replies"
+        className={styles.panel}
+        hidden={tab !== 'replies'}
+      >
+        {repliesOpened ? (
+          <QuickRepliesPanel context={context} lang={lang} send={(m) => client.sendChatMessage(m)} />
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+const swrOptions = { revalidateOnFocus: false, revalidateOnReconnect: false, shouldRetryOnError: false };
+
+function CustomerView({ id, lang }: { id: string; lang: Lang }) {
+  const t = messages(lang);
+  const { data, error, isValidating, mutate } = useSWR<CustomerProfile, ApiError>(
+    `/api/contacts/${encodeURIComponent(id)}`,
+    jsonFetcher(lang),
+    swrOptions,
+  );
+  if (error)
+    return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
+  if (!data) return <Skeleton label={t.loadingProfile} lines={6} />;
+  return <CustomerProfileCard profile={data} lang={lang} />;
+}
+
+function GroupView({ id, lang }: { id: string; lang: Lang }) {
+  const t = messages(lang);
+  const { data, error, isValidating, mutate } = useSWR<GroupChatDto, ApiError>(
+    `/api/group-chats/${encodeURIComponent(id)}`,
+    jsonFetcher(lang),
+    swrOptions,
+  );
+  if (error)
+    return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
+  if (!data) return <Skeleton label={t.loadingGroup} lines={6} />;
+  return <GroupChatCard chat={data} lang={lang} />;
+}

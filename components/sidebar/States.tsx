@@ -1,0 +1,132 @@
+'use client';
+
+import { Button, ButtonLink, StateMessage } from '@/components/ui';
+import { sdkErrorMessage, type SdkError } from '@/lib/jssdk-client';
+import { ApiError, reloginHref } from './api';
+import { messages, type Lang } from './i18n';
+import styles from './sidebar.module.css';
+
+/** A failed call of our own API: each status gets its own state (401, 403, 404, 400, 502 config, 5xx/network). */
+export function ApiErrorState({
+  error,
+  lang,
+  onRetry,
+  retrying,
+}: {
+  error: ApiError;
+  lang: Lang;
+  onRetry: () => void;
+  retrying: boolean;
+}) {
+  const t = messages(lang);
+  const retry = (
+    <Button variant="primary" onClick={onRetry} disabled={retrying}>
+      {retrying ? t.retrying : t.retry}
+    </Button>
+  );
+  switch (error.status) {
+    case 401:
+      return (
+        <StateMessage
+          state="session-expired"
+          tone="warn"
+          title={t.sessionTitle}
+          actions={
+            <ButtonLink variant="primary" href={reloginHref()}>
+              {t.relogin}
+            </ButtonLink>
+          }
+        >
+          <p>{t.sessionBody}</p>
+        </StateMessage>
+      );
+    case 403:
+      return (
+        <StateMessage state="forbidden" tone="warn" title={t.forbiddenTitle}>
+          <p>{error.message}</p>
+        </StateMessage>
+      );
+    case 404:
+      return (
+        <StateMessage state="not-found" tone="warn" title={t.notFoundTitle}>
+          <p>{error.message}</p>
+        </StateMessage>
+      );
+    case 400:
+      return (
+        <StateMessage state="bad-request" tone="error" title={t.badRequestTitle}>
+          <p>{error.message}</p>
+        </StateMessage>
+      );
+    case 502:
+      return (
+        <StateMessage state="configuration" tone="error" title={t.configTitle} actions={retry}>
+          <p>{error.message}</p>
+        </StateMessage>
+      );
+    default:
+      return (
+        <StateMessage state="upstream" tone="error" title={t.upstreamTitle} actions={retry}>
+          <p>{error.status === 0 ? t.networkError : error.message || t.upstreamBody}</p>
+        </StateMessage>
+      );
+  }
+}
+
+/** Opened in a plain browser: nothing to register, say where the page works (and, in demo mode, the simulator). */
+export function NotInWeComState({ lang, demo }: { lang: Lang; demo: boolean }) {
+  const t = messages(lang);
+  const title = { zh: '请在企业微信客户端中打开', en: 'Open this page inside the WeCom client' };
+  const body = {
+    zh: '本页面是企业微信聊天工具栏应用，需要在企业微信的客户单聊或客户群聊中打开。',
+    en: 'This is a WeCom chat-toolbar page: open it from a customer chat or a customer group chat in WeCom.',
+  };
+  return (
+    <StateMessage
+      state="sdk-not-wecom"
+      tone="info"
+      title={lang === 'en' ? title.en : `${title.zh} / ${title.en}`}
+      actions={
+        demo ? (
+          <ButtonLink variant="primary" href="/simulator" target="_top">
+            {t.openSimulator}
+          </ButtonLink>
+        ) : null
+      }
+    >
+      <p>{body[lang]}</p>
+      {demo ? (
+        <p>
+          {lang === 'en'
+            ? 'Demo mode: the simulator shows this page inside an emulated WeCom window.'
+            : '演示模式：可在模拟器中以企业微信窗口的方式体验本页面。'}
+        </p>
+      ) : null}
+    </StateMessage>
+  );
+}
+
+/** A failure of the WeCom client side: too old, agentConfig, permission, context, timeout. */
+export function SdkErrorState({ error, lang, demo }: { error: SdkError; lang: Lang; demo: boolean }) {
+  const t = messages(lang);
+  if (error.kind === 'not-wecom') return <NotInWeComState lang={lang} demo={demo} />;
+  const m = sdkErrorMessage(error);
+  return (
+    <StateMessage
+      state={`sdk-${error.kind}`}
+      tone={error.kind === 'without-context' ? 'info' : 'error'}
+      title={m.title[lang]}
+      detail={error.errMsg}
+      actions={<Button onClick={() => location.reload()}>{t.reload}</Button>}
+    >
+      <p>{m.body[lang]}</p>
+      {m.adminChecks ? (
+        <ul className={styles.checks}>
+          {m.adminChecks.map((c) => (
+            <li key={c.en}>{c[lang]}</li>
+          ))}
+        </ul>
+      ) : null}
+    </StateMessage>
+  );
+}
