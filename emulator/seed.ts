@@ -223,7 +223,7 @@ export const TAG_GROUPS: SeedTagGroup[] = [
     createdDaysAgo: 500,
     tag: [
       { id: 'etPdT1eNtErPrIsE3qW7eR9tY2uI4021', name: '企业版', order: 3 },
-      { id: 'etPdT2pRoFeSsIoN5aL8sD1fG6hJ022', name: '专业版', order: 2 },
+      { id: 'etPdT2pRoFeSsIoN5aL8sD1fG6hJk022', name: '专业版', order: 2 },
       { id: 'etPdT3pRiVaTeDePlOy6mN0bV4cX9023', name: '私有化部署', order: 1 },
     ],
   },
@@ -250,7 +250,7 @@ export const TAG = {
   referral: 'etSrC3rEfErRaL9pL1kJ6hG4fD2sA013',
   expo: 'etSrC4eXpO2o24TrAdEfAiR8mN5bV014',
   enterprise: 'etPdT1eNtErPrIsE3qW7eR9tY2uI4021',
-  pro: 'etPdT2pRoFeSsIoN5aL8sD1fG6hJ022',
+  pro: 'etPdT2pRoFeSsIoN5aL8sD1fG6hJk022',
   onPrem: 'etPdT3pRiVaTeDePlOy6mN0bV4cX9023',
   firstContact: 'etStG1fIrStCoNtAcT8zX5cV2bN7m031',
   needs: 'etStG2nEeDcOnFiRm4aS6dF8gH1jK032',
@@ -341,6 +341,12 @@ const WECHAT_NAMES = [
   '曹欣然',
   '袁立新',
   '邓可欣',
+  '彭小军',
+  '潘婉清',
+  '杜鹏飞',
+  '范思琪',
+  '方建华',
+  '石悦',
 ];
 const WECOM_PEOPLE: Array<[string, string, string, string]> = [
   ['许志远', '云帆物流', '云帆物流（上海）有限公司', '运营总监'],
@@ -498,6 +504,8 @@ function buildCustomers(): SeedCustomer[] {
     ['chenjing', 'lina'],
     ['lina'],
     ['wangfang'],
+    ['chenjing'],
+    ['liuyang', 'lina'],
   ];
   let wechatIdx = 0;
   let wecomIdx = 0;
