@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
+import type { WecomClient } from './client';
 
 /**
  * WeCom sign-in: the in-client OAuth (网页授权) and the PC web login (Web登录) URLs, and the code exchange.
@@ -77,13 +78,8 @@ export function buildWebLoginUrl(p: SignInUrlParams & { loginBase: string; lang?
   return url.toString();
 }
 
-/** The part of the WeCom client that sign-in needs (structurally satisfied by WecomClient). */
-export interface WecomCaller {
-  call<T>(
-    api: string,
-    init?: { method?: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown; idempotent?: boolean },
-  ): Promise<T>;
-}
+/** The part of the WeCom client that sign-in needs. */
+export type WecomCaller = Pick<WecomClient, 'call'>;
 
 export type OAuthIdentity =
   | { kind: 'member'; userId: string; userTicket?: string }
