@@ -15,6 +15,7 @@ import {
   type WecomClient,
 } from './client';
 import { WecomError } from './errors';
+import { isValidCode, newOAuthState, STATE_PATTERN } from './oauth';
 import { redact } from './redact';
 
 /**
@@ -86,9 +87,22 @@ const SUITE_ERRORS: Record<SuiteErrorCode, { status: number; message: Bilingual 
   },
   'store-failed': {
     status: 503,
-    message: { zh: '暂时无法保存授权信息，请稍后重试', en: 'Cannot save the authorization right now; retry later' },
+    message: {
+      zh: '暂时无法保存授权信息，请稍后重试',
+      en: 'Cannot save the authorization right now; retry later',
+    },
   },
 };
+
+/** The user-facing message of a suite error code (unknown codes get a generic one). */
+export function suiteErrorMessage(code: string): Bilingual {
+  return (
+    SUITE_ERRORS[code as SuiteErrorCode]?.message ?? {
+      zh: '安装未完成，请重试；若问题持续，请联系服务商',
+      en: 'The installation did not complete; try again, and contact the provider if it keeps failing',
+    }
+  );
+}
 
 export class SuiteError extends Error {
   override name = 'SuiteError';
@@ -260,7 +274,11 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
 
   async function suiteCall<T>(api: string, options: CallOptions = {}): Promise<T> {
     const token = await suiteClient.tokens.getAccessToken();
-    const withToken = (t: string): RequestOptions => ({ ...options, token: t, tokenParam: 'suite_access_token' });
+    const withToken = (t: string): RequestOptions => ({
+      ...options,
+      token: t,
+      tokenParam: 'suite_access_token',
+    });
     try {
       return (await suiteClient.request(api, withToken(token))) as T;
     } catch (err) {
@@ -474,7 +492,10 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
             transport: 'invalid-response',
           });
         }
-        return { token: body.access_token, expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200 };
+        return {
+          token: body.access_token,
+          expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200,
+        };
       },
     };
   }
@@ -483,7 +504,8 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     const auth = await authorization(corpId);
     if (!auth) throw new SuiteError('corp-not-authorized');
     const cached = clients.get(corpId);
-    if (cached && cached.permanentCode === auth.permanentCode && cached.agentId === auth.agentId) return cached.client;
+    if (cached && cached.permanentCode === auth.permanentCode && cached.agentId === auth.agentId)
+      return cached.client;
     const client = createWecomClient({
       apiBase: opts.apiBase,
       corpId,
@@ -554,7 +576,9 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     suiteTicket,
     suiteCall,
     async preAuthCode(authType) {
-      const answer = await suiteCall<{ pre_auth_code?: string }>('service/get_pre_auth_code', { idempotent: false });
+      const answer = await suiteCall<{ pre_auth_code?: string }>('service/get_pre_auth_code', {
+        idempotent: false,
+      });
       const code = answer.pre_auth_code;
       if (!code) {
         throw new WecomError({
@@ -578,6 +602,44 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     getUserInfo3rd,
     handleInstruction,
   };
+}
+
+const INSTALL_STATE_TTL_MS = 20 * 60_000;
+
+/**
+ * Starts an install from the provider's site: pre_auth_code, set_session_info, and the link to WeCom's install
+ * page; the one-time state comes back with the auth_code.
+ */
+export async function beginInstall(
+  suite: SuiteService,
+  p: { openBase: string; redirectUri: string; authType: 0 | 1 },
+): Promise<string> {
+  const state = newOAuthState();
+  await suite.store.set(`wecom:suite:${suite.suite.suiteId}:install:${state}`, '1', INSTALL_STATE_TTL_MS);
+  const preAuthCode = await suite.preAuthCode(p.authType);
+  return installUrl({
+    openBase: p.openBase,
+    suiteId: suite.suite.suiteId,
+    preAuthCode,
+    redirectUri: p.redirectUri,
+    state,
+  });
+}
+
+/** The redirect back from WeCom: the state is single use; the permanent code is stored like create_auth does. */
+export async function finishInstall(
+  suite: SuiteService,
+  p: { state: string | null; authCode: string | null },
+): Promise<SuiteAuthorization> {
+  const { state, authCode } = p;
+  if (!state || !STATE_PATTERN.test(state) || !isValidCode(authCode)) throw new SuiteError('install-state');
+  const key = `wecom:suite:${suite.suite.suiteId}:install:${state}`;
+  if ((await suite.store.get(key)) === null) throw new SuiteError('install-state');
+  // Claim it atomically so that a replayed redirect cannot use it twice.
+  const claimed = await suite.store.tryLock(`${key}:claimed`, INSTALL_STATE_TTL_MS);
+  if (!claimed) throw new SuiteError('install-state');
+  await suite.store.delete(key);
+  return suite.exchangeAuthCode(authCode);
 }
 
 /** The provider's install link on open.work.weixin.qq.com (DOC 90597). */
@@ -609,7 +671,10 @@ export function getSuite(): SuiteService | null {
       suite: config.suite,
       apiBase: config.apiBase,
       store: getStore(),
-      recoveryFile: path.join(process.env.DATA_DIR ?? path.join(process.cwd(), '.data'), 'suite-recovery.jsonl'),
+      recoveryFile: path.join(
+        process.env.DATA_DIR ?? path.join(process.cwd(), '.data'),
+        'suite-recovery.jsonl',
+      ),
     });
   }
   return globalSuite.__wecomSuite;
