@@ -3,27 +3,13 @@
 import { useEffect, useState } from 'react';
 import useSWRInfinite from 'swr/infinite';
 import { Avatar, Button, ButtonLink, Chip, Skeleton, StateMessage } from '@/components/ui';
+import type { CorpTagGroup, CustomerSummary } from '@/lib/contacts-dto';
 import styles from './workbench.module.css';
 
-interface CustomerSummary {
-  externalUserId: string;
-  name: string;
-  avatar: string | null;
-  type: 'wechat' | 'wecom';
-  corpName: string | null;
-  remark: string | null;
-  description: string | null;
-  tagIds: string[];
-}
 interface Page {
   items: CustomerSummary[];
   nextCursor: string | null;
   total?: number;
-}
-export interface TagGroupOption {
-  groupId: string;
-  groupName: string;
-  tags: { id: string; name: string }[];
 }
 
 class FetchError extends Error {
@@ -65,7 +51,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** "My customers": cursor pages from the server, search by name or remark, filter by a corp tag. */
-export function CustomerList({ tagGroups, pageSize }: { tagGroups: TagGroupOption[]; pageSize: number }) {
+export function CustomerList({ tagGroups, pageSize }: { tagGroups: CorpTagGroup[]; pageSize: number }) {
   const [search, setSearch] = useState('');
   const [tag, setTag] = useState('');
   const q = useDebounced(search.trim(), 300);
@@ -234,7 +220,7 @@ export function CustomerList({ tagGroups, pageSize }: { tagGroups: TagGroupOptio
           </span>
         ) : null}
       </div>
-      {filters}
+      {total === 0 && !filtering ? null : filters}
       {body}
     </section>
   );
