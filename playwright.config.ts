@@ -19,7 +19,7 @@ const LIVE_SECRET = 'e2e-live-session-secret-0123456789abcdef';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   fullyParallel: false,
   // One worker: the demo app's emulator (and the simulated client) is shared state.
   workers: 1,
@@ -76,7 +76,8 @@ export default defineConfig({
       timeout: 120_000,
       env: {
         PORT: String(LIVE_PORT),
-        NEXT_DIST_DIR: distDir,
+        // `next dev` allows one server per dist dir; production servers share the build.
+        NEXT_DIST_DIR: process.env.E2E_DEV ? `${distDir}-live` : distDir,
         DATA_DIR: `.data/e2e-live-${LIVE_PORT}`,
         WECOM_CORP_ID: 'ww5f3c2a1b9e8d7c60',
         WECOM_AGENT_ID: '1000002',
