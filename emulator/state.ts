@@ -152,7 +152,15 @@ export function createState(now: number): EmulatorState {
   };
 }
 
-/** Replaces every field of `target` with a fresh seed (keeps the object identity that callers hold). */
+/**
+ * Replaces every field of `target` with a fresh seed (keeps the object identity that callers hold).
+ * jsapi tickets already handed out stay valid until they expire or are rotated: the app under test caches them,
+ * as it must with real WeCom where nothing else invalidates a ticket, and its only recovery from a stale ticket
+ * is a rate-limited refresh. Rotation is explicit (POST /tickets/rotate).
+ */
 export function resetState(target: EmulatorState, now: number): void {
+  const { corpTicket, agentTickets } = target;
   Object.assign(target, createState(now));
+  target.corpTicket = corpTicket;
+  target.agentTickets = agentTickets;
 }
