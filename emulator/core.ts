@@ -4,6 +4,7 @@ import type { Ctx } from './context';
 import { callerIp, dropResponse, errText, json, notFound, sleep, wecomError } from './http';
 import { authorize, webLogin } from './pages';
 import { createState, resetState, type EmulatorState } from './state';
+import { createSuiteEmulator, type SuiteEmulator } from './suite';
 
 export interface EmulatorOptions {
   /** Origin used in avatar URLs; defaults to the origin of each request. */
@@ -12,12 +13,15 @@ export interface EmulatorOptions {
   trustedDomains?: string[];
   /** Base clock in ms (POST /wecom-emulator/clock adds an offset on top). */
   now?: () => number;
+  /** The third-party (suite) side and the second demo corp; false for that corp's own backend. */
+  suite?: boolean;
 }
 
 export interface Emulator {
   handle(req: Request, meta?: { ip?: string }): Promise<Response>;
   state: EmulatorState;
   reset(): void;
+  suite?: SuiteEmulator;
 }
 
 /** Counter keys that are not `/cgi-bin/` APIs but take faults and counters too. */
@@ -60,9 +64,24 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const trustedDomains = opts.trustedDomains ?? [];
   const state = createState(baseClock());
   const now = () => baseClock() + state.clockOffsetMs;
-  const reset = () => resetState(state, baseClock());
+  const suite =
+    opts.suite === false
+      ? undefined
+      : createSuiteEmulator({
+          now,
+          publicBaseUrl: opts.publicBaseUrl,
+          trustedDomains,
+          primary: state,
+          createBackend: () => createEmulator({ ...opts, suite: false }),
+        });
+  const reset = () => {
+    resetState(state, baseClock());
+    suite?.reset();
+  };
 
   async function handle(req: Request, meta: { ip?: string } = {}): Promise<Response> {
+    const suiteAnswer = await suite?.handle(req, meta);
+    if (suiteAnswer) return suiteAnswer;
     const url = new URL(req.url);
     const ctx: Ctx = {
       state,
@@ -97,5 +116,5 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     return notFound();
   }
 
-  return { handle, state, reset };
+  return { handle, state, reset, suite };
 }

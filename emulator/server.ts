@@ -88,6 +88,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<RunningEmu
     emulator,
     close: () =>
       new Promise<void>((resolve) => {
+        emulator.suite?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
