@@ -229,7 +229,10 @@ let bridgeCache: string | null = null;
 
 async function bridgeScript(): Promise<string> {
   if (bridgeCache !== null && process.env.NODE_ENV === 'production') return bridgeCache;
-  const candidates = [path.join(process.cwd(), 'emulator', 'bridge', 'client.js')];
+  // The script is read at request time so that edits show up without a rebuild; not traced into bundles.
+  const candidates = [
+    path.join(/* turbopackIgnore: true */ process.cwd(), 'emulator', 'bridge', 'client.js'),
+  ];
   try {
     candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'client.js'));
   } catch {
