@@ -520,10 +520,11 @@ async function remark(ctx: Ctx): Promise<Response> {
     }
     mobiles = (m as string[]).filter((x) => x !== '');
   }
-  const given = [remarkText, description, company, mediaId].some((v) => typeof v === 'string' && v !== '');
-  if (!given && (body.remark_mobiles === undefined || body.remark_mobiles === null)) {
-    return invalidParam(ctx, 'remark');
-  }
+  // remark_mobiles [""] is a real value (it clears the mobiles); [] counts as empty.
+  const given =
+    [remarkText, description, company, mediaId].some((v) => typeof v === 'string' && v !== '') ||
+    (mobiles !== undefined && (body.remark_mobiles as unknown[]).length > 0);
+  if (!given) return invalidParam(ctx, 'remark');
   if (typeof remarkText === 'string') f.remark = remarkText;
   if (typeof description === 'string') f.description = description;
   if (typeof company === 'string' && c.type === 1) f.remarkCorpName = company;

@@ -352,6 +352,9 @@ describe('externalcontact', () => {
     const base = { userid: 'zhangwei', external_userid: WELL_KNOWN.linXiaomei };
     expect((await post('externalcontact/remark', t, base)).errcode).toBe(40058);
     expect(
+      (await post('externalcontact/remark', t, { ...base, remark: '', remark_mobiles: [] })).errcode,
+    ).toBe(40058);
+    expect(
       (
         await post('externalcontact/remark', t, {
           ...base,
