@@ -49,8 +49,28 @@ test.describe('inside the WeCom client', () => {
   test('signs in silently and comes back to returnTo with a session', async ({ page }) => {
     expect(await sessionUser(page)).toBeNull();
     await page.goto('/api/auth/login?returnTo=%2F%3Ffrom%3Dsilent');
-    await expect(page).toHaveURL(/\/\?from=silent$/);
+    // The callback ends the redirect chain with its own (empty) fragment, so `#wechat_redirect` does not stick.
+    await expect(page).toHaveURL(/\/\?from=silent#?$/);
     expect(await sessionUser(page)).toMatchObject({ userId: 'zhangwei', name: '张伟' });
+  });
+
+  test('with consent (snsapi_privateinfo) the session also gets the avatar', async ({ page }) => {
+    await page.goto('/api/auth/login?returnTo=%2F%3Fconsent%3D1&scope=privateinfo');
+    await page.getByRole('button', { name: '同意 / Allow' }).click();
+    await expect(page).toHaveURL(/\/\?consent=1#?$/);
+    const user = await sessionUser(page);
+    expect(user).toMatchObject({ userId: 'zhangwei', name: '张伟' });
+    expect((user as { avatar?: string }).avatar).toMatch(
+      /^http:\/\/localhost:\d+\/wecom-emulator\/avatars\/.+\.svg$/,
+    );
+  });
+
+  test('declining consent explains that sign-in was not completed', async ({ page }) => {
+    await page.goto('/api/auth/login?returnTo=%2F&scope=privateinfo');
+    await page.getByRole('button', { name: '拒绝 / Deny' }).click();
+    await expect(page.getByRole('alert')).toHaveAttribute('data-error-code', 'code-missing');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('未完成授权');
+    expect(await sessionUser(page)).toBeNull();
   });
 
   test.describe('open redirect attempts land on the home page', () => {
@@ -79,7 +99,7 @@ test('the session cookie is set on the redirect responses themselves', async ({ 
   const callback = await captureCallback(page, '/?after=cookie');
   const res = await page.request.get(callback.toString(), { maxRedirects: 0 });
   expect(res.status()).toBe(303);
-  expect(res.headers()['location']).toBe('/?after=cookie');
+  expect(res.headers()['location']).toBe('/?after=cookie#');
   const setCookie = res.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie')?.value ?? '';
   expect(setCookie).toContain(`${COOKIE}=Fe26.2*`);
   expect(setCookie).toMatch(/HttpOnly/i);
@@ -98,7 +118,7 @@ test('a PC browser gets the web login; picking 李娜 signs in as lina', async (
   await expect(page).toHaveURL(/\/wwlogin\/sso\/login\?/);
   await expect(page).toHaveTitle(/企业微信登录/);
   await page.getByText('李娜', { exact: false }).first().click();
-  await expect(page).toHaveURL(/\/\?web=1$/);
+  await expect(page).toHaveURL(/\/\?web=1#?$/);
   expect(await sessionUser(page)).toMatchObject({ userId: 'lina', name: '李娜' });
 });
 
@@ -123,7 +143,7 @@ test.describe('refused callbacks', () => {
   test('the same callback URL works once; replayed, its state is refused with 400', async ({ page }) => {
     const callback = await captureCallback(page, '/?once=1');
     await page.goto(callback.toString());
-    await expect(page).toHaveURL(/\/\?once=1$/);
+    await expect(page).toHaveURL(/\/\?once=1#?$/);
     await page.context().clearCookies();
     const replay = await page.goto(callback.toString());
     expect(replay?.status()).toBe(400);
@@ -134,7 +154,7 @@ test.describe('refused callbacks', () => {
   test('a used code with a fresh state is refused with 400 (WeCom 40029)', async ({ page }) => {
     const first = await captureCallback(page, '/?replay=1');
     await page.goto(first.toString());
-    await expect(page).toHaveURL(/\/\?replay=1$/);
+    await expect(page).toHaveURL(/\/\?replay=1#?$/);
     await page.context().clearCookies();
 
     // Start a new sign-in to get a fresh, valid state, then present the old code with it.
@@ -224,11 +244,30 @@ test('logout clears the session; another site cannot log us out', async ({ page,
 test('pages that need a user send a visitor without a session to sign-in on the server', async ({
   request,
 }) => {
-  const res = await request.get('/workbench?tab=customers', { maxRedirects: 0 });
-  expect([302, 303, 307]).toContain(res.status());
-  const location = new URL(res.headers()['location']!, 'http://x');
+  for (const [page, returnTo] of [
+    ['/workbench', '/workbench'],
+    ['/admin', '/admin'],
+  ]) {
+    const res = await request.get(page!, { maxRedirects: 0 });
+    expect([302, 303, 307]).toContain(res.status());
+    const location = new URL(res.headers()['location']!, 'http://x');
+    expect(location.pathname).toBe('/api/auth/login');
+    expect(location.searchParams.get('returnTo')).toBe(returnTo);
+  }
+});
+
+test('the chat-toolbar page inside WeCom signs in silently and reopens the same URL', async ({
+  browser,
+  baseURL,
+}) => {
+  const context = await browser.newContext({ userAgent: WECOM_UA, baseURL });
+  const page = await context.request.get('/sidebar?entry=single_chat_tools', { maxRedirects: 0 });
+  expect([302, 303, 307]).toContain(page.status());
+  const location = new URL(page.headers()['location']!, 'http://x');
   expect(location.pathname).toBe('/api/auth/login');
-  expect(location.searchParams.get('returnTo')).toBe('/workbench?tab=customers');
+  expect(location.searchParams.get('client')).toBe('1');
+  expect(location.searchParams.get('returnTo')).toBe('/sidebar?entry=single_chat_tools');
+  await context.close();
 });
 
 test('live mode signs in through the separate WeCom origin and comes back', async ({ page }) => {
@@ -237,7 +276,7 @@ test('live mode signs in through the separate WeCom origin and comes back', asyn
   await expect(page).toHaveURL(/\/wwlogin\/sso\/login\?/);
   expect(new URL(page.url()).origin).not.toBe(live);
   await page.getByText('张伟', { exact: false }).first().click();
-  await expect(page).toHaveURL(`${live}/?live=1`);
+  await expect(page).toHaveURL(new RegExp(`^${live}/\\?live=1#?$`));
   const res = await page.request.get(`${live}/api/session`);
   expect(((await res.json()) as { user: { userId: string } }).user).toMatchObject({ userId: 'zhangwei' });
 });

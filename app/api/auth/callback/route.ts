@@ -122,7 +122,10 @@ export async function GET(req: Request): Promise<Response> {
     const profile = await loadMemberProfile(wecom, identity);
     session.user = { corpId: getConfig().corpId, userId: identity.userId, ...profile };
     await session.save();
-    return new Response(null, { status: 303, headers: { location: returnTo, 'cache-control': 'no-store' } });
+    // A redirect without a fragment inherits the previous one (`#wechat_redirect` from the authorize URL);
+    // an explicit, possibly empty, fragment stops that.
+    const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
+    return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
   } catch (err) {
     if (err instanceof WecomError && err.errcode === 40029) {
       return refuse(
