@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '@/emulator';
+import { DEMO_CREDENTIALS } from '@/lib/config';
+import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+
+const ROOT = path.resolve(__dirname, '../..');
+const STRONG_SECRET = 'Qm8vT2xL9pR4wZ7kN3bH6yF1cJ5dG0sA';
+
+let emu: Awaited<ReturnType<typeof startEmulator>>;
+let ctl: EmulatorControl;
+/** Stands in for the demo app: the emulator on the app's own origin plus the files of public/. */
+let app: Server;
+let appUrl: string;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
+
+function startApp(): Promise<void> {
+  app = createServer((req, res) => {
+    void (async () => {
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      if (/^\/WW_verify_[A-Za-z0-9]{16}\.txt$/.test(pathname)) {
+        let body: Buffer | null = null;
+        try {
+          body = readFileSync(path.join(ROOT, 'public', pathname));
+        } catch {
+          body = null;
+        }
+        if (body) res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
+        else res.writeHead(404).end('Not Found');
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const upstream = await fetch(`${emu.url}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      });
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'text/plain',
+      });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    })();
+  });
+  return new Promise((resolve) =>
+    app.listen(0, '127.0.0.1', () => {
+      appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+      resolve();
+    }),
+  );
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+  ctl = emulatorControl(emu.url);
+  await startApp();
+});
+afterAll(async () => {
+  await emu?.close();
+  await new Promise((r) => app?.close(r));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await ctl.reset();
+});
+
+/** `npm run doctor` as the package script should run it (react-server condition: `server-only` is a no-op). */
+function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          NO_COLOR: '1',
+          DATA_DIR: dataDir,
+          // Empty values win over a developer's .env.local.
+          WECOM_CORP_ID: '',
+          WECOM_AGENT_ID: '',
+          WECOM_AGENT_SECRET: '',
+          APP_BASE_URL: '',
+          SESSION_SECRET: '',
+          STORE_URL: 'memory:',
+          ...env,
+        },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('npm run doctor', () => {
+  it('exits 1 with the 40001 fix for a bad secret (live mode) and never prints the secret', async () => {
+    const badSecret = 'not-the-right-secret-0123456789abcdefXYZ';
+    const { code, out } = await doctor({
+      WECOM_CORP_ID: DEMO_CREDENTIALS.corpId,
+      WECOM_AGENT_ID: DEMO_CREDENTIALS.agentId,
+      WECOM_AGENT_SECRET: badSecret,
+      WECOM_API_BASE: emu.url,
+      APP_BASE_URL: 'https://sidebar.invalid',
+      SESSION_SECRET: STRONG_SECRET,
+    });
+    expect(code, out).toBe(1);
+    expect(out).toMatch(/✘ App credentials/);
+    expect(out).toContain('40001');
+    expect(out).toContain('WECOM_AGENT_SECRET');
+    expect(out).not.toContain(badSecret);
+  });
+
+  it('exits 0 when every check is green (demo mode against the app origin)', async () => {
+    const { code, out } = await doctor({ APP_BASE_URL: appUrl });
+    expect(out).not.toContain('✘');
+    expect(code, out).toBe(0);
+    expect(out).toContain('all 9 checks passed');
+  });
+
+  it('exits 1 in demo mode when the emulator refuses the secret, and 2 for a broken configuration', async () => {
+    await ctl.switches({ invalidSecret: true });
+    const bad = await doctor({ APP_BASE_URL: appUrl });
+    expect(bad.code, bad.out).toBe(1);
+    expect(bad.out).toContain('40001');
+
+    const broken = await doctor({ WECOM_CORP_ID: 'ww1' });
+    expect(broken.code).toBe(2);
+    expect(broken.out).toContain('WECOM_AGENT_ID');
+  });
+});
