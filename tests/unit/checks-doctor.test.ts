@@ -80,6 +80,7 @@ function doctor(env: Record<string, string>): Promise<{ code: number | null; out
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',
+          NODE_ENV: 'test',
           NO_COLOR: '1',
           DATA_DIR: dataDir,
           // Empty values win over a developer's .env.local.
