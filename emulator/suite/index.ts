@@ -737,6 +737,12 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
         startTimer();
         return json({ ok: true, ...publicState() });
       }
+      case 'expire': {
+        // As if no push had arrived for 30 minutes and the suite token ran out (without moving the clock).
+        for (const t of state.tickets) t.issuedAt = now() - SUITE_TICKET_TTL_MS;
+        if (state.suiteToken) state.suiteToken.expiresAt = now();
+        return json({ ok: true });
+      }
       case 'push-ticket':
         return json(await pushSuiteTicket());
       case 'install': {

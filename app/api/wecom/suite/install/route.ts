@@ -30,7 +30,8 @@ export async function GET(req: Request) {
     const target = await beginInstall(suite, {
       openBase: openBase(),
       redirectUri: `${config.appBaseUrl}/api/wecom/suite/install`,
-      authType: config.mode === 'demo' ? 1 : 0,
+      // Unpublished apps can only be installed with test authorization (always in demo mode).
+      authType: config.mode === 'demo' || process.env.WECOM_SUITE_TEST_AUTH === '1' ? 1 : 0,
     });
     return NextResponse.redirect(target, 302);
   } catch (err) {
