@@ -26,7 +26,19 @@
 
   var originalUA = navigator.userAgent;
   var hasWeComUA = /wxwork\//i.test(originalUA);
-  if (!hasWeComUA && !insideSimulator()) return;
+  var framed = insideSimulator();
+  if (!hasWeComUA && !framed) return;
+
+  if (framed) {
+    // The simulator window already shows the demo banner; the real client's panes have none.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync('.demo-banner{display:none}');
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet);
+    } catch {
+      /* older browser: the banner simply stays */
+    }
+  }
 
   function prefersDark() {
     try {
