@@ -1,0 +1,391 @@
+/**
+ * npm run bench — builds the app for production, runs it against the standalone WeCom emulator and measures
+ * upstream calls, stampedes, signing throughput against two floors, sidebar time-to-profile and page weight.
+ * Loopback only; bounded loops; prints a markdown table and writes bench/results.json.
+ *
+ * BENCH_SKIP_BUILD=1 reuses the app's build in .next-bench when it exists. The floor app (bench/floor-next, built
+ * into .next-bench-floor) is rebuilt only when its files change.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startEmulator } from '../emulator/index';
+import { DEMO_CREDENTIALS } from '../lib/config';
+import { measureSidebar, WECOM_UA } from './browser';
+import { EmulatorControl, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
+import { burst, load, pool } from './load';
+import { machine, machineLine, table, writeResults, type Results, type StampedeRow } from './report';
+import { seedOpen, startSeedBaseline } from './seed-baseline';
+import {
+  freePort,
+  nextBuild,
+  ROOT,
+  sampleRss,
+  spawnProc,
+  startNext,
+  stopAll,
+  waitForHttp,
+  type NextServer,
+} from './servers';
+
+const CUSTOMER = 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn';
+const OPENS = 1000;
+const WARM_OPENS = 100;
+const OPEN_CONCURRENCY = 8;
+const STAMPEDE = 500;
+const CONNECTIONS = 50;
+const SECONDS = 10;
+const WARMUP_SECONDS = 2;
+const BROWSER_OPENS = 20;
+const LATENCY_MS = 50;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
+const DIST_DIR = '.next-bench';
+const FLOOR_DIR = 'bench/floor-next';
+const FLOOR_DIST_DIR = '.next-bench-floor';
+
+const log = (line: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const t0 = Date.now();
+
+/** The environment of this process without anything that would change the app's configuration. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(WECOM_|APP_BASE_URL$|SESSION_SECRET$|STORE_URL$|ADMIN_USERIDS$|PORT$|NEXT_DIST_DIR$|DATA_DIR$)/.test(k)) {
+      delete env[k];
+    }
+  }
+  return { ...env, NODE_ENV: 'production', NEXT_DIST_DIR: DIST_DIR };
+}
+
+/** `next build` adds its dist dir's type folders to tsconfig.json; the benchmark leaves the checkout as it was. */
+async function withTsconfigKept<T>(fn: () => Promise<T>): Promise<T> {
+  const file = path.join(ROOT, 'tsconfig.json');
+  try {
+    return await fn();
+  } finally {
+    try {
+      const config = JSON.parse(readFileSync(file, 'utf8')) as { include?: string[] };
+      const include = config.include ?? [];
+      const kept = include.filter((p) => !p.startsWith(`${DIST_DIR}/`));
+      if (kept.length !== include.length) {
+        config.include = kept;
+        writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+      }
+    } catch {
+      // leave it alone
+    }
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function floorStale(): boolean {
+  const buildId = path.join(ROOT, FLOOR_DIST_DIR, 'BUILD_ID');
+  return !existsSync(buildId) || statSync(buildId).mtimeMs < newestMtime(path.join(ROOT, FLOOR_DIR));
+}
+
+async function section(results: Results, name: string, fn: () => Promise<void>): Promise<void> {
+  log(`${name} …`);
+  try {
+    await fn();
+  } catch (err) {
+    const message = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+    results.errors.push(message);
+    console.error(`[bench] FAILED ${message}`);
+  }
+}
+
+async function main(): Promise<Results> {
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    command: 'npm run bench',
+    machine: machine(),
+    errors: [],
+  };
+  const tmp = mkdtempSync(path.join(tmpdir(), 'wecom-bench-'));
+  const closers: (() => Promise<void>)[] = [];
+  const redisKeys = async (del: boolean) => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      const keys = await redis.keys('wecom:*');
+      if (del && keys.length) await redis.del(...keys);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  try {
+    // 1. Production builds.
+    const skip = process.env.BENCH_SKIP_BUILD === '1';
+    results.buildSec = {};
+    if (!(skip && existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID')))) {
+      log(`next build → ${DIST_DIR}`);
+      results.buildSec.app = (await withTsconfigKept(() => nextBuild('next build', [], cleanEnv()))) / 1000;
+    }
+    // The floor never changes with the product: rebuild it only when its own files are newer than its build.
+    if (floorStale()) {
+      log(`next build ${FLOOR_DIR}`);
+      const { NEXT_DIST_DIR: _omit, ...env } = cleanEnv();
+      void _omit;
+      results.buildSec.floor = (await nextBuild('next build (floor)', [FLOOR_DIR], env)) / 1000;
+    }
+
+    // 2. The standalone emulator (ours) and a second one for the seed-style baseline (own counters and budgets).
+    const publicPort = await freePort();
+    const publicUrl = `http://127.0.0.1:${publicPort}`;
+    const emu = await startEmulator({ port: 0, trustedDomains: [`127.0.0.1:${publicPort}`] });
+    closers.push(() => emu.close());
+    const emuSeed = await startEmulator({ port: 0 });
+    closers.push(() => emuSeed.close());
+    const control = new EmulatorControl(emu.url);
+    const controlSeed = new EmulatorControl(emuSeed.url);
+    const seed = await startSeedBaseline({
+      apiBase: emuSeed.url,
+      corpId: DEMO_CREDENTIALS.corpId,
+      agentId: DEMO_CREDENTIALS.agentId,
+      secret: DEMO_CREDENTIALS.agentSecret,
+    });
+    closers.push(() => seed.close());
+
+    const sessionSecret = randomBytes(32).toString('base64url');
+    // Every live instance serves the same public origin, as behind a load balancer.
+    const liveEnv = (storeUrl: string): NodeJS.ProcessEnv => ({
+      ...cleanEnv(),
+      WECOM_CORP_ID: DEMO_CREDENTIALS.corpId,
+      WECOM_AGENT_ID: DEMO_CREDENTIALS.agentId,
+      WECOM_AGENT_SECRET: DEMO_CREDENTIALS.agentSecret,
+      WECOM_API_BASE: emu.url,
+      WECOM_OAUTH_BASE: emu.url,
+      WECOM_LOGIN_BASE: emu.url,
+      APP_BASE_URL: publicUrl,
+      SESSION_SECRET: sessionSecret,
+      STORE_URL: storeUrl,
+      DATA_DIR: path.join(tmp, 'data'),
+    });
+    const startLive = (name: string, storeUrl: string, port?: number) =>
+      startNext(name, { env: liveEnv(storeUrl), port, readyPath: '/api/session' });
+
+    log('starting the app (live mode against the emulator) and signing in');
+    const app = await startLive('app', `sqlite:${path.join(tmp, 'app.db')}`, publicPort);
+    const cookie = await login(app.url);
+    const pageUrl = `${publicUrl}/sidebar`;
+    const signatureUrl = (base: string) => `${base}/api/jssdk/signature?url=${encodeURIComponent(pageUrl)}`;
+    let customerName = '林晓梅';
+
+    // a. Upstream calls per sidebar open, from a cold process, and per warm open.
+    await section(results, `a. ${OPENS} sidebar opens`, async () => {
+      const cold = await startLive('app (opens)', `sqlite:${path.join(tmp, 'opens.db')}`);
+      try {
+        await control.resetCounters();
+        const opens = await pool(OPENS, OPEN_CONCURRENCY, () => sidebarOpen(cold.url, cookie, CUSTOMER));
+        const countersOver1000 = await control.counters();
+        await control.resetCounters();
+        await pool(WARM_OPENS, OPEN_CONCURRENCY, () => sidebarOpen(cold.url, cookie, CUSTOMER));
+        const warmCounters = await control.counters();
+        const profile = opens.find((o) => o.profile)?.profile;
+        if (typeof profile?.name === 'string') customerName = profile.name;
+
+        await controlSeed.reset();
+        const seedOk = await pool(OPENS, OPEN_CONCURRENCY, () => seedOpen(seed.url, pageUrl, CUSTOMER));
+        const seedCounters = await controlSeed.counters();
+        results.opens = {
+          opens: OPENS,
+          failed: opens.filter((o) => !o.ok).length,
+          tokenAndTicketCalls: sumOf(countersOver1000, TOKEN_AND_TICKET_APIS),
+          countersOver1000,
+          warmOpens: WARM_OPENS,
+          upstreamPerWarmOpen: sumOf(warmCounters) / WARM_OPENS,
+          warmCounters,
+          sidebarHtmlBytes: opens[0]?.htmlBytes ?? 0,
+          seed: {
+            opens: OPENS,
+            failed: seedOk.filter((ok) => !ok).length,
+            tokenAndTicketCalls: sumOf(seedCounters, TOKEN_AND_TICKET_APIS),
+            upstreamPerOpen: sumOf(seedCounters) / OPENS,
+            counters: seedCounters,
+          },
+        };
+      } finally {
+        await cold.proc.stop();
+      }
+    });
+
+    // b. Stampedes on a cold cache.
+    results.stampede = [];
+    const stampede = async (scenario: string, servers: NextServer[], note?: string) => {
+      await control.resetCounters();
+      const urls = Array.from({ length: STAMPEDE }, (_, i) => signatureUrl(servers[i % servers.length]!.url));
+      const r = await burst(urls, { cookie, 'user-agent': WECOM_UA });
+      const c = await control.counters();
+      const row: StampedeRow = {
+        scenario,
+        processes: servers.length,
+        requests: STAMPEDE,
+        ok: r.ok,
+        counts: { gettoken: c.gettoken ?? 0, get_jsapi_ticket: c.get_jsapi_ticket ?? 0, 'ticket/get': c['ticket/get'] ?? 0 },
+        note: note ?? (r.failed ? `statuses ${JSON.stringify(r.statuses)}` : undefined),
+      };
+      results.stampede!.push(row);
+    };
+    const withServers = async (names: string[], storeUrl: string, fn: (s: NextServer[]) => Promise<void>) => {
+      const servers = await Promise.all(names.map((n) => startLive(n, storeUrl)));
+      try {
+        await fn(servers);
+      } finally {
+        await Promise.all(servers.map((s) => s.proc.stop()));
+      }
+    };
+    await section(results, 'b. stampede, 1 process', () =>
+      withServers(['app (stampede)'], `sqlite:${path.join(tmp, 'one.db')}`, (s) => stampede('1 process', s)),
+    );
+    await section(results, 'b. stampede, 3 processes on SQLite', () =>
+      withServers(['app 1/3', 'app 2/3', 'app 3/3'], `sqlite:${path.join(tmp, 'shared.db')}`, (s) =>
+        stampede('3 processes, one SQLite file', s),
+      ),
+    );
+    await section(results, 'b. stampede, 3 processes on Redis', async () => {
+      if (!(await redisKeys(true))) {
+        results.stampede!.push({
+          scenario: '3 processes, Redis',
+          processes: 3,
+          requests: 0,
+          ok: 0,
+          counts: { gettoken: 0, get_jsapi_ticket: 0, 'ticket/get': 0 },
+          note: `skipped: no Redis at ${REDIS_URL}`,
+        });
+        return;
+      }
+      try {
+        await withServers(['app 1/3 (redis)', 'app 2/3 (redis)', 'app 3/3 (redis)'], REDIS_URL, (s) =>
+          stampede('3 processes, Redis', s),
+        );
+      } finally {
+        await redisKeys(true);
+      }
+    });
+    await section(results, 'b. stampede, seed-style baseline', async () => {
+      await controlSeed.reset();
+      const urls = Array.from({ length: STAMPEDE }, () => signatureUrl(seed.url));
+      const r = await burst(urls);
+      const c = await controlSeed.counters();
+      results.stampede!.push({
+        scenario: 'seed-style baseline',
+        processes: 1,
+        requests: STAMPEDE,
+        ok: r.ok,
+        counts: { gettoken: c.gettoken ?? 0, get_jsapi_ticket: c.get_jsapi_ticket ?? 0, 'ticket/get': c['ticket/get'] ?? 0 },
+        note: `token and both tickets per request; ${r.failed} of ${STAMPEDE} failed (ticket budget, 45009)`,
+      });
+    });
+
+    // c + d. Throughput against the floors, on the warm app.
+    let floorNext: NextServer | undefined;
+    let floorNodeUrl = '';
+    await section(results, 'starting the floors', async () => {
+      const { NEXT_DIST_DIR: _omit, ...env } = cleanEnv();
+      void _omit;
+      const nodePort = await freePort();
+      const floorNode = spawnProc('floor-node', process.execPath, ['--import', 'tsx', 'bench/floor-node.ts', String(nodePort)]);
+      floorNodeUrl = `http://127.0.0.1:${nodePort}`;
+      [floorNext] = await Promise.all([
+        startNext('floor-next', { dir: FLOOR_DIR, env, readyPath: '/sidebar' }),
+        waitForHttp(`${floorNodeUrl}/api/jssdk/signature?url=x`, floorNode),
+      ]);
+    });
+    const opts = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS };
+    await section(results, 'c. /api/jssdk/signature throughput', async () => {
+      if (!floorNext) throw new Error('floors did not start');
+      // Make sure the tickets are cached before measuring the steady state.
+      await fetch(signatureUrl(app.url), { headers: { cookie } }).then((r) => r.arrayBuffer());
+      const rss = sampleRss(app.proc.child.pid!);
+      const ours = await load(signatureUrl(app.url), { ...opts, headers: { cookie } });
+      results.rss = rss.stop();
+      const next = await load(signatureUrl(floorNext.url), opts);
+      const node = await load(signatureUrl(floorNodeUrl), opts);
+      results.signature = {
+        ours,
+        floorNext: next,
+        floorNode: node,
+        ratioVsNext: ours.reqPerSec / next.reqPerSec,
+        ratioVsNode: ours.reqPerSec / node.reqPerSec,
+      };
+      if (ours.non2xx || ours.errors) results.errors.push(`c: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+    });
+    await section(results, 'd. /sidebar SSR throughput', async () => {
+      if (!floorNext) throw new Error('floors did not start');
+      const headers = { cookie, 'user-agent': WECOM_UA };
+      const ourRes = await fetch(`${app.url}/sidebar`, { headers, redirect: 'manual' });
+      const ourBytes = Buffer.byteLength(await ourRes.text());
+      if (ourRes.status !== 200) throw new Error(`/sidebar answered ${ourRes.status}`);
+      // Size the floor page to the same number of HTML bytes (one correction step is enough: it is linear).
+      const floorSize = async (bytes: number) =>
+        Buffer.byteLength(await (await fetch(`${floorNext!.url}/sidebar?bytes=${bytes}`)).text());
+      let ask = Math.round(ourBytes / 2);
+      ask = Math.max(0, Math.round(ask * (ourBytes / (await floorSize(ask)))));
+      const floorBytes = await floorSize(ask);
+      const ours = await load(`${app.url}/sidebar`, { ...opts, headers });
+      const next = await load(`${floorNext.url}/sidebar?bytes=${ask}`, opts);
+      results.page = { ours, floorNext: next, ourBytes, floorBytes, ratioVsNext: ours.reqPerSec / next.reqPerSec };
+      if (ours.non2xx || ours.errors) results.errors.push(`d: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+    });
+    await stopAll();
+
+    // e + f. The real page in headless Chromium, against a demo instance (embedded emulator and client bridge).
+    await section(results, `e. time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`, async () => {
+      const port = await freePort();
+      const demoUrl = `http://127.0.0.1:${port}`;
+      const demo = await startNext('app (demo)', {
+        port,
+        readyPath: '/api/session',
+        env: { ...cleanEnv(), STORE_URL: 'memory:', DATA_DIR: path.join(tmp, 'demo'), APP_BASE_URL: demoUrl },
+      });
+      try {
+        const demoControl = new EmulatorControl(demoUrl);
+        await demoControl.client({ userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: CUSTOMER });
+        await demoControl.fault({ api: '*', latencyMs: LATENCY_MS });
+        const r = await measureSidebar({ appUrl: demoUrl, path: '/sidebar', customerName, opens: BROWSER_OPENS });
+        results.browser = { ...r, latencyMs: LATENCY_MS };
+      } finally {
+        await demo.proc.stop();
+      }
+    });
+  } finally {
+    await stopAll();
+    for (const close of closers.reverse()) await close().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  results.durationSec = Math.round((Date.now() - t0) / 1000);
+  return results;
+}
+
+main()
+  .then((results) => {
+    const file = writeResults(results);
+    console.log(`\n## Performance (${results.startedAt})\n`);
+    console.log(`Machine: ${machineLine(results.machine)}\n`);
+    console.log(table(results));
+    console.log(`\nWhole run: ${results.durationSec} s. Results: ${path.relative(process.cwd(), file)}`);
+    if (results.errors.length) {
+      console.error(`\n${results.errors.length} problem(s):\n- ${results.errors.join('\n- ')}`);
+      process.exitCode = 1;
+    }
+  })
+  .catch(async (err) => {
+    console.error('[bench] aborted:', err instanceof Error ? err.stack : err);
+    await stopAll();
+    process.exit(1);
+  });
