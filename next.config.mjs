@@ -6,6 +6,10 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and Node-only drivers stay out of the server bundle and load from node_modules.
   serverExternalPackages: ['better-sqlite3', 'ioredis'],
+  // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
+  logging: {
+    incomingRequests: { ignore: [/^\/api\/auth\/callback/, /^\/cgi-bin\//, /^\/api\/wecom\//] },
+  },
 };
 
 export default nextConfig;
