@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { isAdmin, loginPath, requirePageUser } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
 import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
+import { isWecomClient } from '@/lib/wecom/oauth';
 import { CustomerList } from '@/components/workbench/CustomerList';
 import { EmployeeCard } from '@/components/workbench/EmployeeCard';
 import styles from '@/components/workbench/workbench.module.css';
@@ -24,13 +27,20 @@ export default async function WorkbenchPage({ searchParams }: { searchParams: Pr
     tagGroups = [];
   }
 
+  // Consent (snsapi_privateinfo) exists only in the in-client OAuth; a PC browser's web login cannot give the
+  // avatar. The demo's emulated client can, in any browser.
+  const inClient = isWecomClient((await headers()).get('user-agent'));
+  const canAskAvatar = inClient || getConfig().mode === 'demo';
+
   return (
     <main className={styles.page} data-testid="workbench">
       <EmployeeCard
         userId={user.userId}
         name={user.name}
         avatar={user.avatar}
-        avatarConsentHref={loginPath('/workbench', { privateInfo: true })}
+        avatarConsentHref={
+          canAskAvatar ? loginPath('/workbench', { privateInfo: true, inClient: true }) : undefined
+        }
         isAdmin={isAdmin(user)}
       />
       <CustomerList tagGroups={tagGroups} pageSize={pageSize} />

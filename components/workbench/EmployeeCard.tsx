@@ -5,8 +5,8 @@ export interface EmployeeCardProps {
   userId: string;
   name?: string;
   avatar?: string;
-  /** Where to ask for snsapi_privateinfo consent (the avatar is only given with it). */
-  avatarConsentHref: string;
+  /** Where to ask for snsapi_privateinfo consent (the avatar is only given with it); none outside WeCom. */
+  avatarConsentHref?: string;
   isAdmin: boolean;
 }
 
@@ -21,10 +21,12 @@ export function EmployeeCard({ userId, name, avatar, avatarConsentHref, isAdmin 
         </div>
         <div className={styles.meSub}>账号 / userid: {userId}</div>
         <div className={styles.meLinks}>
-          {avatar ? null : (
+          {avatar ? null : avatarConsentHref ? (
             <a href={avatarConsentHref} data-testid="avatar-consent">
               授权显示头像 / Show my avatar
             </a>
+          ) : (
+            <span>在企业微信中打开可显示头像 / Open in WeCom to show your avatar</span>
           )}
           {isAdmin ? <a href="/admin">管理设置 / Admin setup</a> : null}
         </div>
