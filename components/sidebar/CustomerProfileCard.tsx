@@ -35,7 +35,9 @@ export function CustomerProfileCard({ profile, lang }: { profile: CustomerProfil
               </p>
             ) : null}
             <p className={styles.sub}>
-              {[gender ?? t.genderUnknown, profile.type === 'wecom' ? t.wecom : t.wechat].join(' · ')}
+              {[gender ?? t.genderUnknown, profile.type === 'wecom' ? profile.position : null]
+                .filter(Boolean)
+                .join(' · ')}
             </p>
           </div>
         </div>

@@ -12,7 +12,7 @@ function MemberRow({ member, lang }: { member: GroupMemberDto; lang: Lang }) {
       <Avatar name={member.name} size={32} />
       <div className={styles.memberMain}>
         <div className={styles.memberName}>
-          <span>{member.name}</span>
+          <span data-testid="member-name">{member.name}</span>
           {member.groupNickname && member.groupNickname !== member.name ? (
             <span className={styles.muted} style={{ fontSize: 12 }}>
               （{member.groupNickname}）
