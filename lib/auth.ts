@@ -1,8 +1,9 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { getConfig } from './config';
+import { DEMO_CREDENTIALS, getConfig } from './config';
 import { unauthorized } from './http';
 import { getSession, type SessionUser } from './session';
+import { isServedCorp, isSuiteMode } from './wecom/tenant';
 
 const PLACEHOLDER_ORIGIN = 'http://return-to.invalid';
 const MAX_RETURN_TO = 2048;
@@ -36,6 +37,11 @@ export interface LoginOptions {
   inClient?: boolean;
   /** Ask for consent (snsapi_privateinfo) to read the avatar. */
   privateInfo?: boolean;
+  /**
+   * Third-party mode: the corp the page was opened for (`?corpid=$CORPID$`). A session of another corp does not
+   * count, so opening the app from corp B's workbench signs in again instead of showing corp A's data.
+   */
+  corpId?: string | null;
 }
 
 /** The sign-in entry for a page: `/api/auth/login?returnTo=<path>`. */
@@ -59,11 +65,14 @@ function isSessionUser(value: unknown): value is SessionUser {
   );
 }
 
-/** The signed-in member of the configured corp, or null (no cookie, a cookie we cannot open, another corp). */
+/**
+ * The signed-in member of a corp this app serves (the configured corp; in third-party mode any corp that has
+ * installed the app), or null (no cookie, a cookie we cannot open, another corp).
+ */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getSession();
   const user = session.user;
-  if (!isSessionUser(user) || user.corpId !== getConfig().corpId) return null;
+  if (!isSessionUser(user) || !(await isServedCorp(user.corpId))) return null;
   return { corpId: user.corpId, userId: user.userId, name: user.name, avatar: user.avatar };
 }
 
@@ -76,7 +85,8 @@ export async function requirePageUser(
   opts: LoginOptions = {},
 ): Promise<SessionUser> {
   const user = await currentUser();
-  if (user) return user;
+  const wrongCorp = !!user && !!opts.corpId && isSuiteMode() && user.corpId !== opts.corpId;
+  if (user && !wrongCorp) return user;
   redirect(loginPath(currentPathWithQuery, opts));
 }
 
@@ -90,5 +100,14 @@ export async function requireApiUser(): Promise<SessionUser> {
 export function isAdmin(user: Pick<SessionUser, 'corpId' | 'userId'> | null | undefined): boolean {
   if (!user) return false;
   const config = getConfig();
+  if (config.suite) {
+    // Third-party mode serves many corps: ADMIN_USERIDS entries name `corpid:userid` (demo: the demo corp's admin).
+    if (config.adminUserIds.includes(`${user.corpId}:${user.userId}`)) return true;
+    return (
+      config.mode === 'demo' &&
+      user.corpId === DEMO_CREDENTIALS.corpId &&
+      config.adminUserIds.includes(user.userId)
+    );
+  }
   return user.corpId === config.corpId && config.adminUserIds.includes(user.userId);
 }

@@ -13,6 +13,18 @@ export const DEMO_CREDENTIALS = {
   agentSecret: 'demo-agent-secret-8Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab8Cd0Ef2Gh4',
 } as const;
 
+/**
+ * The emulator's demo service provider (third-party suite), used when demo mode runs as a third-party app
+ * (`WECOM_DEMO_SUITE=1`). Like DEMO_CREDENTIALS, these open nothing outside the emulator.
+ */
+export const DEMO_SUITE = {
+  suiteId: 'wwsuite7c2e91b4d0a6',
+  suiteSecret: 'demo-suite-secret-Qm3Xr8Tz1Vb6Nc4Lp9Hs2Kd7Fg5Jw0Ay',
+  token: 'demoSuiteToken5Rk8Wq2Zx',
+  encodingAesKey: 'kR7mN2pQ9sT4vX8zB3dF6hJ1lC5gW0yA2eI4oU7aS9q',
+  providerCorpId: 'wwprov3a8c1e5f7d92',
+} as const;
+
 export type AppMode = 'demo' | 'live';
 
 export interface AppConfig {
@@ -70,6 +82,7 @@ const EnvSchema = z.object({
   WECOM_SUITE_TOKEN: optional,
   WECOM_SUITE_ENCODING_AES_KEY: optional,
   WECOM_PROVIDER_CORP_ID: optional,
+  WECOM_DEMO_SUITE: optional,
   PORT: optional,
   NODE_ENV: optional,
   DATA_DIR: optional,
@@ -117,8 +130,15 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
 
   const selfBuilt = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_AGENT_SECRET'] as const;
   const selfMissing = missingOf(env, [...selfBuilt]);
-  const isLive = selfMissing.length === 0;
-  if (!isLive && selfMissing.length < selfBuilt.length) {
+  const suiteComplete = !!(
+    env.WECOM_SUITE_ID &&
+    env.WECOM_SUITE_SECRET &&
+    env.WECOM_SUITE_TOKEN &&
+    env.WECOM_SUITE_ENCODING_AES_KEY
+  );
+  // Third-party mode needs no self-built credentials: the suite credentials alone select live mode.
+  const isLive = selfMissing.length === 0 || suiteComplete;
+  if (selfMissing.length > 0 && selfMissing.length < selfBuilt.length) {
     throw new ConfigError(
       `企业微信配置不完整，缺少 ${selfMissing.join(', ')}（三项须同时设置，或都不设置以使用演示模式）/ ` +
         `Incomplete WeCom configuration: missing ${selfMissing.join(', ')} (set all three, or none for demo mode)`,
@@ -180,9 +200,10 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     }
     return {
       mode: 'live',
-      corpId: env.WECOM_CORP_ID!,
-      agentId: env.WECOM_AGENT_ID!,
-      agentSecret: env.WECOM_AGENT_SECRET!,
+      // Third-party mode without a self-built app: every corp's credentials come from the suite.
+      corpId: env.WECOM_CORP_ID ?? env.WECOM_PROVIDER_CORP_ID ?? '',
+      agentId: env.WECOM_AGENT_ID ?? '',
+      agentSecret: env.WECOM_AGENT_SECRET ?? '',
       apiBase: origin('WECOM_API_BASE', env.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com'),
       oauthBase: origin('WECOM_OAUTH_BASE', env.WECOM_OAUTH_BASE ?? 'https://open.weixin.qq.com'),
       loginBase: origin('WECOM_LOGIN_BASE', env.WECOM_LOGIN_BASE ?? 'https://login.work.weixin.qq.com'),
@@ -200,7 +221,9 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
   const appBaseUrl = origin('APP_BASE_URL', env.APP_BASE_URL ?? `http://localhost:${env.PORT ?? '3000'}`);
   const sessionSecret = env.SESSION_SECRET ?? demoSessionSecret(dataDir);
   if (sessionSecret.length < 32) {
-    throw new ConfigError('SESSION_SECRET 至少需要 32 个字符 / SESSION_SECRET must be at least 32 characters');
+    throw new ConfigError(
+      'SESSION_SECRET 至少需要 32 个字符 / SESSION_SECRET must be at least 32 characters',
+    );
   }
   return {
     mode: 'demo',
@@ -213,7 +236,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     storeUrl,
     adminUserIds: adminUserIds.length > 0 ? adminUserIds : ['zhangwei'],
     callback,
-    suite,
+    suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
     production,
   };
 }

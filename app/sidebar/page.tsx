@@ -6,7 +6,7 @@ import styles from '@/components/sidebar/sidebar.module.css';
 import { requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
-import { signaturesFor } from '@/lib/wecom/jssdk';
+import { getWecomFor, signaturesForCorp } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -44,22 +44,32 @@ export default async function SidebarPage({ searchParams }: { searchParams: Prom
     );
   }
 
-  const qs = queryString(await searchParams);
+  const params = await searchParams;
+  const qs = queryString(params);
   const path = `/sidebar${qs ? `?${qs}` : ''}`;
-  await requirePageUser(path, { inClient: true });
+  const corpid = typeof params.corpid === 'string' ? params.corpid : null;
+  const user = await requirePageUser(path, { inClient: true, corpId: corpid });
 
   const url = `${config.appBaseUrl}${path}`;
-  let initialSignatures: { url: string; pair: Awaited<ReturnType<typeof signaturesFor>> } | null = null;
+  let initialSignatures: { url: string; pair: Awaited<ReturnType<typeof signaturesForCorp>> } | null = null;
+  // Third-party mode: the signed-in member's corp and the app's agentid in that corp.
+  let app = { corpId: config.corpId, agentId: config.agentId };
   try {
-    initialSignatures = { url, pair: await signaturesFor(url) };
+    initialSignatures = { url, pair: await signaturesForCorp(user.corpId, url) };
+    app = { corpId: initialSignatures.pair.corpId, agentId: initialSignatures.pair.agentId };
   } catch {
     // The browser asks the signature endpoint itself and shows that error if it persists.
+    if (config.suite)
+      app = {
+        corpId: user.corpId,
+        agentId: (await getWecomFor(user.corpId).catch(() => null))?.agentId ?? '',
+      };
   }
 
   return (
     <SidebarApp
-      corpId={config.corpId}
-      agentId={config.agentId}
+      corpId={app.corpId}
+      agentId={app.agentId}
       lang={lang}
       demo={demo}
       initialSignatures={initialSignatures}

@@ -17,7 +17,14 @@ export default async function SimulatorPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  if (getConfig().mode !== 'demo') notFound();
+  const config = getConfig();
+  if (config.mode !== 'demo') notFound();
   const params = await searchParams;
-  return <Simulator sidebarPath={panelPath(params.panel)} initialPhone={params.view === 'phone'} />;
+  return (
+    <Simulator
+      sidebarPath={panelPath(params.panel)}
+      initialPhone={params.view === 'phone'}
+      thirdParty={!!config.suite}
+    />
+  );
 }

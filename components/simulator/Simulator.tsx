@@ -11,8 +11,10 @@ import {
   fetchConversations,
   fetchEmployees,
   fetchMessages,
+  fetchSuiteCorps,
   logoutApp,
   setClient,
+  setClientCorp,
 } from './api';
 import { ChatPane } from './ChatPane';
 import { ConversationList } from './ConversationList';
@@ -23,6 +25,8 @@ export interface SimulatorProps {
   /** Page shown in the chat-toolbar slot (the real /sidebar by default). */
   sidebarPath: string;
   initialPhone?: boolean;
+  /** Third-party demo: a corp switcher, and pages opened with `corpid=` like WeCom's `$CORPID$`. */
+  thirdParty?: boolean;
 }
 
 function entryFor(c: Conversation) {
@@ -31,14 +35,28 @@ function entryFor(c: Conversation) {
     : { entry: 'group_chat_tools', chatId: c.chatId, externalUserId: null };
 }
 
-export default function Simulator({ sidebarPath, initialPhone = false }: SimulatorProps) {
-  const client = useSWR('emulator:client', fetchClient);
-  const employees = useSWR('emulator:employees', fetchEmployees);
+/** Appends `corpid` the way WeCom expands `$CORPID$` in the app's URLs. */
+function withCorp(path: string, corpId: string | undefined): string {
+  if (!corpId) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}corpid=${encodeURIComponent(corpId)}`;
+}
+
+// WeCom opens the app home inside the client, where sign-in is the silent in-client OAuth; the frame's HTTP
+// requests carry the browser's own user agent, so the in-client sign-in is asked for explicitly.
+function phoneHome(corpId: string | undefined): string {
+  return `/api/auth/login?returnTo=${encodeURIComponent(withCorp('/workbench', corpId))}&client=1`;
+}
+
+export default function Simulator({ sidebarPath, initialPhone = false, thirdParty = false }: SimulatorProps) {
+  const suite = useSWR(thirdParty ? 'emulator:suite' : null, fetchSuiteCorps);
+  const corpId = thirdParty ? suite.data?.clientCorpId : undefined;
+  const client = useSWR(['emulator:client', corpId], fetchClient);
+  const employees = useSWR(['emulator:employees', corpId], fetchEmployees);
   const userId = client.data?.userId;
-  const conversations = useSWR(userId ? ['emulator:conversations', userId] : null, ([, id]) =>
+  const conversations = useSWR(userId ? ['emulator:conversations', userId, corpId] : null, ([, id]) =>
     fetchConversations(id),
   );
-  const messages = useSWR('emulator:messages', fetchMessages, { refreshInterval: 5000 });
+  const messages = useSWR(['emulator:messages', corpId], fetchMessages, { refreshInterval: 5000 });
   const [frameKey, setFrameKey] = useState(0);
   const [busy, setBusy] = useState(false);
   const [phone, setPhone] = useState(initialPhone);
@@ -86,6 +104,14 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
       reloadSidebar();
     });
 
+  const switchCorp = (nextCorpId: string) =>
+    run(async () => {
+      await setClientCorp(nextCorpId);
+      await logoutApp();
+      await suite.mutate();
+      reloadSidebar();
+    });
+
   const togglePermission = () =>
     run(async () => {
       await setClient({ permission: client.data?.permission === false });
@@ -119,6 +145,25 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
           <span className={styles.appTitle}>企业微信 · WeCom</span>
           <span className={styles.titleHint}>模拟器 / Simulator</span>
           <div className={styles.titleActions}>
+            {thirdParty ? (
+              <label className={styles.switcher}>
+                <span>企业 Corp</span>
+                <select
+                  aria-label="当前企业 / Current corp"
+                  data-testid="corp-switcher"
+                  value={corpId ?? ''}
+                  disabled={busy || !suite.data}
+                  onChange={(e) => switchCorp(e.target.value)}
+                >
+                  {(suite.data?.corps ?? []).map((c) => (
+                    <option key={c.corpId} value={c.corpId}>
+                      {c.name}
+                      {c.authorized ? '' : '（未安装 / not installed）'}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
             <label className={styles.switcher}>
               <span>当前员工 Employee</span>
               <select
@@ -203,7 +248,7 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
               </button>
               <a
                 className={styles.iconButton}
-                href={sidebarPath}
+                href={withCorp(sidebarPath, corpId)}
                 target="_blank"
                 rel="noreferrer"
                 title="新窗口打开 / Open"
@@ -215,7 +260,7 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
               <iframe
                 key={frameKey}
                 className={styles.sidebarFrame}
-                src={sidebarPath}
+                src={withCorp(sidebarPath, corpId)}
                 name="wecom-sidebar"
                 title="客户侧边栏 / Sidebar"
                 data-testid="sidebar-frame"
@@ -248,7 +293,7 @@ export default function Simulator({ sidebarPath, initialPhone = false }: Simulat
             </div>
             <iframe
               className={styles.phoneFrame}
-              src="/workbench"
+              src={phoneHome(corpId)}
               name="wecom-mobile"
               title="工作台 / Workbench"
               data-testid="phone-frame"

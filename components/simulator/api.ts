@@ -156,3 +156,24 @@ export function belongsTo(m: ChatMessage, c: Conversation, userId: string): bool
     (!m.fromUserId || m.fromUserId === userId || m.fromUserId === c.externalUserId)
   );
 }
+
+export interface SuiteCorp {
+  corpId: string;
+  name: string;
+  authorized: boolean;
+}
+
+/** Third-party demo: the corps that can install the app and the one the simulated client is signed in to. */
+export async function fetchSuiteCorps(): Promise<{ clientCorpId: string; corps: SuiteCorp[] }> {
+  const data = await request<Json>(`${EMULATOR}/suite/state`);
+  const corps = ((data.corps as Json[] | undefined) ?? []).map((c) => ({
+    corpId: str(c.corpId) ?? '',
+    name: str(c.name) ?? '',
+    authorized: c.authorized === true,
+  }));
+  return { clientCorpId: str(data.clientCorpId) ?? '', corps };
+}
+
+export function setClientCorp(corpId: string): Promise<unknown> {
+  return post(`${EMULATOR}/suite/client`, { corpId });
+}

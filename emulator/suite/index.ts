@@ -98,11 +98,13 @@ export interface SuiteState {
   /** The corp the simulated client is signed in to (OAuth for the suite uses it). */
   clientCorpId: string;
   callbackUrl: string | null;
+  /** Demo wiring: after a reset, push a ticket and install the demo corps again (the app keeps its store). */
+  autoInstall: boolean;
   dataCallbackUrl: string | null;
   pushes: PushRecord[];
 }
 
-function freshState(): Omit<SuiteState, 'callbackUrl' | 'dataCallbackUrl'> {
+function freshState(): Omit<SuiteState, 'callbackUrl' | 'dataCallbackUrl' | 'autoInstall'> {
   return {
     tickets: [],
     suiteToken: null,
@@ -162,6 +164,14 @@ const CORPS: CorpInfo[] = [
   },
 ];
 
+/** Control paths that follow the corp the simulated client is signed in to. */
+const CORP_SCOPED = new Set([
+  '/wecom-emulator/client',
+  '/wecom-emulator/conversations',
+  '/wecom-emulator/employees',
+  '/wecom-emulator/bridge/messages',
+]);
+
 export interface SuiteEmulator {
   state: SuiteState;
   /** The second corp's backend (tests may inspect it). */
@@ -176,7 +186,7 @@ export interface SuiteEmulator {
 export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
   const corpB = host.createBackend();
   applyCorpSeed(corpB.state, CORP_B);
-  const state: SuiteState = { ...freshState(), callbackUrl: null, dataCallbackUrl: null };
+  const state: SuiteState = { ...freshState(), callbackUrl: null, dataCallbackUrl: null, autoInstall: false };
   let timer: ReturnType<typeof setInterval> | null = null;
   const doFetch = host.fetch ?? fetch;
 
@@ -733,8 +743,12 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       case 'config': {
         if ('callbackUrl' in body) state.callbackUrl = str(body.callbackUrl) || null;
         if ('dataCallbackUrl' in body) state.dataCallbackUrl = str(body.dataCallbackUrl) || null;
+        if (body.installDemoCorps === true) state.autoInstall = true;
         stop();
         startTimer();
+        // Like saving the URLs in the provider console: WeCom pushes a ticket right away.
+        if (body.pushTicket === true) await pushSuiteTicket();
+        if (body.installDemoCorps === true) await installDemoCorps();
         return json({ ok: true, ...publicState() });
       }
       case 'expire': {
@@ -805,7 +819,24 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
     }
   }
 
+  /** Marketplace installs of every demo corp that has not installed the suite yet (create_auth pushes). */
+  async function installDemoCorps(): Promise<void> {
+    for (const c of CORPS) {
+      if (state.authorizations.has(c.corpId)) continue;
+      const code = newAuthCode(c.corpId, 'demo', 1);
+      await push('callback', authEventXml('create_auth', { AuthCode: code, State: 'demo' }), {
+        infoType: 'create_auth',
+        corpId: c.corpId,
+      });
+    }
+  }
+
   // ---- dispatch ---------------------------------------------------------------------------------------
+
+  function isCorpBKey(key: string): boolean {
+    const cs = corpB.state;
+    return cs.employees.some((e) => e.userid === key) || cs.customers.some((c) => c.external_userid === key);
+  }
 
   function tokenOwnedByCorpB(url: URL): boolean {
     const token = url.searchParams.get('access_token');
@@ -825,6 +856,13 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       return webLogin(req, url);
     if (path.startsWith('/wecom-emulator/suite/'))
       return control(req, path.slice('/wecom-emulator/suite/'.length));
+    // The simulated client is signed in to corp B: its context, conversations and chat belong to that corp.
+    if (state.clientCorpId === CORP_B.corpId && CORP_SCOPED.has(path)) {
+      syncClock();
+      return corpB.handle(req, meta);
+    }
+    const avatar = /^\/wecom-emulator\/avatars\/([^/]+)\.svg$/.exec(path);
+    if (avatar && isCorpBKey(decodeURIComponent(avatar[1]!))) return corpB.handle(req, meta);
     if (path.startsWith('/cgi-bin/') && tokenOwnedByCorpB(url)) {
       syncClock();
       return corpB.handle(req, meta);
@@ -847,6 +885,9 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       Object.assign(state, freshState());
       corpB.reset();
       applyCorpSeed(corpB.state, CORP_B);
+      if (state.autoInstall && state.callbackUrl) {
+        void pushSuiteTicket().then(installDemoCorps, () => undefined);
+      }
     },
     stop,
     pushSuiteTicket,

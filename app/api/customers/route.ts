@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth';
 import { badRequest, handle } from '@/lib/http';
 import { listCustomerIds, listCustomersPage, type CustomerSummary } from '@/lib/wecom/contacts';
+import { getWecomFor } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,15 +40,16 @@ export const GET = handle(async (req) => {
   }
   const { cursor, limit, q, tag } = parsed.data;
   const headers = { 'cache-control': 'no-store, private' };
+  const deps = { client: await getWecomFor(user.corpId) };
 
   let total: number | undefined;
   if (!cursor) {
-    total = (await listCustomerIds(user.userId)).length;
+    total = (await listCustomerIds(user.userId, deps)).length;
     if (total === 0) return Response.json({ items: [], nextCursor: null, total }, { headers });
   }
 
   if (!q && !tag) {
-    const page = await listCustomersPage(user.userId, { cursor, limit });
+    const page = await listCustomersPage(user.userId, { cursor, limit }, deps);
     return Response.json({ ...page, total }, { headers });
   }
 
@@ -55,7 +57,7 @@ export const GET = handle(async (req) => {
   const items: CustomerSummary[] = [];
   let next: string | null = cursor ?? null;
   for (let i = 0; i < MAX_FILTER_PAGES; i++) {
-    const page = await listCustomersPage(user.userId, { cursor: next, limit: 100 });
+    const page = await listCustomersPage(user.userId, { cursor: next, limit: 100 }, deps);
     items.push(...page.items.filter((c) => matches(c, q, tag)));
     next = page.nextCursor;
     if (!next || items.length >= limit) break;

@@ -2,9 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { loginPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getSession } from '@/lib/session';
+import { HttpError } from '@/lib/http';
 import { getWecom } from '@/lib/wecom';
 import { WecomError } from '@/lib/wecom/errors';
 import { STATE_PATTERN, exchangeCode, isValidCode, loadMemberProfile } from '@/lib/wecom/oauth';
+import { SuiteError } from '@/lib/wecom/suite';
+import { exchangeSuiteCode } from '@/lib/wecom/tenant';
 import { authPageResponse, type AuthPage } from '../auth-page';
 
 export const dynamic = 'force-dynamic';
@@ -104,6 +107,29 @@ export async function GET(req: Request): Promise<Response> {
       );
     }
 
+    if (getConfig().suite) {
+      // Third-party mode: the code names the member and the corp (service/auth/getuserinfo3rd).
+      const member = await exchangeSuiteCode(code);
+      const expectedCorp = new URL(returnTo, 'http://return-to.invalid').searchParams.get('corpid');
+      if (expectedCorp && expectedCorp !== member.corpId) {
+        return refuse(
+          403,
+          'corp-mismatch',
+          { zh: '登录的企业与打开的应用不一致', en: 'Signed in to a different organisation' },
+          {
+            zh: '你登录的企业微信账号不属于打开此页面的企业。请在对应企业的企业微信中打开应用。',
+            en: 'Your WeCom account belongs to another organisation than the one this page was opened for. Open the app from that organisation’s WeCom.',
+          },
+          '/',
+        );
+      }
+      // Third-party apps receive no member names; the pages show them with ww-open-data.
+      session.user = { corpId: member.corpId, userId: member.userId };
+      await session.save();
+      const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
+      return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+    }
+
     const wecom = getWecom();
     const identity = await exchangeCode(wecom, code);
     if (identity.kind !== 'member') {
@@ -139,11 +165,11 @@ export async function GET(req: Request): Promise<Response> {
         returnTo,
       );
     }
-    if (err instanceof WecomError) {
+    if (err instanceof WecomError || err instanceof HttpError || err instanceof SuiteError) {
       const pub = err.toPublic();
       return refuse(
         pub.status >= 400 && pub.status < 600 ? pub.status : 502,
-        `wecom-${err.errcode}`,
+        err instanceof WecomError ? `wecom-${err.errcode}` : pub.code,
         { zh: '企业微信登录失败', en: 'WeCom sign-in failed' },
         pub.userMessage,
         returnTo,

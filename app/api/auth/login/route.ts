@@ -4,6 +4,7 @@ import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
 import { getSession } from '@/lib/session';
 import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient, newOAuthState } from '@/lib/wecom/oauth';
+import { suiteSignInUrl } from '@/lib/wecom/tenant';
 import { authPageResponse } from '../auth-page';
 
 export const dynamic = 'force-dynamic';
@@ -31,17 +32,20 @@ export async function GET(req: Request): Promise<Response> {
     const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
     const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
     const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
-    const target = inClient
-      ? buildAuthorizeUrl({
-          ...common,
-          oauthBase: config.oauthBase,
-          scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
-        })
-      : buildWebLoginUrl({
-          ...common,
-          loginBase: config.loginBase,
-          lang: pickLang(req.headers.get('accept-language')),
-        });
+    const lang = pickLang(req.headers.get('accept-language'));
+    const target = config.suite
+      ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
+      : inClient
+        ? buildAuthorizeUrl({
+            ...common,
+            oauthBase: config.oauthBase,
+            scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
+          })
+        : buildWebLoginUrl({
+            ...common,
+            loginBase: config.loginBase,
+            lang,
+          });
     return new Response(null, { status: 302, headers: { location: target, 'cache-control': 'no-store' } });
   } catch (err) {
     console.error('[auth] login failed:', err instanceof Error ? err.message : 'unknown');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth';
 import { badRequest, handle } from '@/lib/http';
 import { EXTERNAL_USER_ID_PATTERN, getCustomerForUser } from '@/lib/wecom/contacts';
+import { getWecomFor } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,6 +18,6 @@ export const GET = handle(async (_req: Request, ctx: { params: Promise<{ id: str
       en: 'Malformed external contact id',
     });
   }
-  const profile = await getCustomerForUser(user.userId, id.data);
+  const profile = await getCustomerForUser(user.userId, id.data, { client: await getWecomFor(user.corpId) });
   return Response.json(profile, { headers: { 'cache-control': 'no-store, private' } });
 });

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { badRequest, handle, unauthorized } from '@/lib/http';
 import { getSessionUser } from '@/lib/session';
-import { signaturesFor } from '@/lib/wecom/jssdk';
+import { signaturesForCorp } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +13,8 @@ const Query = z.object({
 
 /** GET /api/jssdk/signature?url=<page url>[&refresh=1] → both JS-SDK signatures (never a ticket). */
 export const GET = handle(async (req: Request) => {
-  if (!(await getSessionUser())) throw unauthorized();
+  const user = await getSessionUser();
+  if (!user) throw unauthorized();
   const parsed = Query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) {
     throw badRequest('invalid_query', {
@@ -22,6 +23,7 @@ export const GET = handle(async (req: Request) => {
     });
   }
   const { url, refresh } = parsed.data;
-  const body = await signaturesFor(url, { refresh: refresh === '1' || refresh === 'true' });
+  // Each corp signs with its own tickets (third-party mode serves many corps).
+  const body = await signaturesForCorp(user.corpId, url, { refresh: refresh === '1' || refresh === 'true' });
   return NextResponse.json(body, { headers: { 'cache-control': 'no-store' } });
 });
