@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Avatar } from './Avatar';
 import { type Conversation, conversationKey } from './api';
 import styles from './simulator.module.css';
@@ -15,6 +15,11 @@ interface Props {
 
 export function ConversationList({ conversations, loading, selectedKey, disabled, onSelect }: Props) {
   const [query, setQuery] = useState('');
+  const listRef = useRef<HTMLUListElement>(null);
+  const loaded = !!conversations;
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [selectedKey, loaded]);
   const q = query.trim().toLowerCase();
   const shown = (conversations ?? []).filter((c) => !q || c.name.toLowerCase().includes(q));
   return (
@@ -28,7 +33,7 @@ export function ConversationList({ conversations, loading, selectedKey, disabled
           aria-label="搜索会话 / Search conversations"
         />
       </div>
-      <ul className={styles.items} data-testid="conversation-list">
+      <ul className={styles.items} data-testid="conversation-list" ref={listRef}>
         {loading ? <li className={styles.placeholder}>加载中… Loading…</li> : null}
         {!loading && shown.length === 0 ? (
           <li className={styles.placeholder}>

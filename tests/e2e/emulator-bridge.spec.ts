@@ -75,6 +75,33 @@ test('sendChatMessage lands in the simulator chat pane', async ({ page, request 
   await page.screenshot({ path: test.info().outputPath('simulator.png') });
 });
 
+test('switching the employee signs the toolbar in again as that employee', async ({ page, request }) => {
+  const frame = await openSimulator(page);
+  await expect(frame.getByTestId('session-user')).toHaveText('zhangwei');
+  await page.getByTestId('employee-switcher').selectOption('lina');
+  await expect(frame.getByTestId('session-user')).toHaveText('lina');
+  await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
+  // lina's own conversation list; her customer 林晓梅 is followed by her too.
+  await expect(page.getByTestId(`conversation-${WELL_KNOWN.onlyLina}`)).toBeVisible();
+  await expect(page.getByTestId(`conversation-${WELL_KNOWN.channelChat}`)).toBeVisible();
+  const client = await (await request.get('/wecom-emulator/client')).json();
+  expect(client.userId).toBe('lina');
+  await page.getByTestId(`conversation-${WELL_KNOWN.onlyLina}`).click();
+  await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.onlyLina);
+});
+
+test('the workbench opens at phone size with the mobile client', async ({ page }) => {
+  await page.goto('/simulator');
+  await page.getByRole('button', { name: /手机工作台/ }).click();
+  const phone = page.getByTestId('phone-frame');
+  await expect(phone).toBeVisible();
+  const box = await phone.boundingBox();
+  expect(box).toMatchObject({ width: 375, height: 667 });
+  await expect.poll(() => page.frame({ name: 'wecom-mobile' })?.url() ?? '').toContain('/workbench');
+  const ua = await page.frame({ name: 'wecom-mobile' })!.evaluate(() => navigator.userAgent);
+  expect(ua).toMatch(/Android.*wxwork\/4\.1/);
+});
+
 test.describe('the client context decides what the bridge answers', () => {
   test('no permission', async ({ page, request }) => {
     await setClient(request, { permission: false });
