@@ -249,17 +249,34 @@ test.describe('inside the WeCom client', () => {
     await expect(page.getByTestId('other-followers')).toHaveText('只有你添加了该客户');
   });
 
-  test('no permission and no chat context are their own states', async ({ page, request }) => {
+  test('no permission, a 48002 from WeCom and no chat context are their own states', async ({
+    page,
+    request,
+  }) => {
     await openSidebar(page, request, { entry: 'single_chat_tools', externalUserId: LIN, permission: false });
     const denied = page.locator('[data-state="sdk-no-permission"]');
     await expect(denied).toContainText('没有客户联系权限');
     await expect(denied).toContainText('可调用接口的应用');
 
-    await setClient(request, { permission: true, entry: 'normal' });
+    // The server side of the same misconfiguration: WeCom answers 48002 and the page says what to fix.
+    await setClient(request, { permission: true });
+    await setSwitches(request, { externalContactForbidden: true });
+    await page.reload();
+    const config = page.locator('[data-state="configuration"]');
+    await expect(config).toContainText('企业微信配置有误');
+    await expect(config).toContainText('可调用应用');
+    await setSwitches(request, { externalContactForbidden: false });
+
+    await setClient(request, { entry: 'normal' });
     await page.reload();
     const normal = page.locator('[data-state="normal-entry"]');
     await expect(normal).toContainText('请在客户聊天中打开');
     await expect(normal.getByRole('link', { name: '打开工作台' })).toHaveAttribute('href', '/workbench');
+
+    // Opened from a group chat toolbar, but the client has no group context (the seed client has no chat id).
+    await setClient(request, { entry: 'group_chat_tools' });
+    await page.reload();
+    await expect(page.locator('[data-state="sdk-without-context"]')).toContainText('没有读取到当前会话');
   });
 
   test.describe('dark mode', () => {
