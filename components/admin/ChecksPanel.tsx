@@ -42,7 +42,11 @@ export function ChecksPanel() {
   });
   const failed = data?.results.filter((r) => r.status !== 'pass').length ?? 0;
   return (
-    <div data-testid="checks" data-loading={isValidating ? 'true' : 'false'}>
+    <div
+      data-testid="checks"
+      data-loading={isValidating ? 'true' : 'false'}
+      data-checked-at={data?.checkedAt}
+    >
       <div className={styles.checksBar}>
         {data ? (
           <span

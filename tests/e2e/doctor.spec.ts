@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { resetEmulator } from './helpers';
 
 const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 3100);
 const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 4100);
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 /** `npm run doctor`, as `node --conditions=react-server --import tsx scripts/doctor.ts`. */
 function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
