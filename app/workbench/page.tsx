@@ -4,6 +4,7 @@ import { isAdmin, loginPath, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
 import { isWecomClient } from '@/lib/wecom/oauth';
+import { getWecomFor } from '@/lib/wecom/tenant';
 import { CustomerList } from '@/components/workbench/CustomerList';
 import { EmployeeCard } from '@/components/workbench/EmployeeCard';
 import styles from '@/components/workbench/workbench.module.css';
@@ -14,15 +15,24 @@ export const metadata: Metadata = { title: '工作台 · Workbench' };
 const DEFAULT_PAGE_SIZE = 20;
 
 /** 应用主页: the employee and their customers. Inside WeCom the sign-in is silent (snsapi_base). */
-export default async function WorkbenchPage({ searchParams }: { searchParams: Promise<{ limit?: string }> }) {
-  const { limit } = await searchParams;
+export default async function WorkbenchPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ limit?: string; corpid?: string }>;
+}) {
+  const { limit, corpid } = await searchParams;
   const pageSize = Math.min(100, Math.max(1, Number.parseInt(limit ?? '', 10) || DEFAULT_PAGE_SIZE));
-  const user = await requirePageUser(limit ? `/workbench?limit=${pageSize}` : '/workbench');
+  // Third-party mode: the app home URL carries `corpid=$CORPID$`; the session must belong to that corp.
+  const query = new URLSearchParams();
+  if (limit) query.set('limit', String(pageSize));
+  if (typeof corpid === 'string' && corpid) query.set('corpid', corpid);
+  const path = `/workbench${query.size ? `?${query}` : ''}`;
+  const user = await requirePageUser(path, { corpId: corpid || null });
 
   // The tag filter is a convenience: without the tag library (e.g. 48002) the list still works and says why.
   let tagGroups: CorpTagGroup[] = [];
   try {
-    tagGroups = await getCorpTags();
+    tagGroups = await getCorpTags({ client: await getWecomFor(user.corpId) });
   } catch {
     tagGroups = [];
   }
@@ -30,7 +40,8 @@ export default async function WorkbenchPage({ searchParams }: { searchParams: Pr
   // Consent (snsapi_privateinfo) exists only in the in-client OAuth; a PC browser's web login cannot give the
   // avatar. The demo's emulated client can, in any browser.
   const inClient = isWecomClient((await headers()).get('user-agent'));
-  const canAskAvatar = inClient || getConfig().mode === 'demo';
+  // Third-party apps get no avatars at all (the sign-in is snsapi_base only).
+  const canAskAvatar = !getConfig().suite && (inClient || getConfig().mode === 'demo');
 
   return (
     <main className={styles.page} data-testid="workbench">
