@@ -278,7 +278,14 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
       </div>
 
       {phone ? (
-        <div className={styles.phoneOverlay} role="dialog" aria-label="手机工作台 / Phone workbench">
+        <div
+          className={styles.phoneOverlay}
+          role="dialog"
+          aria-label="手机工作台 / Phone workbench"
+          onClick={(e) => {
+            if (e.target === e.currentTarget) setPhone(false);
+          }}
+        >
           <div className={styles.phone}>
             <div className={styles.phoneBar}>
               <span>工作台 Workbench</span>
