@@ -29,6 +29,9 @@ declare module 'autocannon' {
     '2xx': number;
     duration: number;
   }
-  function autocannon(opts: Options): Promise<Result>;
+  interface Instance extends PromiseLike<Result> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+  }
+  function autocannon(opts: Options): Instance;
   export default autocannon;
 }

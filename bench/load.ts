@@ -9,22 +9,52 @@ export interface LoadResult {
   non2xx: number;
 }
 
-/** Fixed-concurrency load for a fixed time (autocannon), after a short unmeasured warm-up. */
-export async function load(
-  url: string,
-  opts: { connections: number; seconds: number; warmupSeconds?: number; headers?: Record<string, string> },
-): Promise<LoadResult> {
-  const base = { url, connections: opts.connections, headers: opts.headers, timeout: 10 };
-  if (opts.warmupSeconds) await autocannon({ ...base, duration: opts.warmupSeconds });
-  const r = await autocannon({ ...base, duration: opts.seconds });
-  return {
-    reqPerSec: r.requests.total / r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-  };
+export interface Target {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * Fixed-concurrency load (autocannon) on several targets, interleaved in rounds (A B C A B C …) after an unmeasured
+ * warm-up of each, so that a change in the machine's background load hits every target alike. Each target gets
+ * `seconds` in total; throughput counts 2xx answers; percentiles are over every measured request.
+ */
+export async function compare(
+  targets: Target[],
+  opts: { connections: number; seconds: number; rounds: number; warmupSeconds: number },
+): Promise<LoadResult[]> {
+  const base = { connections: opts.connections, timeout: 10 };
+  for (const t of targets) await autocannon({ ...base, url: t.url, headers: t.headers, duration: opts.warmupSeconds });
+  const acc = targets.map(() => ({ latencies: [] as number[], ok: 0, requests: 0, errors: 0, non2xx: 0, seconds: 0 }));
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const [i, t] of targets.entries()) {
+      const a = acc[i]!;
+      const instance = autocannon({ ...base, url: t.url, headers: t.headers, duration: opts.seconds / opts.rounds });
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => a.latencies.push(ms));
+      const r = await instance;
+      a.ok += r['2xx'];
+      a.requests += r.requests.total;
+      a.errors += r.errors + r.timeouts;
+      a.non2xx += r.non2xx;
+      a.seconds += r.duration;
+    }
+  }
+  return acc.map((a) => {
+    const sorted = a.latencies.sort((x, y) => x - y);
+    return {
+      reqPerSec: a.ok / a.seconds,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      requests: a.requests,
+      errors: a.errors,
+      non2xx: a.non2xx,
+    };
+  });
 }
 
 /** Fires all requests at once (one connection each) and waits for every answer. */

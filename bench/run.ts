@@ -15,7 +15,7 @@ import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS } from '../lib/config';
 import { measureSidebar, WECOM_UA } from './browser';
 import { EmulatorControl, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
-import { burst, load, pool } from './load';
+import { burst, compare, pool } from './load';
 import { machine, machineLine, table, writeResults, type Results, type StampedeRow } from './report';
 import { seedOpen, startSeedBaseline } from './seed-baseline';
 import {
@@ -38,6 +38,8 @@ const STAMPEDE = 500;
 const CONNECTIONS = 50;
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
+/** The measured seconds of each target are split into this many interleaved rounds. */
+const ROUNDS = 2;
 const BROWSER_OPENS = 20;
 const LATENCY_MS = 50;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
@@ -93,7 +95,12 @@ function floorStale(): boolean {
   return !existsSync(buildId) || statSync(buildId).mtimeMs < newestMtime(path.join(ROOT, FLOOR_DIR));
 }
 
-async function section(results: Results, name: string, fn: () => Promise<void>): Promise<void> {
+/** BENCH_ONLY=a,c runs only those parts (for working on the benchmark itself). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim().toLowerCase());
+
+async function section(results: Results, key: string, name: string, fn: () => Promise<void>): Promise<void> {
+  if (ONLY && !ONLY.includes(key)) return;
+  name = `${key}. ${name}`;
   log(`${name} …`);
   try {
     await fn();
@@ -187,7 +194,7 @@ async function main(): Promise<Results> {
     let customerName = '林晓梅';
 
     // a. Upstream calls per sidebar open, from a cold process, and per warm open.
-    await section(results, `a. ${OPENS} sidebar opens`, async () => {
+    await section(results, 'a', `${OPENS} sidebar opens`, async () => {
       const cold = await startLive('app (opens)', `sqlite:${path.join(tmp, 'opens.db')}`);
       try {
         await control.resetCounters();
@@ -239,6 +246,10 @@ async function main(): Promise<Results> {
         counts: { gettoken: c.gettoken ?? 0, get_jsapi_ticket: c.get_jsapi_ticket ?? 0, 'ticket/get': c['ticket/get'] ?? 0 },
         note: note ?? (r.failed ? `statuses ${JSON.stringify(r.statuses)}` : undefined),
       };
+      if (r.failed) {
+        const logs = servers.map((s) => `--- ${s.proc.name}\n${s.proc.tail()}`).join('\n');
+        results.errors.push(`b. ${scenario}: ${r.failed} of ${STAMPEDE} failed ${JSON.stringify(r.statuses)}\n${logs}`);
+      }
       results.stampede!.push(row);
     };
     const withServers = async (names: string[], storeUrl: string, fn: (s: NextServer[]) => Promise<void>) => {
@@ -249,15 +260,15 @@ async function main(): Promise<Results> {
         await Promise.all(servers.map((s) => s.proc.stop()));
       }
     };
-    await section(results, 'b. stampede, 1 process', () =>
+    await section(results, 'b', 'stampede, 1 process', () =>
       withServers(['app (stampede)'], `sqlite:${path.join(tmp, 'one.db')}`, (s) => stampede('1 process', s)),
     );
-    await section(results, 'b. stampede, 3 processes on SQLite', () =>
+    await section(results, 'b', 'stampede, 3 processes on SQLite', () =>
       withServers(['app 1/3', 'app 2/3', 'app 3/3'], `sqlite:${path.join(tmp, 'shared.db')}`, (s) =>
         stampede('3 processes, one SQLite file', s),
       ),
     );
-    await section(results, 'b. stampede, 3 processes on Redis', async () => {
+    await section(results, 'b', 'stampede, 3 processes on Redis', async () => {
       if (!(await redisKeys(true))) {
         results.stampede!.push({
           scenario: '3 processes, Redis',
@@ -277,7 +288,7 @@ async function main(): Promise<Results> {
         await redisKeys(true);
       }
     });
-    await section(results, 'b. stampede, seed-style baseline', async () => {
+    await section(results, 'b', 'stampede, seed-style baseline', async () => {
       await controlSeed.reset();
       const urls = Array.from({ length: STAMPEDE }, () => signatureUrl(seed.url));
       const r = await burst(urls);
@@ -293,59 +304,70 @@ async function main(): Promise<Results> {
     });
 
     // c + d. Throughput against the floors, on the warm app.
-    let floorNext: NextServer | undefined;
-    let floorNodeUrl = '';
-    await section(results, 'starting the floors', async () => {
-      const { NEXT_DIST_DIR: _omit, ...env } = cleanEnv();
-      void _omit;
-      const nodePort = await freePort();
-      const floorNode = spawnProc('floor-node', process.execPath, ['--import', 'tsx', 'bench/floor-node.ts', String(nodePort)]);
-      floorNodeUrl = `http://127.0.0.1:${nodePort}`;
-      [floorNext] = await Promise.all([
-        startNext('floor-next', { dir: FLOOR_DIR, env, readyPath: '/sidebar' }),
-        waitForHttp(`${floorNodeUrl}/api/jssdk/signature?url=x`, floorNode),
-      ]);
-    });
-    const opts = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS };
-    await section(results, 'c. /api/jssdk/signature throughput', async () => {
-      if (!floorNext) throw new Error('floors did not start');
+    // The floors start once, when (c) or (d) first needs them.
+    let floorsStarted: Promise<{ next: NextServer; nodeUrl: string }> | undefined;
+    const floors = () =>
+      (floorsStarted ??= (async () => {
+        const { NEXT_DIST_DIR: _omit, ...env } = cleanEnv();
+        void _omit;
+        const nodePort = await freePort();
+        const nodeUrl = `http://127.0.0.1:${nodePort}`;
+        const floorNode = spawnProc('floor-node', process.execPath, ['--import', 'tsx', 'bench/floor-node.ts', String(nodePort)]);
+        const [next] = await Promise.all([
+          startNext('floor-next', { dir: FLOOR_DIR, env, readyPath: '/sidebar' }),
+          waitForHttp(`${nodeUrl}/api/jssdk/signature?url=x`, floorNode),
+        ]);
+        return { next, nodeUrl };
+      })());
+    const opts = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS };
+    await section(results, 'c', '/api/jssdk/signature against the floors', async () => {
+      const { next: floorNext, nodeUrl: floorNodeUrl } = await floors();
       // Make sure the tickets are cached before measuring the steady state.
       await fetch(signatureUrl(app.url), { headers: { cookie } }).then((r) => r.arrayBuffer());
       const rss = sampleRss(app.proc.child.pid!);
-      const ours = await load(signatureUrl(app.url), { ...opts, headers: { cookie } });
+      const [ours, next, node] = await compare(
+        [{ url: signatureUrl(app.url), headers: { cookie } }, { url: signatureUrl(floorNext.url) }, { url: signatureUrl(floorNodeUrl) }],
+        opts,
+      );
       results.rss = rss.stop();
-      const next = await load(signatureUrl(floorNext.url), opts);
-      const node = await load(signatureUrl(floorNodeUrl), opts);
       results.signature = {
-        ours,
-        floorNext: next,
-        floorNode: node,
-        ratioVsNext: ours.reqPerSec / next.reqPerSec,
-        ratioVsNode: ours.reqPerSec / node.reqPerSec,
+        ours: ours!,
+        floorNext: next!,
+        floorNode: node!,
+        ratioVsNext: ours!.reqPerSec / next!.reqPerSec,
+        ratioVsNode: ours!.reqPerSec / node!.reqPerSec,
       };
-      if (ours.non2xx || ours.errors) results.errors.push(`c: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+      if (ours!.non2xx || ours!.errors) results.errors.push(`c: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
     });
-    await section(results, 'd. /sidebar SSR throughput', async () => {
-      if (!floorNext) throw new Error('floors did not start');
+    await section(results, 'd', '/sidebar SSR against a bare Next.js page', async () => {
+      const { next: floorNext } = await floors();
       const headers = { cookie, 'user-agent': WECOM_UA };
       const ourRes = await fetch(`${app.url}/sidebar`, { headers, redirect: 'manual' });
       const ourBytes = Buffer.byteLength(await ourRes.text());
       if (ourRes.status !== 200) throw new Error(`/sidebar answered ${ourRes.status}`);
-      // Size the floor page to the same number of HTML bytes (one correction step is enough: it is linear).
+      // Size the floor page to the same number of HTML bytes: its size is linear in ?bytes=, so two points and
+      // one correction step are enough.
       const floorSize = async (bytes: number) =>
-        Buffer.byteLength(await (await fetch(`${floorNext!.url}/sidebar?bytes=${bytes}`)).text());
-      let ask = Math.round(ourBytes / 2);
-      ask = Math.max(0, Math.round(ask * (ourBytes / (await floorSize(ask)))));
+        Buffer.byteLength(await (await fetch(`${floorNext.url}/sidebar?bytes=${bytes}`)).text());
+      const x0 = 0;
+      const y0 = await floorSize(x0);
+      const x1 = ourBytes;
+      const y1 = await floorSize(x1);
+      let ask = Math.max(0, Math.round(x0 + ((ourBytes - y0) * (x1 - x0)) / Math.max(1, y1 - y0)));
+      const y2 = await floorSize(ask);
+      ask = Math.max(0, Math.round(ask + ((ourBytes - y2) * (x1 - x0)) / Math.max(1, y1 - y0)));
       const floorBytes = await floorSize(ask);
-      const ours = await load(`${app.url}/sidebar`, { ...opts, headers });
-      const next = await load(`${floorNext.url}/sidebar?bytes=${ask}`, opts);
-      results.page = { ours, floorNext: next, ourBytes, floorBytes, ratioVsNext: ours.reqPerSec / next.reqPerSec };
-      if (ours.non2xx || ours.errors) results.errors.push(`d: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+      const [ours, next] = await compare(
+        [{ url: `${app.url}/sidebar`, headers }, { url: `${floorNext.url}/sidebar?bytes=${ask}` }],
+        opts,
+      );
+      results.page = { ours: ours!, floorNext: next!, ourBytes, floorBytes, ratioVsNext: ours!.reqPerSec / next!.reqPerSec };
+      if (ours!.non2xx || ours!.errors) results.errors.push(`d: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
     });
     await stopAll();
 
     // e + f. The real page in headless Chromium, against a demo instance (embedded emulator and client bridge).
-    await section(results, `e. time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`, async () => {
+    await section(results, 'e', `time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`, async () => {
       const port = await freePort();
       const demoUrl = `http://127.0.0.1:${port}`;
       const demo = await startNext('app (demo)', {
