@@ -19,7 +19,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="zh-CN" data-theme={theme}>
       <head>
-        {/* Demo mode only: the emulated WeCom client bridge must exist before @wecom/jssdk loads. */}
+        {/* Demo mode only: the emulated WeCom client bridge must exist before @wecom/jssdk loads, so it blocks. */}
+        {/* eslint-disable-next-line @next/next/no-sync-scripts */}
         {demo ? <script src="/wecom-emulator/bridge.js" /> : null}
       </head>
       <body>

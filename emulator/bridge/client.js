@@ -290,8 +290,50 @@
     later(callback, { err_msg: 'checkJsApi:ok', checkResult: result });
   }
 
+  // ww.initOpenData: after agentConfig the client injects WWOpenData, which renders <ww-open-data> elements
+  // (names that third-party apps never receive from the server API).
+  function initWwOpenData(callback) {
+    if (!verified.agentConfig) return later(callback, { err_msg: 'wwapp.initWwOpenData:fail_nopermission' });
+    if (!win.WWOpenData) {
+      win.WWOpenData = { initJSSDK: function () {}, on: function () {} };
+      defineOpenDataElement();
+    }
+    later(callback, { err_msg: 'wwapp.initWwOpenData:ok' });
+  }
+
+  function defineOpenDataElement() {
+    if (!win.customElements || win.customElements.get('ww-open-data')) return;
+    win.customElements.define(
+      'ww-open-data',
+      class extends HTMLElement {
+        static get observedAttributes() {
+          return ['type', 'openid'];
+        }
+        connectedCallback() {
+          this.render();
+        }
+        attributeChangedCallback() {
+          if (this.isConnected) this.render();
+        }
+        render() {
+          var query = '?type=' + encodeURIComponent(this.getAttribute('type') || 'userName');
+          query += '&openid=' + encodeURIComponent(this.getAttribute('openid') || '');
+          json('GET', '/open-data' + query).then(
+            (data) => {
+              if (data && typeof data.name === 'string' && data.name) this.textContent = data.name;
+            },
+            function () {
+              /* keeps its fallback content */
+            },
+          );
+        }
+      },
+    );
+  }
+
   function invoke(name, args, callback) {
     args = args || {};
+    if (name === 'wwapp.initWwOpenData') return initWwOpenData(callback);
     if (name === 'preVerifyJSAPI') return preVerify(args, callback);
     if (name === 'agentConfig') return agentConfig(args, callback);
     if (name === 'checkJsApi') return checkJsApi(args, callback);
@@ -313,6 +355,8 @@
   }
 
   win.WeixinJSBridge = { invoke: invoke, on: on };
+  // The mobile clients expose a sandbox object that ww.initOpenData checks for (Windows does not need it).
+  if (!win.WeixinSandBox) win.WeixinSandBox = {};
   // Code that loaded before this script (none in the app, but scripts injected by tools) waits for this event.
   document.dispatchEvent(new Event('WeixinJSBridgeReady'));
 })();
