@@ -26,7 +26,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body>
         {demo ? (
           <div className="demo-banner" role="note">
-            演示模式：连接内置企业微信模拟器，未配置真实企业 · Demo mode: running against the built-in WeCom emulator
+            演示模式 · Demo mode
+            <span className="demo-banner-detail">
+              ：连接内置企业微信模拟器，未配置真实企业 · running against the built-in WeCom emulator
+            </span>
           </div>
         ) : null}
         {children}
