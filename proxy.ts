@@ -10,7 +10,8 @@ import { isVerifyFileName } from './lib/verify-file';
  */
 export function proxy(req: NextRequest) {
   const name = req.nextUrl.pathname.slice(1);
-  if (isVerifyFileName(name) && existsSync(path.join(process.cwd(), 'public', name))) return NextResponse.next();
+  if (isVerifyFileName(name) && existsSync(path.join(process.cwd(), 'public', name)))
+    return NextResponse.next();
   return new NextResponse('Not Found', {
     status: 404,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },

@@ -308,10 +308,13 @@ function ticketCheck(
       id,
       'pass',
       id === 'corpTicket'
-        ? bi('已获取（get_jsapi_ticket，用于 wx.config）', 'Obtained (get_jsapi_ticket, used by wx.config)')
+        ? bi(
+            '可用（get_jsapi_ticket，wx.config 签名所用；经应用缓存）',
+            'Available (get_jsapi_ticket, signs wx.config; through the app cache)',
+          )
         : bi(
-            '已获取（ticket/get?type=agent_config，用于 agentConfig）',
-            'Obtained (ticket/get?type=agent_config, used by agentConfig)',
+            '可用（ticket/get?type=agent_config，agentConfig 签名所用；经应用缓存）',
+            'Available (ticket/get?type=agent_config, signs agentConfig; through the app cache)',
           ),
     );
   }
