@@ -37,6 +37,14 @@ export default async function WorkbenchPage({
     tagGroups = [];
   }
 
+  // Third-party apps receive no member names: the client shows them (ww-open-data) once registered for this corp.
+  const openDataApp =
+    getConfig().suite && !user.name
+      ? await getWecomFor(user.corpId)
+          .then((c) => ({ corpId: c.corpId, agentId: c.agentId }))
+          .catch(() => undefined)
+      : undefined;
+
   // Consent (snsapi_privateinfo) exists only in the in-client OAuth; a PC browser's web login cannot give the
   // avatar. The demo's emulated client can, in any browser.
   const inClient = isWecomClient((await headers()).get('user-agent'));
@@ -53,6 +61,7 @@ export default async function WorkbenchPage({
           canAskAvatar ? loginPath('/workbench', { privateInfo: true, inClient: true }) : undefined
         }
         isAdmin={isAdmin(user)}
+        openDataApp={openDataApp}
       />
       <CustomerList tagGroups={tagGroups} pageSize={pageSize} />
     </main>

@@ -1,3 +1,4 @@
+import { OpenDataName } from '@/components/open-data/OpenDataName';
 import { Avatar } from '@/components/ui';
 import styles from './workbench.module.css';
 
@@ -8,16 +9,25 @@ export interface EmployeeCardProps {
   /** Where to ask for snsapi_privateinfo consent (the avatar is only given with it); none outside WeCom. */
   avatarConsentHref?: string;
   isAdmin: boolean;
+  /** Third-party mode: no names from the server, the client renders them (ww-open-data) for this corp/agent. */
+  openDataApp?: { corpId: string; agentId: string };
 }
 
 /** Who is signed in; the avatar appears only after the member agreed to share it. */
-export function EmployeeCard({ userId, name, avatar, avatarConsentHref, isAdmin }: EmployeeCardProps) {
+export function EmployeeCard({
+  userId,
+  name,
+  avatar,
+  avatarConsentHref,
+  isAdmin,
+  openDataApp,
+}: EmployeeCardProps) {
   return (
     <section className={styles.me} data-testid="employee">
       <Avatar src={avatar} name={name ?? userId} size={52} />
       <div className={styles.meText}>
         <div className={styles.meName} data-testid="employee-name">
-          {name ?? userId}
+          <OpenDataName userId={userId} name={name} app={openDataApp} />
         </div>
         <div className={styles.meSub}>账号 / userid: {userId}</div>
         <div className={styles.meLinks}>

@@ -831,6 +831,19 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
     }
   }
 
+  /** What <ww-open-data> shows in the client: a member or department name of the corp the client is signed in to. */
+  function openData(url: URL): Response {
+    const cs = corpState(state.clientCorpId) ?? host.primary;
+    const type = url.searchParams.get('type') ?? 'userName';
+    const openid = url.searchParams.get('openid') ?? '';
+    const name =
+      type === 'departmentName'
+        ? cs.departments.find((d) => String(d.id) === openid)?.name
+        : cs.employees.find((e) => e.userid === openid || openUserId(cs.corp.corpId, e.userid) === openid)
+            ?.name;
+    return name ? json({ name }) : json({ error: 'unknown openid' }, 404);
+  }
+
   // ---- dispatch ---------------------------------------------------------------------------------------
 
   function isCorpBKey(key: string): boolean {
@@ -856,6 +869,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       return webLogin(req, url);
     if (path.startsWith('/wecom-emulator/suite/'))
       return control(req, path.slice('/wecom-emulator/suite/'.length));
+    if (path === '/wecom-emulator/open-data' && req.method === 'GET') return openData(url);
     // The simulated client is signed in to corp B: its context, conversations and chat belong to that corp.
     if (state.clientCorpId === CORP_B.corpId && CORP_SCOPED.has(path)) {
       syncClock();

@@ -1,0 +1,54 @@
+'use client';
+
+import { useEffect } from 'react';
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import { connectWeCom } from '@/lib/jssdk-client';
+
+declare module 'react' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace JSX {
+    interface IntrinsicElements {
+      'ww-open-data': DetailedHTMLProps<HTMLAttributes<HTMLElement>, HTMLElement> & {
+        type: 'userName' | 'departmentName';
+        openid: string;
+      };
+    }
+  }
+}
+
+let opening: Promise<void> | undefined;
+
+/** ww.initOpenData once per page, after the app is registered (agentConfig) with the client. */
+function initOpenData(app: { corpId: string; agentId: string }): Promise<void> {
+  opening ??= connectWeCom(app)
+    .then(() => import('@wecom/jssdk'))
+    .then((ww) => ww.initOpenData())
+    .then(() => undefined)
+    .catch(() => {
+      // Outside the WeCom client there is no open data: the userid stays.
+      opening = undefined;
+    });
+  return opening;
+}
+
+export interface OpenDataNameProps {
+  userId: string;
+  /** The name when the server has it (self-built apps); third-party apps get none. */
+  name?: string;
+  /** Third-party mode: the corp and agent to register with so that the client can render the name. */
+  app?: { corpId: string; agentId: string };
+}
+
+/** A member's name: as text when known, else `<ww-open-data>` which the WeCom client fills in. */
+export function OpenDataName({ userId, name, app }: OpenDataNameProps) {
+  const useOpenData = !name && !!app;
+  useEffect(() => {
+    if (useOpenData && app) void initOpenData(app);
+  }, [useOpenData, app]);
+  if (!useOpenData) return <>{name ?? userId}</>;
+  return (
+    <ww-open-data type="userName" openid={userId} data-testid="open-data-name">
+      {userId}
+    </ww-open-data>
+  );
+}
