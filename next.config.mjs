@@ -7,6 +7,8 @@ const nextConfig = {
   // Native and Node-only drivers stay out of the server bundle and load from node_modules.
   serverExternalPackages: ['better-sqlite3', 'ioredis'],
   // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
+  // forbidden() answers a signed-in non-admin with a real 403 page.
+  experimental: { authInterrupts: true },
   logging: {
     incomingRequests: { ignore: [/^\/api\/auth\/callback/, /^\/cgi-bin\//, /^\/api\/wecom\//] },
   },

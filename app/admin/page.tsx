@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { isAdmin, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { consoleValues } from '@/lib/console-values';
 import { ChecksPanel } from '@/components/admin/ChecksPanel';
 import { ConsoleValues } from '@/components/admin/ConsoleValues';
-import { Forbidden } from '@/components/admin/Forbidden';
 import { QuickReplyManager } from '@/components/admin/QuickReplyManager';
 import { SignatureDebugger } from '@/components/admin/SignatureDebugger';
 import styles from '@/components/admin/admin.module.css';
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: '管理设置 · Admin setup', robots
 
 export default async function AdminPage() {
   const user = await requirePageUser('/admin');
-  if (!isAdmin(user)) return <Forbidden userId={user.userId} name={user.name} />;
+  if (!isAdmin(user)) forbidden();
   const config = getConfig();
   return (
     <main className={styles.page} data-testid="admin">

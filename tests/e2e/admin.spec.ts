@@ -37,6 +37,7 @@ test('is refused to a signed-out caller and to a member who is not an admin', as
 
   await setClient(request, { userId: 'lina' });
   await loginInClient(page, '/admin');
+  expect((await page.request.get('/admin')).status()).toBe(403);
   const refused = page.getByTestId('admin-forbidden');
   await expect(refused).toBeVisible();
   await expect(refused).toContainText('403');
