@@ -309,7 +309,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
     const current = cs.currentToken.get(agentId);
     const rec = current ? cs.tokens.get(current) : undefined;
     if (current && rec && !rec.revoked && rec.expiresAt > now()) {
-      return { token: current, expiresIn: Math.floor((rec.expiresAt - now()) / 1000) };
+      return { token: current, expiresIn: Math.ceil((rec.expiresAt - now()) / 1000) };
     }
     const token = rand(48);
     cs.tokens.set(token, { agentId, expiresAt: now() + SUITE_TOKEN_TTL_MS, revoked: false });
@@ -438,7 +438,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
         }
         return ok({
           suite_access_token: state.suiteToken.token,
-          expires_in: Math.floor((state.suiteToken.expiresAt - now()) / 1000),
+          expires_in: Math.ceil((state.suiteToken.expiresAt - now()) / 1000),
         });
       }
       case 'service/get_pre_auth_code': {

@@ -20,7 +20,8 @@ import {
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DONE_TTL_MS = 15 * 60 * 1000;
-const LOCK_TTL_MS = 30 * 1000;
+// WeCom waits about 5 s for an answer before it retries; a crashed holder must not block the retries for long.
+const LOCK_TTL_MS = 15 * 1000;
 
 export interface CallbackEndpoint {
   /** Key namespace for idempotency records, e.g. `app:<corpId>`, `suite:<suiteId>`, `suite-data:<suiteId>`. */

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
@@ -150,6 +151,8 @@ export interface SuiteServiceOptions {
   /** Where a permanent code goes when the store refuses it (append-only, read back on the next lookup). */
   recoveryFile?: string;
   log?: (line: string) => void;
+  /** Fault injection for tests: called between the storing steps of an auth-code exchange. */
+  onExchangeStep?: (step: 'fetched' | 'code-recorded' | 'stored') => void | Promise<void>;
 }
 
 export interface SuiteService {
@@ -174,6 +177,7 @@ export interface SuiteService {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const AUTH_CODE_RECORD_TTL_MS = 24 * 3600_000;
 
 export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   const { suite, store } = opts;
@@ -382,6 +386,15 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   }
 
   async function exchangeAuthCode(authCode: string): Promise<SuiteAuthorization> {
+    // An auth code works once. What it gave is recorded under its hash before anything else, so that a retry of
+    // the same delivery after a crash finishes the storing instead of spending the code again (40078).
+    const codeKey = `${prefix}:authcode:${createHash('sha256').update(authCode).digest('hex')}`;
+    const recorded = await readJson<SuiteAuthorization>(codeKey);
+    if (recorded) {
+      const current = await readJson<SuiteAuthorization>(keys.corp(recorded.corpId));
+      if (!current || current.updatedAt <= recorded.updatedAt) await persist(recorded);
+      return recorded;
+    }
     // v1 answers the agent id in the same round trip: one call between WeCom's push and our "success".
     const answer = await suiteCall<PermanentCodeAnswer>('service/get_permanent_code', {
       body: { auth_code: authCode },
@@ -411,7 +424,12 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       installedAt: previous?.installedAt ?? now(),
       updatedAt: now(),
     };
+    await opts.onExchangeStep?.('fetched');
+    // If the store is down, persist() below still has the recovery file.
+    await store.set(codeKey, JSON.stringify(auth), AUTH_CODE_RECORD_TTL_MS).catch(() => undefined);
+    await opts.onExchangeStep?.('code-recorded');
     await persist(auth);
+    await opts.onExchangeStep?.('stored');
     // A new permanent code (reinstall, reset) invalidates tokens cached for the old one.
     if (previous && previous.permanentCode !== permanentCode) await forgetCorpCredentials(previous);
     return auth;
