@@ -12,7 +12,9 @@ import { DEMO_CREDENTIALS } from '@/lib/config';
 import { createStore, getStore } from '@/lib/store';
 import { listEvents } from '@/lib/wecom/callback';
 import { WecomError } from '@/lib/wecom/errors';
+import { getCustomerForUser } from '@/lib/wecom/contacts';
 import { sign } from '@/lib/wecom/jssdk';
+import { getWecomFor } from '@/lib/wecom/tenant';
 import { createSuiteService, getSuite, SuiteError, type SuiteService } from '@/lib/wecom/suite';
 
 // Third-party mode end to end: the real route handlers of the app served over HTTP, the emulator pushing
@@ -224,6 +226,16 @@ describe('third-party mode against the emulator', () => {
     await expect(
       clientA.call('externalcontact/get', { query: { external_userid: CORP_B_WELL_KNOWN.heXiaoyu } }),
     ).rejects.toBeInstanceOf(WecomError);
+
+    // What the data endpoints do: the session's corp picks the client, so corp B's member cannot read corp A's customer.
+    const mine = await getCustomerForUser('zhangwei', WELL_KNOWN.linXiaomei, {
+      client: await getWecomFor(A),
+    });
+    expect(mine.externalUserId).toBe(WELL_KNOWN.linXiaomei);
+    await expect(
+      getCustomerForUser('sunli', WELL_KNOWN.linXiaomei, { client: await getWecomFor(B) }),
+    ).rejects.toBeTruthy();
+    await expect(getWecomFor('ww0000000000000000')).rejects.toMatchObject({ code: 'corp-not-authorized' });
 
     // Corp B's jsapi signature verifies at corp B's (emulated) client.
     const ticket = await clientB.tokens.getCorpTicket();
