@@ -1,50 +1,9 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { runDoctor as doctor } from '../support/doctor-process';
 import { resetEmulator } from './helpers';
 
 const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 3100);
 const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 4100);
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-
-/** `npm run doctor`, as `node --conditions=react-server --import tsx scripts/doctor.ts`. */
-function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'doctor-e2e-'));
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NODE_ENV: 'test',
-          NO_COLOR: '1',
-          DATA_DIR: dataDir,
-          // Empty values win over a developer's .env.local.
-          WECOM_CORP_ID: '',
-          WECOM_AGENT_ID: '',
-          WECOM_AGENT_SECRET: '',
-          APP_BASE_URL: '',
-          SESSION_SECRET: '',
-          STORE_URL: 'memory:',
-          ...env,
-        },
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      resolve({ code, out });
-    });
-  });
-}
 
 test('npm run doctor exits non-zero with a bad secret and prints the 40001 fix', async () => {
   const secret = 'wrong-secret-for-the-doctor-0123456789ABCDEF';

@@ -69,7 +69,9 @@ test('searches by name and by remark, and filters by a corp tag', async ({ page 
 test('a customer opens the same profile view as the sidebar', async ({ page }) => {
   await loginInClient(page, '/workbench');
   await page.getByTestId('customer-search').fill('周建国');
-  await page.getByTestId('customer-item').first().click();
+  // The search is debounced: wait for the filtered list rather than clicking whatever is first.
+  await expect(page.getByTestId('customer-item')).toHaveCount(1);
+  await page.getByTestId('customer-item').filter({ hasText: '周建国' }).click();
   await expect(page).toHaveURL(new RegExp(`/workbench/customers/${WELL_KNOWN.zhouJianguo}$`));
   await expect(page.getByTestId('customer-profile')).toBeVisible();
   await expect(page.getByTestId('customer-profile').getByTestId('customer-name')).toHaveText('周建国');

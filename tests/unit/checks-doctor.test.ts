@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
 import { DEMO_CREDENTIALS } from '@/lib/config';
+import { runDoctor as doctor } from '../support/doctor-process';
 import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -17,7 +16,6 @@ let ctl: EmulatorControl;
 /** Stands in for the demo app: the emulator on the app's own origin plus the files of public/. */
 let app: Server;
 let appUrl: string;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
 
 function startApp(): Promise<void> {
   app = createServer((req, res) => {
@@ -63,43 +61,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu?.close();
   await new Promise((r) => app?.close(r));
-  rmSync(dataDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await ctl.reset();
 });
-
-/** `npm run doctor` as the package script should run it (react-server condition: `server-only` is a no-op). */
-function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NODE_ENV: 'test',
-          NO_COLOR: '1',
-          DATA_DIR: dataDir,
-          // Empty values win over a developer's .env.local.
-          WECOM_CORP_ID: '',
-          WECOM_AGENT_ID: '',
-          WECOM_AGENT_SECRET: '',
-          APP_BASE_URL: '',
-          SESSION_SECRET: '',
-          STORE_URL: 'memory:',
-          ...env,
-        },
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 describe('npm run doctor', () => {
   it('exits 1 with the 40001 fix for a bad secret (live mode) and never prints the secret', async () => {

@@ -1,13 +1,3 @@
-import { getConfig } from '@/lib/config';
-
-// Demo mode only: the built-in WeCom emulator answers on the app's own origin. In live mode it is not even loaded.
+// Demo mode only (see app/emulator-route.ts); 404 in live mode.
 export const dynamic = 'force-dynamic';
-
-async function handler(req: Request): Promise<Response> {
-  const config = getConfig();
-  if (config.mode !== 'demo') return new Response('Not Found', { status: 404 });
-  const { handleEmbedded } = await import('@/emulator/embedded');
-  return handleEmbedded(req, config.appBaseUrl);
-}
-
-export { handler as GET, handler as POST };
+export { emulatorRoute as GET, emulatorRoute as POST } from '@/app/emulator-route';
