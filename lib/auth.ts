@@ -2,7 +2,7 @@ import 'server-only';
 import { redirect } from 'next/navigation';
 import { DEMO_CREDENTIALS, getConfig } from './config';
 import { unauthorized } from './http';
-import { getSession, type SessionUser } from './session';
+import { getSessionUser, type SessionUser } from './session';
 import { isServedCorp, isSuiteMode } from './wecom/tenant';
 
 const PLACEHOLDER_ORIGIN = 'http://return-to.invalid';
@@ -70,8 +70,7 @@ function isSessionUser(value: unknown): value is SessionUser {
  * installed the app), or null (no cookie, a cookie we cannot open, another corp).
  */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getSession();
-  const user = session.user;
+  const user = await getSessionUser();
   if (!isSessionUser(user) || !(await isServedCorp(user.corpId))) return null;
   return { corpId: user.corpId, userId: user.userId, name: user.name, avatar: user.avatar };
 }

@@ -49,8 +49,30 @@ export async function getSession(): Promise<IronSession<SessionData>> {
   }
 }
 
+// Opening a seal costs two key derivations, a decryption and an HMAC. A seal never changes what it holds, so the
+// user read from it is remembered briefly (bounded, and never past the seal's own expiry).
+const OPENED_MAX = 1000;
+const OPENED_TTL_MS = 60_000;
+const opened = new Map<string, { user: SessionUser | null; until: number }>();
+
+/** The seal's expiry in ms (iron's 6th field), or undefined when the cookie is not a seal. */
+function sealExpiry(seal: string): number | undefined {
+  const expiration = Number(seal.split('~', 1)[0]?.split('*')[5]);
+  return Number.isFinite(expiration) && expiration > 0 ? expiration : undefined;
+}
+
 /** The signed-in user, or null. Pages redirect to login; route handlers answer 401. */
 export async function getSessionUser(): Promise<SessionUser | null> {
+  const seal = (await cookies()).get(sessionOptions().cookieName)?.value;
+  const now = Date.now();
+  const hit = seal ? opened.get(seal) : undefined;
+  if (hit && hit.until > now) return hit.user;
   const session = await getSession();
-  return session.user ?? null;
+  const user = session.user ?? null;
+  const expiry = seal ? sealExpiry(seal) : undefined;
+  if (seal && user && expiry) {
+    if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
+    opened.set(seal, { user, until: Math.min(expiry, now + OPENED_TTL_MS) });
+  }
+  return user;
 }
