@@ -93,7 +93,11 @@ export interface OpenResult {
 }
 
 /** One sidebar open as the client makes it: the server-rendered page, then the customer's profile. */
-export async function sidebarOpen(appUrl: string, cookie: string, externalUserId: string): Promise<OpenResult> {
+export async function sidebarOpen(
+  appUrl: string,
+  cookie: string,
+  externalUserId: string,
+): Promise<OpenResult> {
   const headers = { cookie, 'user-agent': WECOM_UA };
   const page = await fetch(`${appUrl}/sidebar`, { headers, redirect: 'manual' });
   const html = await page.text();

@@ -29,13 +29,28 @@ export async function compare(
   opts: { connections: number; seconds: number; rounds: number; warmupSeconds: number },
 ): Promise<LoadResult[]> {
   const base = { connections: opts.connections, timeout: 10 };
-  for (const t of targets) await autocannon({ ...base, url: t.url, headers: t.headers, duration: opts.warmupSeconds });
-  const acc = targets.map(() => ({ latencies: [] as number[], ok: 0, requests: 0, errors: 0, non2xx: 0, seconds: 0 }));
+  for (const t of targets)
+    await autocannon({ ...base, url: t.url, headers: t.headers, duration: opts.warmupSeconds });
+  const acc = targets.map(() => ({
+    latencies: [] as number[],
+    ok: 0,
+    requests: 0,
+    errors: 0,
+    non2xx: 0,
+    seconds: 0,
+  }));
   for (let round = 0; round < opts.rounds; round++) {
     for (const [i, t] of targets.entries()) {
       const a = acc[i]!;
-      const instance = autocannon({ ...base, url: t.url, headers: t.headers, duration: opts.seconds / opts.rounds });
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => a.latencies.push(ms));
+      const instance = autocannon({
+        ...base,
+        url: t.url,
+        headers: t.headers,
+        duration: opts.seconds / opts.rounds,
+      });
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+        a.latencies.push(ms),
+      );
       const r = await instance;
       a.ok += r['2xx'];
       a.requests += r.requests.total;
@@ -58,7 +73,10 @@ export async function compare(
 }
 
 /** Fires all requests at once (one connection each) and waits for every answer. */
-export async function burst(urls: string[], headers: Record<string, string> = {}): Promise<{ ok: number; failed: number; statuses: Record<string, number> }> {
+export async function burst(
+  urls: string[],
+  headers: Record<string, string> = {},
+): Promise<{ ok: number; failed: number; statuses: Record<string, number> }> {
   const statuses: Record<string, number> = {};
   const results = await Promise.all(
     urls.map(async (url) => {
@@ -77,7 +95,11 @@ export async function burst(urls: string[], headers: Record<string, string> = {}
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight. */
-export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<T[]> {
   const out: T[] = new Array(count);
   let next = 0;
   await Promise.all(

@@ -54,20 +54,41 @@ export interface Results {
     upstreamPerWarmOpen: number;
     warmCounters: Record<string, number>;
     sidebarHtmlBytes: number;
-    seed: { opens: number; failed: number; tokenAndTicketCalls: number; upstreamPerOpen: number; counters: Record<string, number> };
+    seed: {
+      opens: number;
+      failed: number;
+      tokenAndTicketCalls: number;
+      upstreamPerOpen: number;
+      counters: Record<string, number>;
+    };
   };
   stampede?: StampedeRow[];
-  signature?: { ours: LoadResult; floorNext: LoadResult; floorNode: LoadResult; ratioVsNext: number; ratioVsNode: number };
-  page?: { ours: LoadResult; floorNext: LoadResult; ourBytes: number; floorBytes: number; ratioVsNext: number };
+  signature?: {
+    ours: LoadResult;
+    floorNext: LoadResult;
+    floorNode: LoadResult;
+    ratioVsNext: number;
+    ratioVsNode: number;
+  };
+  page?: {
+    ours: LoadResult;
+    floorNext: LoadResult;
+    ourBytes: number;
+    floorBytes: number;
+    ratioVsNext: number;
+  };
   rss?: { peakRssMb: number; maxHwmMb: number };
   browser?: BrowserResult & { latencyMs: number };
   errors: string[];
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
-  n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  n === undefined || Number.isNaN(n)
+    ? '–'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-const loadCell = (r: LoadResult) => `${fmt(r.reqPerSec)} req/s · p50 ${fmt(r.p50Ms, 1)} ms · p99 ${fmt(r.p99Ms, 1)} ms`;
+const loadCell = (r: LoadResult) =>
+  `${fmt(r.reqPerSec)} req/s · p50 ${fmt(r.p50Ms, 1)} ms · p99 ${fmt(r.p99Ms, 1)} ms`;
 
 const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'yes' : 'NO');
 
@@ -98,7 +119,9 @@ export function table(r: Results): string {
       `${c.gettoken} / ${c.get_jsapi_ticket} / ${c['ticket/get']}${s.ok < s.requests ? ` (${s.requests - s.ok} failed)` : ''}`,
       s.note ?? '',
       '1 / 1 / 1',
-      s.scenario.startsWith('seed') ? '' : mark(c.gettoken <= 1 && c.get_jsapi_ticket <= 1 && c['ticket/get'] <= 1 && s.ok === s.requests),
+      s.scenario.startsWith('seed')
+        ? ''
+        : mark(c.gettoken <= 1 && c.get_jsapi_ticket <= 1 && c['ticket/get'] <= 1 && s.ok === s.requests),
     ]);
   }
   if (r.signature) {
@@ -111,7 +134,13 @@ export function table(r: Results): string {
   }
   if (r.page) {
     const p = r.page;
-    rows.push([`d. \`/sidebar\` SSR (${fmt(p.ourBytes)} B), 50 connections, 10 s`, loadCell(p.ours), '', '', '']);
+    rows.push([
+      `d. \`/sidebar\` SSR (${fmt(p.ourBytes)} B), 50 connections, 10 s`,
+      loadCell(p.ours),
+      '',
+      '',
+      '',
+    ]);
     rows.push([`d. floor: bare Next.js page (${fmt(p.floorBytes)} B)`, loadCell(p.floorNext), '', '', '']);
     rows.push(['d. ours / bare Next.js', fmt(p.ratioVsNext, 2), '', '≥ 0.8', mark(p.ratioVsNext >= 0.8)]);
   }
@@ -151,7 +180,9 @@ export function table(r: Results): string {
     ]);
   }
   const head = ['Measure', 'Result', 'Contrast / detail', 'Target', 'Met'];
-  const lines = [head, ['---', '---', '---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  const lines = [head, ['---', '---', '---', '---', '---'], ...rows].map(
+    (cells) => `| ${cells.join(' | ')} |`,
+  );
   return lines.join('\n');
 }
 

@@ -47,14 +47,19 @@ const DIST_DIR = '.next-bench';
 const FLOOR_DIR = 'bench/floor-next';
 const FLOOR_DIST_DIR = '.next-bench-floor';
 
-const log = (line: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 const t0 = Date.now();
 
 /** The environment of this process without anything that would change the app's configuration. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^(WECOM_|APP_BASE_URL$|SESSION_SECRET$|STORE_URL$|ADMIN_USERIDS$|PORT$|NEXT_DIST_DIR$|DATA_DIR$)/.test(k)) {
+    if (
+      /^(WECOM_|APP_BASE_URL$|SESSION_SECRET$|STORE_URL$|ADMIN_USERIDS$|PORT$|NEXT_DIST_DIR$|DATA_DIR$)/.test(
+        k,
+      )
+    ) {
       delete env[k];
     }
   }
@@ -243,12 +248,18 @@ async function main(): Promise<Results> {
         processes: servers.length,
         requests: STAMPEDE,
         ok: r.ok,
-        counts: { gettoken: c.gettoken ?? 0, get_jsapi_ticket: c.get_jsapi_ticket ?? 0, 'ticket/get': c['ticket/get'] ?? 0 },
+        counts: {
+          gettoken: c.gettoken ?? 0,
+          get_jsapi_ticket: c.get_jsapi_ticket ?? 0,
+          'ticket/get': c['ticket/get'] ?? 0,
+        },
         note: note ?? (r.failed ? `statuses ${JSON.stringify(r.statuses)}` : undefined),
       };
       if (r.failed) {
         const logs = servers.map((s) => `--- ${s.proc.name}\n${s.proc.tail()}`).join('\n');
-        results.errors.push(`b. ${scenario}: ${r.failed} of ${STAMPEDE} failed ${JSON.stringify(r.statuses)}\n${logs}`);
+        results.errors.push(
+          `b. ${scenario}: ${r.failed} of ${STAMPEDE} failed ${JSON.stringify(r.statuses)}\n${logs}`,
+        );
       }
       results.stampede!.push(row);
     };
@@ -298,7 +309,11 @@ async function main(): Promise<Results> {
         processes: 1,
         requests: STAMPEDE,
         ok: r.ok,
-        counts: { gettoken: c.gettoken ?? 0, get_jsapi_ticket: c.get_jsapi_ticket ?? 0, 'ticket/get': c['ticket/get'] ?? 0 },
+        counts: {
+          gettoken: c.gettoken ?? 0,
+          get_jsapi_ticket: c.get_jsapi_ticket ?? 0,
+          'ticket/get': c['ticket/get'] ?? 0,
+        },
         note: `token and both tickets per request; ${r.failed} of ${STAMPEDE} failed (ticket budget, 45009)`,
       });
     });
@@ -312,21 +327,35 @@ async function main(): Promise<Results> {
         void _omit;
         const nodePort = await freePort();
         const nodeUrl = `http://127.0.0.1:${nodePort}`;
-        const floorNode = spawnProc('floor-node', process.execPath, ['--import', 'tsx', 'bench/floor-node.ts', String(nodePort)]);
+        const floorNode = spawnProc('floor-node', process.execPath, [
+          '--import',
+          'tsx',
+          'bench/floor-node.ts',
+          String(nodePort),
+        ]);
         const [next] = await Promise.all([
           startNext('floor-next', { dir: FLOOR_DIR, env, readyPath: '/sidebar' }),
           waitForHttp(`${nodeUrl}/api/jssdk/signature?url=x`, floorNode),
         ]);
         return { next, nodeUrl };
       })());
-    const opts = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS };
+    const opts = {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      warmupSeconds: WARMUP_SECONDS,
+    };
     await section(results, 'c', '/api/jssdk/signature against the floors', async () => {
       const { next: floorNext, nodeUrl: floorNodeUrl } = await floors();
       // Make sure the tickets are cached before measuring the steady state.
       await fetch(signatureUrl(app.url), { headers: { cookie } }).then((r) => r.arrayBuffer());
       const rss = sampleRss(app.proc.child.pid!);
       const [ours, next, node] = await compare(
-        [{ url: signatureUrl(app.url), headers: { cookie } }, { url: signatureUrl(floorNext.url) }, { url: signatureUrl(floorNodeUrl) }],
+        [
+          { url: signatureUrl(app.url), headers: { cookie } },
+          { url: signatureUrl(floorNext.url) },
+          { url: signatureUrl(floorNodeUrl) },
+        ],
         opts,
       );
       results.rss = rss.stop();
@@ -337,7 +366,8 @@ async function main(): Promise<Results> {
         ratioVsNext: ours!.reqPerSec / next!.reqPerSec,
         ratioVsNode: ours!.reqPerSec / node!.reqPerSec,
       };
-      if (ours!.non2xx || ours!.errors) results.errors.push(`c: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
+      if (ours!.non2xx || ours!.errors)
+        results.errors.push(`c: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
     });
     await section(results, 'd', '/sidebar SSR against a bare Next.js page', async () => {
       const { next: floorNext } = await floors();
@@ -361,30 +391,56 @@ async function main(): Promise<Results> {
         [{ url: `${app.url}/sidebar`, headers }, { url: `${floorNext.url}/sidebar?bytes=${ask}` }],
         opts,
       );
-      results.page = { ours: ours!, floorNext: next!, ourBytes, floorBytes, ratioVsNext: ours!.reqPerSec / next!.reqPerSec };
-      if (ours!.non2xx || ours!.errors) results.errors.push(`d: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
+      results.page = {
+        ours: ours!,
+        floorNext: next!,
+        ourBytes,
+        floorBytes,
+        ratioVsNext: ours!.reqPerSec / next!.reqPerSec,
+      };
+      if (ours!.non2xx || ours!.errors)
+        results.errors.push(`d: ${ours!.non2xx} non-2xx, ${ours!.errors} errors`);
     });
     await stopAll();
 
     // e + f. The real page in headless Chromium, against a demo instance (embedded emulator and client bridge).
-    await section(results, 'e', `time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`, async () => {
-      const port = await freePort();
-      const demoUrl = `http://127.0.0.1:${port}`;
-      const demo = await startNext('app (demo)', {
-        port,
-        readyPath: '/api/session',
-        env: { ...cleanEnv(), STORE_URL: 'memory:', DATA_DIR: path.join(tmp, 'demo'), APP_BASE_URL: demoUrl },
-      });
-      try {
-        const demoControl = new EmulatorControl(demoUrl);
-        await demoControl.client({ userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: CUSTOMER });
-        await demoControl.fault({ api: '*', latencyMs: LATENCY_MS });
-        const r = await measureSidebar({ appUrl: demoUrl, path: '/sidebar', customerName, opens: BROWSER_OPENS });
-        results.browser = { ...r, latencyMs: LATENCY_MS };
-      } finally {
-        await demo.proc.stop();
-      }
-    });
+    await section(
+      results,
+      'e',
+      `time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`,
+      async () => {
+        const port = await freePort();
+        const demoUrl = `http://127.0.0.1:${port}`;
+        const demo = await startNext('app (demo)', {
+          port,
+          readyPath: '/api/session',
+          env: {
+            ...cleanEnv(),
+            STORE_URL: 'memory:',
+            DATA_DIR: path.join(tmp, 'demo'),
+            APP_BASE_URL: demoUrl,
+          },
+        });
+        try {
+          const demoControl = new EmulatorControl(demoUrl);
+          await demoControl.client({
+            userId: 'zhangwei',
+            entry: 'single_chat_tools',
+            externalUserId: CUSTOMER,
+          });
+          await demoControl.fault({ api: '*', latencyMs: LATENCY_MS });
+          const r = await measureSidebar({
+            appUrl: demoUrl,
+            path: '/sidebar',
+            customerName,
+            opens: BROWSER_OPENS,
+          });
+          results.browser = { ...r, latencyMs: LATENCY_MS };
+        } finally {
+          await demo.proc.stop();
+        }
+      },
+    );
   } finally {
     await stopAll();
     for (const close of closers.reverse()) await close().catch(() => {});

@@ -54,14 +54,18 @@ export async function startSeedBaseline(c: Creds): Promise<{ url: string; close(
         } else if (u.pathname.startsWith('/api/contacts/')) {
           const id = u.pathname.slice('/api/contacts/'.length);
           const t = await token(c);
-          body = await wecom(`${c.apiBase}/cgi-bin/externalcontact/get?access_token=${t}&external_userid=${id}`);
+          body = await wecom(
+            `${c.apiBase}/cgi-bin/externalcontact/get?access_token=${t}&external_userid=${id}`,
+          );
         } else {
           res.writeHead(404).end();
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       } catch (err) {
-        res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err) }));
+        res
+          .writeHead(502, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: String(err) }));
       }
     })();
   });

@@ -49,7 +49,12 @@ function hookExit(): void {
   }
 }
 
-export function spawnProc(name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Proc {
+export function spawnProc(
+  name: string,
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Proc {
   hookExit();
   const child = spawn(command, args, {
     cwd: opts.cwd ?? ROOT,

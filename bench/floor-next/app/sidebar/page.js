@@ -4,7 +4,8 @@ export const dynamic = 'force-dynamic';
 // with the framework rendering the same amount of HTML and doing nothing else.
 export default async function FloorPage({ searchParams }) {
   const { bytes } = await searchParams;
-  const target = Math.min(Math.max(Number(bytes) || 4000, 0), 1_000_000);
+  const asked = Number(bytes ?? 4000);
+  const target = Number.isFinite(asked) ? Math.min(Math.max(asked, 0), 1_000_000) : 4000;
   const rows = [];
   let size = 0;
   for (let i = 0; size < target; i++) {
