@@ -23,7 +23,7 @@ export class SqliteStore implements Store {
   ) {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file, { timeout: 5000 });
-    this.db.pragma('journal_mode = WAL');
+    this.enableWal();
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
@@ -39,6 +39,22 @@ export class SqliteStore implements Store {
       );
     `);
     this.stmts = this.prepare();
+  }
+
+  /**
+   * Switching a new file to WAL answers SQLITE_BUSY at once, without waiting for busy_timeout, when other processes
+   * open the same file at that moment (several instances starting together); retry briefly.
+   */
+  private enableWal(): void {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.db.pragma('journal_mode = WAL');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 100) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 20);
+      }
+    }
   }
 
   private prepare() {
