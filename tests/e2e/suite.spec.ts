@@ -1,0 +1,53 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// Third-party demo (WECOM_DEMO_SUITE=1): two emulated corps install the app; the simulator switches between them
+// and the sidebar, the workbench and the data endpoints follow the signed-in member's corp.
+// Runs against a demo server started with WECOM_DEMO_SUITE=1; skipped when the server is a self-built demo.
+
+const CORP_A = 'ww5f3c2a1b9e8d7c60';
+const CORP_B = 'ww7a1d4c9e2b6f8035';
+const LIN_XIAOMEI = 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn'; // corp A's customer
+const HE_XIAOYU = 'wmYf3Kp8Qr2Tz6Vb1Nc5Lm9Hs4Jd7GwA'; // corp B's customer
+
+test.beforeEach(async ({ request }) => {
+  const install = await (await request.get('/install')).text();
+  test.skip(install.includes('data-state="suite-off"'), 'the demo server is not running as a third-party app');
+});
+
+async function openSimulatorAs(page: Page, corpId: string) {
+  await page.goto('/simulator');
+  const switcher = page.getByTestId('corp-switcher');
+  await expect(switcher.locator('option')).toHaveCount(2);
+  await switcher.selectOption(corpId);
+  await expect(switcher).toHaveValue(corpId);
+}
+
+test('each corp sees its own customers in the sidebar, and names come from ww-open-data', async ({ page }) => {
+  await openSimulatorAs(page, CORP_B);
+  const sidebar = page.frameLocator('[data-testid=sidebar-frame]');
+  await expect(sidebar.getByText('何晓雨').first()).toBeVisible({ timeout: 60_000 });
+
+  await page.getByRole('button', { name: /手机工作台/ }).click();
+  const phone = page.frameLocator('[data-testid=phone-frame]');
+  await expect(phone.getByTestId('employee-name')).toHaveText('孙莉', { timeout: 60_000 });
+
+  // The session belongs to corp B: corp A's customer is refused, corp B's is served.
+  const api = page.context().request;
+  expect((await api.get(`/api/contacts/${HE_XIAOYU}`)).status()).toBe(200);
+  expect((await api.get(`/api/contacts/${LIN_XIAOMEI}`)).ok()).toBe(false);
+  expect(((await (await api.get('/api/session')).json()) as { user: { corpId: string } }).user.corpId).toBe(CORP_B);
+
+  await openSimulatorAs(page, CORP_A);
+  await expect(page.frameLocator('[data-testid=sidebar-frame]').getByText('林晓梅').first()).toBeVisible({
+    timeout: 60_000,
+  });
+});
+
+test('the provider install page sends the admin through WeCom and back', async ({ page }) => {
+  await page.goto('/install');
+  await page.getByTestId('install').click();
+  await expect(page).toHaveURL(/\/3rdapp\/install\?/);
+  await page.locator(`button[data-corpid="${CORP_B}"]`).click();
+  await expect(page).toHaveURL(new RegExp(`/install\\?installed=${CORP_B}`));
+  await expect(page.locator('[data-state="installed"]')).toContainText('云帆贸易');
+});
