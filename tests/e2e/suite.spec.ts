@@ -11,7 +11,10 @@ const HE_XIAOYU = 'wmYf3Kp8Qr2Tz6Vb1Nc5Lm9Hs4Jd7GwA'; // corp B's customer
 
 test.beforeEach(async ({ request }) => {
   const install = await (await request.get('/install')).text();
-  test.skip(install.includes('data-state="suite-off"'), 'the demo server is not running as a third-party app');
+  test.skip(
+    install.includes('data-state="suite-off"'),
+    'the demo server is not running as a third-party app',
+  );
 });
 
 async function openSimulatorAs(page: Page, corpId: string) {
@@ -22,7 +25,9 @@ async function openSimulatorAs(page: Page, corpId: string) {
   await expect(switcher).toHaveValue(corpId);
 }
 
-test('each corp sees its own customers in the sidebar, and names come from ww-open-data', async ({ page }) => {
+test('each corp sees its own customers in the sidebar, and names come from ww-open-data', async ({
+  page,
+}) => {
   await openSimulatorAs(page, CORP_B);
   const sidebar = page.frameLocator('[data-testid=sidebar-frame]');
   await expect(sidebar.getByText('何晓雨').first()).toBeVisible({ timeout: 60_000 });
@@ -35,7 +40,9 @@ test('each corp sees its own customers in the sidebar, and names come from ww-op
   const api = page.context().request;
   expect((await api.get(`/api/contacts/${HE_XIAOYU}`)).status()).toBe(200);
   expect((await api.get(`/api/contacts/${LIN_XIAOMEI}`)).ok()).toBe(false);
-  expect(((await (await api.get('/api/session')).json()) as { user: { corpId: string } }).user.corpId).toBe(CORP_B);
+  expect(((await (await api.get('/api/session')).json()) as { user: { corpId: string } }).user.corpId).toBe(
+    CORP_B,
+  );
 
   await openSimulatorAs(page, CORP_A);
   await expect(page.frameLocator('[data-testid=sidebar-frame]').getByText('林晓梅').first()).toBeVisible({
