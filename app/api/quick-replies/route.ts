@@ -13,7 +13,7 @@ const Query = z.union([
 
 /** Quick replies for the current chat: `?entry=single` or `?entry=group&chatId=wr…`; without entry, all of them. */
 export const GET = handle(async (req: Request) => {
-  await requireApiUser();
+  const user = await requireApiUser();
   const params = new URL(req.url).searchParams;
   const query = Query.safeParse({
     entry: params.get('entry') ?? undefined,
@@ -26,6 +26,8 @@ export const GET = handle(async (req: Request) => {
     });
   }
   const q = query.data;
-  const items = q.entry === undefined ? await listQuickReplies() : await repliesFor(q);
+  // Each corp has its own replies (third-party mode serves many corps).
+  const deps = { corpId: user.corpId };
+  const items = q.entry === undefined ? await listQuickReplies(deps) : await repliesFor(q, deps);
   return Response.json({ items }, { headers: { 'cache-control': 'no-store, private' } });
 });

@@ -5,11 +5,15 @@ import { adminJson, NO_STORE, requireAdmin } from '../_guard';
 export const dynamic = 'force-dynamic';
 
 export const GET = handle(async () => {
-  await requireAdmin();
-  return Response.json({ items: await listQuickReplies() }, { headers: NO_STORE });
+  const { corpId } = await requireAdmin();
+  return Response.json({ items: await listQuickReplies({ corpId }) }, { headers: NO_STORE });
 });
 
 export const POST = handle(async (req) => {
   const body = await adminJson(req);
-  return Response.json({ item: await createQuickReply(body) }, { status: 201, headers: NO_STORE });
+  const { corpId } = await requireAdmin();
+  return Response.json(
+    { item: await createQuickReply(body, { corpId }) },
+    { status: 201, headers: NO_STORE },
+  );
 });

@@ -8,13 +8,14 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export const PATCH = handle<Ctx>(async (req, { params }) => {
   const body = await adminJson(req);
+  const { corpId } = await requireAdminChange(req);
   const { id } = await params;
-  return Response.json({ item: await updateQuickReply(id, body) }, { headers: NO_STORE });
+  return Response.json({ item: await updateQuickReply(id, body, { corpId }) }, { headers: NO_STORE });
 });
 
 export const DELETE = handle<Ctx>(async (req, { params }) => {
-  await requireAdminChange(req);
+  const { corpId } = await requireAdminChange(req);
   const { id } = await params;
-  await deleteQuickReply(id);
+  await deleteQuickReply(id, { corpId });
   return new Response(null, { status: 204, headers: NO_STORE });
 });
