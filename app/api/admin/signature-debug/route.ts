@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { getConfig } from '@/lib/config';
 import { badRequest, handle } from '@/lib/http';
-import { getWecom } from '@/lib/wecom';
 import { sign } from '@/lib/wecom/jssdk';
-import { adminJson, NO_STORE } from '../_guard';
+import { getWecomFor } from '@/lib/wecom/tenant';
+import { adminJson, NO_STORE, requireAdmin } from '../_guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,7 +37,8 @@ export const POST = handle(async (req) => {
   const { nonceStr, timestamp, kind } = parsed.data;
   // WeCom signs the URL without its fragment; the client does the same.
   const url = parsed.data.url.split('#')[0]!;
-  const wecom = getWecom();
+  // The signed-in admin's corp (third-party mode serves many corps).
+  const wecom = await getWecomFor((await requireAdmin()).corpId);
   const ticket = kind === 'corp' ? await wecom.tokens.getCorpTicket() : await wecom.tokens.getAgentTicket();
   const signature = sign(url, ticket, nonceStr, timestamp);
   const ticketMasked = mask(ticket);
