@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { WECOM_UA } from './browser';
 
 /** Emulator control API (counters, faults, client context). */
@@ -105,4 +106,20 @@ export async function sidebarOpen(
   const profile = contact.ok ? ((await contact.json()) as Record<string, unknown>) : undefined;
   if (!contact.ok) await contact.arrayBuffer();
   return { ok: page.status === 200 && contact.ok, htmlBytes: Buffer.byteLength(html), profile };
+}
+
+/** The JavaScript a page's HTML asks for (scripts and script preloads under /_next/): files and gzip bytes. */
+export async function htmlScriptsGzip(
+  pageUrl: string,
+): Promise<{ files: number; rawBytes: number; gzipBytes: number }> {
+  const html = await (await fetch(pageUrl)).text();
+  const paths = new Set([...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!));
+  const bodies = await Promise.all(
+    [...paths].map(async (p) => Buffer.from(await (await fetch(new URL(p, pageUrl))).arrayBuffer())),
+  );
+  return {
+    files: bodies.length,
+    rawBytes: bodies.reduce((a, b) => a + b.length, 0),
+    gzipBytes: bodies.reduce((a, b) => a + gzipSync(b).length, 0),
+  };
 }

@@ -14,9 +14,9 @@ import { Redis } from 'ioredis';
 import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS } from '../lib/config';
 import { measureSidebar, WECOM_UA } from './browser';
-import { EmulatorControl, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
+import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
 import { burst, compare, pool } from './load';
-import { machine, machineLine, table, writeResults, type Results, type StampedeRow } from './report';
+import { machine, readmeSection, writeResults, type Results, type StampedeRow } from './report';
 import { seedOpen, startSeedBaseline } from './seed-baseline';
 import {
   freePort,
@@ -107,8 +107,10 @@ async function section(results: Results, key: string, name: string, fn: () => Pr
   if (ONLY && !ONLY.includes(key)) return;
   name = `${key}. ${name}`;
   log(`${name} …`);
+  const started = Date.now();
   try {
     await fn();
+    results.sectionSec[key] = (results.sectionSec[key] ?? 0) + Math.round((Date.now() - started) / 100) / 10;
   } catch (err) {
     const message = `${name}: ${err instanceof Error ? err.message : String(err)}`;
     results.errors.push(message);
@@ -121,6 +123,7 @@ async function main(): Promise<Results> {
     startedAt: new Date().toISOString(),
     command: 'npm run bench',
     machine: machine(),
+    sectionSec: {},
     errors: [],
   };
   const tmp = mkdtempSync(path.join(tmpdir(), 'wecom-bench-'));
@@ -391,6 +394,7 @@ async function main(): Promise<Results> {
         [{ url: `${app.url}/sidebar`, headers }, { url: `${floorNext.url}/sidebar?bytes=${ask}` }],
         opts,
       );
+      results.floorFirstLoadJs = await htmlScriptsGzip(`${floorNext.url}/sidebar?bytes=0`);
       results.page = {
         ours: ours!,
         floorNext: next!,
@@ -453,10 +457,10 @@ async function main(): Promise<Results> {
 main()
   .then((results) => {
     const file = writeResults(results);
-    console.log(`\n## Performance (${results.startedAt})\n`);
-    console.log(`Machine: ${machineLine(results.machine)}\n`);
-    console.log(table(results));
-    console.log(`\nWhole run: ${results.durationSec} s. Results: ${path.relative(process.cwd(), file)}`);
+    console.log(`\n${readmeSection(results)}\n`);
+    console.log(
+      `Whole run: ${results.durationSec} s (${JSON.stringify(results.sectionSec)}). Results: ${path.relative(process.cwd(), file)}`,
+    );
     if (results.errors.length) {
       console.error(`\n${results.errors.length} problem(s):\n- ${results.errors.join('\n- ')}`);
       process.exitCode = 1;
