@@ -10,6 +10,7 @@ import { createStore } from '@/lib/store';
 import { receiveCallback } from '@/lib/wecom/callback';
 import { createSuiteService } from '@/lib/wecom/suite';
 import { instructionEndpoint } from '@/lib/wecom/suite-callbacks';
+import { mustRunRedis, REDIS_URL, uniquePrefix } from './fixtures/redis';
 
 // `kill -9` in the middle of a create_auth delivery: the instance dies after fetching the permanent code, WeCom
 // retries the same delivery (to another instance, or after the restart) and the permanent code is not lost.
@@ -28,10 +29,11 @@ afterAll(async () => {
 function startInstance(
   storeUrl: string,
   step: string,
-): Promise<{ url: string; exited: Promise<string | null> }> {
+  keyPrefix = '',
+): Promise<{ url: string; exited: Promise<string | null>; kill: () => void }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', script, emu.url, storeUrl, step],
+    ['--conditions=react-server', '--import', 'tsx', script, emu.url, storeUrl, step, keyPrefix],
     { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const exited = new Promise<string | null>((resolve) =>
@@ -44,7 +46,7 @@ function startInstance(
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const url = /ready (\S+)/.exec(out)?.[1];
-      if (url) resolve({ url, exited });
+      if (url) resolve({ url, exited, kill: () => child.kill('SIGKILL') });
     });
     child.on('exit', () => reject(new Error(`instance exited before it was ready: ${err}`)));
   });
@@ -98,4 +100,32 @@ describe('kill -9 during a create_auth delivery', () => {
       }
     });
   }
+});
+
+describe.runIf(await mustRunRedis())('with Redis (many hosts)', () => {
+  it('keeps the suite_ticket and permanent codes after the instance is killed and another one connects', async () => {
+    await emuPost('/wecom-emulator/reset', {});
+    const keyPrefix = uniquePrefix('suite');
+    const instance = await startInstance(REDIS_URL, 'never', keyPrefix);
+    await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
+    expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
+    expect(await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId })).toMatchObject({
+      ok: true,
+    });
+    instance.kill();
+    expect(await instance.exited).toBe('SIGKILL');
+
+    const store = createStore(REDIS_URL, { keyPrefix });
+    try {
+      const suite = createSuiteService({ suite: { ...SUITE }, apiBase: emu.url, store, log: () => {} });
+      expect(await suite.suiteTicket()).not.toBeNull();
+      expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([CORP_B.corpId]);
+      const list = await (
+        await suite.clientFor(CORP_B.corpId)
+      ).call<{ external_userid: string[] }>('externalcontact/list', { query: { userid: 'sunli' } });
+      expect(list.external_userid.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
 });
