@@ -30,6 +30,10 @@ let suite: SuiteService;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'suite-'));
 const dbFile = path.join(dataDir, 'wecom.db');
 const A = CORP_A_INFO.corpId;
+const APP_CALLBACK = {
+  token: 'appCallbackTok3n',
+  encodingAesKey: 'Zq4Wm8Xr2Tz6Vb1Nc5Lm9Hs3Kd7Fg0Jw4Ay8Qe2Rt6Y',
+};
 const B = CORP_B.corpId;
 
 async function nodeToRequest(req: import('node:http').IncomingMessage): Promise<Request> {
@@ -75,10 +79,13 @@ beforeAll(async () => {
     WECOM_SUITE_TOKEN: SUITE.token,
     WECOM_SUITE_ENCODING_AES_KEY: SUITE.encodingAesKey,
     WECOM_PROVIDER_CORP_ID: SUITE.providerCorpId,
+    WECOM_CALLBACK_TOKEN: APP_CALLBACK.token,
+    WECOM_CALLBACK_ENCODING_AES_KEY: APP_CALLBACK.encodingAesKey,
   });
   routes['/api/wecom/suite/callback'] = await import('@/app/api/wecom/suite/callback/route');
   routes['/api/wecom/suite/data'] = await import('@/app/api/wecom/suite/data/route');
   routes['/api/wecom/suite/install'] = await import('@/app/api/wecom/suite/install/route');
+  routes['/api/wecom/callback'] = await import('@/app/api/wecom/callback/route');
   suite = getSuite()!;
   await emuPost('/wecom-emulator/suite/config', {
     callbackUrl: `${appUrl}/api/wecom/suite/callback`,
@@ -359,6 +366,42 @@ describe('third-party mode against the emulator', () => {
     expect(await suite.suiteTicket()).toBeNull();
     await emuPost('/wecom-emulator/suite/push-ticket', {});
     expect(await suite.preAuthCode(1)).toBeTruthy();
+  });
+
+  it('self-built app callback: URL verification, events recorded, receiveid must be the corp id', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const seal = (message: string, receiveId: string) => {
+      const encrypted = encryptMessage(APP_CALLBACK.encodingAesKey, message, receiveId);
+      return {
+        encrypted,
+        query: new URLSearchParams({
+          msg_signature: msgSignature(APP_CALLBACK.token, ts, '77', encrypted),
+          timestamp: ts,
+          nonce: '77',
+        }),
+      };
+    };
+    const echo = seal('424242', DEMO_CREDENTIALS.corpId);
+    echo.query.set('echostr', echo.encrypted);
+    expect(await (await fetch(`${appUrl}/api/wecom/callback?${echo.query}`)).text()).toBe('424242');
+    const event = `<xml><ToUserName><![CDATA[${DEMO_CREDENTIALS.corpId}]]></ToUserName><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType><UserID><![CDATA[lina]]></UserID></xml>`;
+    const good = seal(event, DEMO_CREDENTIALS.corpId);
+    const body = (e: string) =>
+      `<xml><ToUserName><![CDATA[x]]></ToUserName><Encrypt><![CDATA[${e}]]></Encrypt></xml>`;
+    const res = await fetch(`${appUrl}/api/wecom/callback?${good.query}`, {
+      method: 'POST',
+      body: body(good.encrypted),
+    });
+    expect(await res.text()).toBe('success');
+    expect((await listEvents(getStore(), DEMO_CREDENTIALS.corpId))[0]).toMatchObject({
+      changeType: 'del_follow_user',
+    });
+    const foreign = seal(event, B);
+    const refused = await fetch(`${appUrl}/api/wecom/callback?${foreign.query}`, {
+      method: 'POST',
+      body: body(foreign.encrypted),
+    });
+    expect(refused.status).toBe(403);
   });
 
   it('keeps the ticket and the permanent codes across a restart (SQLite file closed and reopened)', async () => {
