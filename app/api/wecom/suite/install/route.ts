@@ -1,6 +1,7 @@
 import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
 import { beginInstall, finishInstall, getSuite, openBase, SuiteError } from '@/lib/wecom/suite';
+import { ensureDemoSuite } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,6 +21,7 @@ export async function GET(req: Request) {
   const config = getConfig();
   const query = new URL(req.url).searchParams;
   try {
+    await ensureDemoSuite();
     if (query.has('auth_code')) {
       const auth = await finishInstall(suite, {
         state: query.get('state'),
