@@ -3,8 +3,11 @@
  * upstream calls, stampedes, signing throughput against two floors, sidebar time-to-profile and page weight.
  * Loopback only; bounded loops; prints a markdown table and writes bench/results.json.
  *
- * BENCH_SKIP_BUILD=1 reuses the app's build in .next-bench when it exists. The floor app (bench/floor-next, built
- * into .next-bench-floor) is rebuilt only when its files change.
+ * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
+ *                     built into .next-bench-floor) is rebuilt only when its files change.
+ * BENCH_ONLY=a,c      run only those parts (a–e; f comes with c and e).
+ * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
+ * CHROMIUM_PATH       default /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
