@@ -278,7 +278,9 @@ async function main(): Promise<Results> {
       }
     };
     await section(results, 'b', 'stampede, 1 process', () =>
-      withServers(['app (stampede)'], `sqlite:${path.join(tmp, 'one.db')}`, (s) => stampede('1 process', s)),
+      withServers(['app (stampede)'], `sqlite:${path.join(tmp, 'one.db')}`, (s) =>
+        stampede('1 process (SQLite)', s),
+      ),
     );
     await section(results, 'b', 'stampede, 3 processes on SQLite', () =>
       withServers(['app 1/3', 'app 2/3', 'app 3/3'], `sqlite:${path.join(tmp, 'shared.db')}`, (s) =>
