@@ -11,6 +11,7 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 export const DEMO_PORT = port('E2E_DEMO_PORT', 3100);
 export const LIVE_PORT = port('E2E_LIVE_PORT', 3200);
 export const EMULATOR_PORT = port('E2E_EMULATOR_PORT', 4100);
+export const SUITE_PORT = port('E2E_SUITE_PORT', 3300);
 /** E2E_DEV=1 runs `next dev` instead of the production build (faster while iterating). */
 const nextCommand = (p: number) => (process.env.E2E_DEV ? `npx next dev -p ${p}` : `npx next start -p ${p}`);
 const distDir = process.env.NEXT_DIST_DIR ?? '.next';
@@ -61,6 +62,20 @@ export default defineConfig({
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
       env: { PORT: String(DEMO_PORT), NEXT_DIST_DIR: distDir, DATA_DIR: `.data/e2e-demo-${DEMO_PORT}`, STORE_URL: 'memory:' },
+    },
+    {
+      // Demo mode as a third-party (服务商) app with two emulated corps.
+      command: nextCommand(SUITE_PORT),
+      url: `http://localhost:${SUITE_PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      env: {
+        PORT: String(SUITE_PORT),
+        NEXT_DIST_DIR: process.env.E2E_DEV ? `${distDir}-suite` : distDir,
+        DATA_DIR: `.data/e2e-suite-${SUITE_PORT}`,
+        STORE_URL: 'memory:',
+        WECOM_DEMO_SUITE: '1',
+      },
     },
     {
       command: `npx tsx emulator/cli.ts --port ${EMULATOR_PORT} --trusted-domain localhost:${LIVE_PORT}`,
