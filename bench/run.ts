@@ -113,7 +113,8 @@ async function section(results: Results, key: string, name: string, fn: () => Pr
   const started = Date.now();
   try {
     await fn();
-    results.sectionSec[key] = (results.sectionSec[key] ?? 0) + Math.round((Date.now() - started) / 100) / 10;
+    results.sectionSec[key] =
+      Math.round(((results.sectionSec[key] ?? 0) + (Date.now() - started) / 1000) * 10) / 10;
   } catch (err) {
     const message = `${name}: ${err instanceof Error ? err.message : String(err)}`;
     results.errors.push(message);
