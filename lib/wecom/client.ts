@@ -2,7 +2,12 @@ import 'server-only';
 import type { Store } from '../store/types';
 import { WecomError } from './errors';
 import { redact } from './redact';
-import { createTokenManager, type TokenManager, type TokenManagerOptions } from './tokens';
+import {
+  createTokenManager,
+  expiringCredential,
+  type TokenManager,
+  type TokenManagerOptions,
+} from './tokens';
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -84,18 +89,7 @@ export function corpSecretCredentials(corpId: string, secret: string): Credentia
         query: { corpid: corpId, corpsecret: secret },
         idempotent: true,
       });
-      if (typeof body.access_token !== 'string' || !body.access_token) {
-        throw new WecomError({
-          api: 'gettoken',
-          errcode: -1,
-          errmsg: 'no access_token in the answer',
-          transport: 'invalid-response',
-        });
-      }
-      return {
-        token: body.access_token,
-        expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200,
-      };
+      return expiringCredential('gettoken', body, 'access_token');
     },
   };
 }

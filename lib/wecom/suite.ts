@@ -18,6 +18,7 @@ import {
 import { WecomError } from './errors';
 import { isValidCode, newOAuthState, STATE_PATTERN } from './oauth';
 import { redact } from './redact';
+import { expiringCredential } from './tokens';
 
 /**
  * Third-party (服务商) mode: the suite_ticket pushed by WeCom → suite_access_token → each authorized corp's
@@ -252,16 +253,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
         }
         throw err;
       }
-      const token = body.suite_access_token;
-      if (typeof token !== 'string' || !token) {
-        throw new WecomError({
-          api: 'service/get_suite_token',
-          errcode: -1,
-          errmsg: 'no suite_access_token in the answer',
-          transport: 'invalid-response',
-        });
-      }
-      return { token, expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200 };
+      return expiringCredential('service/get_suite_token', body, 'suite_access_token');
     },
   };
 
@@ -502,18 +494,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
           }
           throw err;
         }
-        if (typeof body.access_token !== 'string' || !body.access_token) {
-          throw new WecomError({
-            api: 'service/get_corp_token',
-            errcode: -1,
-            errmsg: 'no access_token in the answer',
-            transport: 'invalid-response',
-          });
-        }
-        return {
-          token: body.access_token,
-          expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200,
-        };
+        return expiringCredential('service/get_corp_token', body, 'access_token');
       },
     };
   }

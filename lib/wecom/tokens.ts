@@ -104,15 +104,8 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
     } else {
       const api = kind === 'corpTicket' ? 'get_jsapi_ticket' : 'ticket/get';
       const body = await opts.call(api, kind === 'agentTicket' ? { query: { type: 'agent_config' } } : {});
-      fresh = { value: body.ticket as string, expiresInSec: body.expires_in as number };
-      if (typeof fresh.value !== 'string' || !fresh.value) {
-        throw new WecomError({
-          api,
-          errcode: -1,
-          errmsg: 'no ticket in the answer',
-          transport: 'invalid-response',
-        });
-      }
+      const { token, expiresIn } = expiringCredential(api, body, 'ticket');
+      fresh = { value: token, expiresInSec: expiresIn };
     }
     const lifetimeMs =
       (Number.isFinite(fresh.expiresInSec) && fresh.expiresInSec > 0 ? fresh.expiresInSec : 7200) * 1000;
@@ -206,4 +199,22 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
       return [...memory.values()].map((e) => e.value);
     },
   };
+}
+
+/** Reads `{<field>, expires_in}` from a credential answer (gettoken, tickets, suite and corp tokens). */
+export function expiringCredential(
+  api: string,
+  body: Record<string, unknown>,
+  field: string,
+): { token: string; expiresIn: number } {
+  const token = body[field];
+  if (typeof token !== 'string' || !token) {
+    throw new WecomError({
+      api,
+      errcode: -1,
+      errmsg: `no ${field} in the answer`,
+      transport: 'invalid-response',
+    });
+  }
+  return { token, expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 7200 };
 }
