@@ -57,6 +57,8 @@ export function errorResponse(err: unknown, req?: Request): NextResponse {
   const lang = pickLang(req?.headers.get('accept-language'));
   if (isPublicConvertible(err)) {
     const pub = err.toPublic();
+    // Server-side failures are worth a line for operators; messages of public errors carry no secrets.
+    if (pub.status >= 500) console.error(`[api] ${pub.code}: ${err instanceof Error ? err.message : pub.code}`);
     return NextResponse.json(errorBody(pub, lang), { status: pub.status, headers: { 'cache-control': 'no-store' } });
   }
   console.error('[api] unexpected error:', err instanceof Error ? err.message : 'unknown');

@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConfig } from '../config';
+import { HttpError } from '../http';
 import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
 import { SqliteStore } from './sqlite';
@@ -36,10 +37,44 @@ export function createStore(url: string, options: CreateStoreOptions = {}): Stor
   );
 }
 
+/** The store could not be reached (Redis down, SQLite file unwritable): a 503 that says so, never a stack trace. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+
+  toPublic(): HttpError {
+    return new HttpError(503, 'store_unavailable', {
+      zh: '数据存储暂时不可用（STORE_URL），请稍后重试；管理员可运行 npm run doctor 检查',
+      en: 'The data store (STORE_URL) is unavailable; try again shortly. Admins can run npm run doctor to check it',
+    });
+  }
+}
+
+/** Wraps a driver so that its failures surface as StoreUnavailableError (the cause is kept for logs). */
+export function guardStore(store: Store): Store {
+  const guard =
+    <A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw new StoreUnavailableError(`${store.kind} store ${op} failed`, { cause: err });
+      }
+    };
+  return {
+    kind: store.kind,
+    durable: store.durable,
+    get: guard('get', (key) => store.get(key)),
+    set: guard('set', (key, value, ttlMs) => store.set(key, value, ttlMs)),
+    delete: guard('delete', (key) => store.delete(key)),
+    tryLock: guard('lock', (key, ttlMs) => store.tryLock(key, ttlMs)),
+    close: () => store.close(),
+  };
+}
+
 const globalStore = globalThis as typeof globalThis & { __wecomStore?: Store };
 
 /** The store of this process, opened once from STORE_URL (kept across dev-server reloads). */
 export function getStore(): Store {
-  globalStore.__wecomStore ??= createStore(getConfig().storeUrl);
+  globalStore.__wecomStore ??= guardStore(createStore(getConfig().storeUrl));
   return globalStore.__wecomStore;
 }
