@@ -58,15 +58,22 @@ export function errorResponse(err: unknown, req?: Request): NextResponse {
   if (isPublicConvertible(err)) {
     const pub = err.toPublic();
     // Server-side failures are worth a line for operators; messages of public errors carry no secrets.
-    if (pub.status >= 500) console.error(`[api] ${pub.code}: ${err instanceof Error ? err.message : pub.code}`);
-    return NextResponse.json(errorBody(pub, lang), { status: pub.status, headers: { 'cache-control': 'no-store' } });
+    if (pub.status >= 500)
+      console.error(`[api] ${pub.code}: ${err instanceof Error ? err.message : pub.code}`);
+    return NextResponse.json(errorBody(pub, lang), {
+      status: pub.status,
+      headers: { 'cache-control': 'no-store' },
+    });
   }
   console.error('[api] unexpected error:', err instanceof Error ? err.message : 'unknown');
   const internal = new HttpError(500, 'internal', {
     zh: '服务器内部错误，请稍后重试',
     en: 'Internal server error, please try again later',
   });
-  return NextResponse.json(errorBody(internal, lang), { status: 500, headers: { 'cache-control': 'no-store' } });
+  return NextResponse.json(errorBody(internal, lang), {
+    status: 500,
+    headers: { 'cache-control': 'no-store' },
+  });
 }
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
