@@ -61,7 +61,12 @@ export default defineConfig({
       url: `http://localhost:${DEMO_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
-      env: { PORT: String(DEMO_PORT), NEXT_DIST_DIR: distDir, DATA_DIR: `.data/e2e-demo-${DEMO_PORT}`, STORE_URL: 'memory:' },
+      env: {
+        PORT: String(DEMO_PORT),
+        NEXT_DIST_DIR: distDir,
+        DATA_DIR: `.data/e2e-demo-${DEMO_PORT}`,
+        STORE_URL: 'memory:',
+      },
     },
     {
       // Demo mode as a third-party (服务商) app with two emulated corps.

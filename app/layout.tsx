@@ -14,7 +14,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const config = getConfig();
   const userAgent = (await headers()).get('user-agent') ?? '';
   // The WeCom client announces its theme in the user agent (ColorScheme/Dark); browsers use the media query.
-  const theme = /ColorScheme\/Dark/i.test(userAgent) ? 'dark' : /ColorScheme\/Light/i.test(userAgent) ? 'light' : undefined;
+  const theme = /ColorScheme\/Dark/i.test(userAgent)
+    ? 'dark'
+    : /ColorScheme\/Light/i.test(userAgent)
+      ? 'light'
+      : undefined;
   const demo = config.mode === 'demo';
   return (
     <html lang="zh-CN" data-theme={theme}>

@@ -6,7 +6,16 @@ import path from 'node:path';
 
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 const buildId = path.join(distDir, 'BUILD_ID');
-const sources = ['app', 'components', 'lib', 'emulator', 'public', 'proxy.ts', 'next.config.mjs', 'package.json'];
+const sources = [
+  'app',
+  'components',
+  'lib',
+  'emulator',
+  'public',
+  'proxy.ts',
+  'next.config.mjs',
+  'package.json',
+];
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -20,6 +29,10 @@ const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 const changedAt = Math.max(...sources.map(newest));
 if (builtAt > changedAt) process.exit(0);
 
-console.log(builtAt ? `Sources changed since the last build in ${distDir}: rebuilding.` : `No build in ${distDir}: building.`);
+console.log(
+  builtAt
+    ? `Sources changed since the last build in ${distDir}: rebuilding.`
+    : `No build in ${distDir}: building.`,
+);
 const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', env: process.env });
 process.exit(result.status ?? 1);

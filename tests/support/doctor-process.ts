@@ -13,24 +13,28 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export function runDoctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'test',
-        NO_COLOR: '1',
-        DATA_DIR: dataDir,
-        // Empty values win over a developer's .env.local.
-        WECOM_CORP_ID: '',
-        WECOM_AGENT_ID: '',
-        WECOM_AGENT_SECRET: '',
-        APP_BASE_URL: '',
-        SESSION_SECRET: '',
-        STORE_URL: 'memory:',
-        ...env,
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          NODE_ENV: 'test',
+          NO_COLOR: '1',
+          DATA_DIR: dataDir,
+          // Empty values win over a developer's .env.local.
+          WECOM_CORP_ID: '',
+          WECOM_AGENT_ID: '',
+          WECOM_AGENT_SECRET: '',
+          APP_BASE_URL: '',
+          SESSION_SECRET: '',
+          STORE_URL: 'memory:',
+          ...env,
+        },
       },
-    });
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
