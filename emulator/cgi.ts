@@ -16,6 +16,8 @@ type Handler = (ctx: Ctx, auth: Auth) => Promise<Response> | Response;
 
 interface Auth {
   agentId: string;
+  /** The token is a third-party app's corp token: member names come back as userids (ww-open-data shows them). */
+  thirdParty: boolean;
 }
 
 interface ApiDef {
@@ -60,7 +62,7 @@ function authenticate(ctx: Ctx): Auth | Response {
   const record = ctx.state.tokens.get(token);
   if (!record || record.revoked) return err(ctx, 40014);
   if (record.expiresAt <= ctx.now) return err(ctx, 42001);
-  return { agentId: record.agentId };
+  return { agentId: record.agentId, thirdParty: record.thirdParty === true };
 }
 
 function takeBudget(budget: Budget, now: number): void {
@@ -185,7 +187,7 @@ async function getuserdetail(ctx: Ctx): Promise<Response> {
   });
 }
 
-function userGet(ctx: Ctx): Response {
+function userGet(ctx: Ctx, auth: Auth): Response {
   const userid = ctx.url.searchParams.get('userid');
   if (!userid) return invalidParam(ctx, 'userid');
   const e = ctx.state.employees.find((x) => x.userid === userid);
@@ -193,7 +195,8 @@ function userGet(ctx: Ctx): Response {
   // Apps created after 2022-06-20 get no sensitive fields (avatar, mobile, gender, email, address...) here.
   return ok({
     userid: e.userid,
-    name: e.name,
+    // Third-party apps get the userid in place of the name.
+    name: auth.thirdParty ? e.userid : e.name,
     department: e.department,
     order: e.department.map(() => 0),
     position: e.position,
@@ -405,7 +408,7 @@ async function batchGetByUser(ctx: Ctx): Promise<Response> {
   });
 }
 
-async function groupchatGet(ctx: Ctx): Promise<Response> {
+async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
   const chatId = body.chat_id;
@@ -413,10 +416,12 @@ async function groupchatGet(ctx: Ctx): Promise<Response> {
   const chat = CHAT_ID_RE.test(chatId) ? ctx.state.groupChats.find((g) => g.chat_id === chatId) : undefined;
   if (!chat) return err(ctx, 40050, `invalid string value \`${chatId}\`. invalid chatid`);
   const needName = body.need_name === 1 || body.need_name === '1' || body.need_name === true;
-  const nameOf = (userid: string, type: 1 | 2) =>
-    type === 1
-      ? ctx.state.employees.find((e) => e.userid === userid)?.name
-      : ctx.state.customers.find((c) => c.external_userid === userid)?.name;
+  // Customers keep their names; members' names are withheld from third-party apps as in user/get.
+  const nameOf = (userid: string, type: 1 | 2) => {
+    if (type === 2) return ctx.state.customers.find((c) => c.external_userid === userid)?.name;
+    const employee = ctx.state.employees.find((e) => e.userid === userid);
+    return auth.thirdParty ? employee?.userid : employee?.name;
+  };
   return ok({
     group_chat: {
       chat_id: chat.chat_id,
@@ -567,12 +572,12 @@ export const API: Record<string, ApiDef> = {
   'auth/getuserinfo': { method: 'GET', token: true, handler: getuserinfo },
   'user/getuserinfo': { method: 'GET', token: true, handler: legacyGetuserinfo },
   'auth/getuserdetail': { method: 'POST', token: true, handler: (ctx) => getuserdetail(ctx) },
-  'user/get': { method: 'GET', token: true, handler: (ctx) => userGet(ctx) },
+  'user/get': { method: 'GET', token: true, handler: userGet },
   'agent/get': { method: 'GET', token: true, handler: agentGet },
   'externalcontact/get': { method: 'GET', token: true, handler: (ctx) => externalcontactGet(ctx) },
   'externalcontact/list': { method: 'GET', token: true, handler: (ctx) => externalcontactList(ctx) },
   'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: (ctx) => batchGetByUser(ctx) },
-  'externalcontact/groupchat/get': { method: 'POST', token: true, handler: (ctx) => groupchatGet(ctx) },
+  'externalcontact/groupchat/get': { method: 'POST', token: true, handler: groupchatGet },
   'externalcontact/get_corp_tag_list': { method: 'POST', token: true, handler: (ctx) => getCorpTagList(ctx) },
   'externalcontact/remark': { method: 'POST', token: true, handler: (ctx) => remark(ctx) },
   'externalcontact/mark_tag': { method: 'POST', token: true, handler: (ctx) => markTag(ctx) },
@@ -583,7 +588,7 @@ export async function runApi(ctx: Ctx, api: string): Promise<Response> {
   const def = API[api];
   if (!def) return notFound();
   if (ctx.state.switches.ipBlocked) return err(ctx, 60020);
-  let auth: Auth = { agentId: '' };
+  let auth: Auth = { agentId: '', thirdParty: false };
   if (def.token) {
     const a = authenticate(ctx);
     if (a instanceof Response) return a;

@@ -56,6 +56,8 @@ export interface TokenRecord {
   agentId: string;
   expiresAt: number;
   revoked: boolean;
+  /** A corp token of a third-party app (service/get_corp_token): WeCom withholds member names from it. */
+  thirdParty?: boolean;
 }
 
 export interface TicketRecord {

@@ -312,7 +312,12 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       return { token: current, expiresIn: Math.ceil((rec.expiresAt - now()) / 1000) };
     }
     const token = rand(48);
-    cs.tokens.set(token, { agentId, expiresAt: now() + SUITE_TOKEN_TTL_MS, revoked: false });
+    cs.tokens.set(token, {
+      agentId,
+      expiresAt: now() + SUITE_TOKEN_TTL_MS,
+      revoked: false,
+      thirdParty: true,
+    });
     cs.currentToken.set(agentId, token);
     return { token, expiresIn: SUITE_TOKEN_TTL_MS / 1000 };
   }

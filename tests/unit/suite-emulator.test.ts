@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
-import { WELL_KNOWN } from '@/emulator/seed';
+import { DEMO_AGENT_SECRET, WELL_KNOWN } from '@/emulator/seed';
 import { encryptMessage, msgSignature } from '@/emulator/suite/crypto';
 import { openPush } from '@/emulator/suite';
 import { CORP_A_INFO, CORP_B, CORP_B_WELL_KNOWN, SUITE } from '@/emulator/suite/seed';
@@ -257,6 +257,49 @@ describe('suite emulator', () => {
     );
     const v2 = await post('/cgi-bin/service/v2/get_permanent_code', { auth_code: 'x'.repeat(64) }, tokenQ);
     expect(v2.errcode).toBe(40078);
+  });
+
+  it('a corp token of the suite gets userids for member names (user/get, groupchat/get); customers keep names', async () => {
+    const token = await suiteToken();
+    const tokenQ = { suite_access_token: token };
+    const authCode = (await installVia(token, CORP_B.corpId)).searchParams.get('auth_code')!;
+    const permanent = (await post('/cgi-bin/service/get_permanent_code', { auth_code: authCode }, tokenQ))
+      .permanent_code as string;
+    const corpToken = (
+      await post(
+        '/cgi-bin/service/get_corp_token',
+        { auth_corpid: CORP_B.corpId, permanent_code: permanent },
+        tokenQ,
+      )
+    ).access_token as string;
+
+    const user = await get('/cgi-bin/user/get', { access_token: corpToken, userid: 'sunli' });
+    expect(user).toMatchObject({ errcode: 0, userid: 'sunli', name: 'sunli' });
+
+    const chat = await post(
+      '/cgi-bin/externalcontact/groupchat/get',
+      { chat_id: CORP_B_WELL_KNOWN.chat, need_name: 1 },
+      { access_token: corpToken },
+    );
+    expect(chat.errcode).toBe(0);
+    const members = (chat.group_chat as { member_list: { userid: string; type: number; name: string }[] })
+      .member_list;
+    expect(members.filter((m) => m.type === 1).map((m) => [m.userid, m.name])).toEqual([
+      ['sunli', 'sunli'],
+      ['zhoumin', 'zhoumin'],
+    ]);
+    expect(members.find((m) => m.userid === CORP_B_WELL_KNOWN.heXiaoyu)?.name).toBe('何晓雨');
+
+    // A self-built app's token (gettoken) still gets the real names.
+    const own = await get('/cgi-bin/gettoken', {
+      corpid: CORP_A_INFO.corpId,
+      corpsecret: DEMO_AGENT_SECRET,
+    });
+    const zhang = await get('/cgi-bin/user/get', {
+      access_token: own.access_token as string,
+      userid: 'zhangwei',
+    });
+    expect(zhang.name).toBe('张伟');
   });
 
   it('marketplace install pushes create_auth; cancel_auth revokes the corp', async () => {
