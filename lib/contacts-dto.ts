@@ -48,14 +48,30 @@ export interface CustomerProfile {
   otherFollowerCount: number;
 }
 
+/**
+ * Where a member's name comes from: this DTO ('api'), or the WeCom client (`<ww-open-data>`, 'open-data'):
+ * third-party apps receive userids in place of employees' names, `name` then holds the userid as a fallback.
+ */
+export type NameSource = 'api' | 'open-data';
+
+/** An employee as the group chat names them. */
+export interface EmployeeRef {
+  userId: string;
+  name: string;
+  nameSource: NameSource;
+}
+
 export interface GroupMemberDto {
   kind: 'employee' | 'customer';
+  /** userid (employees) or external_userid (customers). */
+  userId: string;
   name: string;
+  nameSource: NameSource;
   groupNickname: string | null;
   joinedAt: string | null;
   joinScene: number;
   joinSceneText: Bilingual;
-  invitedBy: string | null;
+  invitedBy: EmployeeRef | null;
   isOwner: boolean;
   isAdmin: boolean;
   isMe: boolean;
@@ -64,7 +80,7 @@ export interface GroupMemberDto {
 export interface GroupChatDto {
   chatId: string;
   name: string;
-  owner: { name: string; isMe: boolean };
+  owner: EmployeeRef & { isMe: boolean };
   createdAt: string | null;
   notice: string | null;
   memberCount: number;

@@ -2,7 +2,7 @@
 
 import { useEffect } from 'react';
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import { connectWeCom } from '@/lib/jssdk-client';
+import { initOpenData } from '@/lib/jssdk-client';
 
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -14,21 +14,6 @@ declare module 'react' {
       };
     }
   }
-}
-
-let opening: Promise<void> | undefined;
-
-/** ww.initOpenData once per page, after the app is registered (agentConfig) with the client. */
-function initOpenData(app: { corpId: string; agentId: string }): Promise<void> {
-  opening ??= connectWeCom(app)
-    .then(() => import('@wecom/jssdk'))
-    .then((ww) => ww.initOpenData())
-    .then(() => undefined)
-    .catch(() => {
-      // Outside the WeCom client there is no open data: the userid stays.
-      opening = undefined;
-    });
-  return opening;
 }
 
 export interface OpenDataNameProps {

@@ -1,18 +1,45 @@
+import { Fragment, type ReactNode } from 'react';
+import { OpenDataName } from '@/components/open-data/OpenDataName';
 import { Avatar, Chip } from '@/components/ui';
-import type { GroupChatDto, GroupMemberDto } from '@/lib/contacts-dto';
+import type { EmployeeRef, GroupChatDto, GroupMemberDto } from '@/lib/contacts-dto';
 import { formatDateTime, messages, type Lang } from './i18n';
 import styles from './sidebar.module.css';
 
-function MemberRow({ member, lang }: { member: GroupMemberDto; lang: Lang }) {
+/** The app as registered with the WeCom client, for names the client renders (ww-open-data). */
+export interface OpenDataApp {
+  corpId: string;
+  agentId: string;
+}
+
+/** An employee's name: from the API, or rendered by the WeCom client (third-party apps get no names). */
+function EmployeeName({ person, app }: { person: EmployeeRef; app?: OpenDataApp }) {
+  if (person.nameSource === 'api') return <>{person.name}</>;
+  return <OpenDataName userId={person.userId} app={app} />;
+}
+
+function MemberRow({ member, lang, app }: { member: GroupMemberDto; lang: Lang; app?: OpenDataApp }) {
   const t = messages(lang);
-  const meta = [formatDateTime(member.joinedAt, lang), member.joinSceneText[lang]];
-  if (member.invitedBy) meta.push(t.invitedBy(member.invitedBy));
+  const meta: ReactNode[] = [formatDateTime(member.joinedAt, lang), member.joinSceneText[lang]];
+  if (member.invitedBy) {
+    meta.push(
+      member.invitedBy.nameSource === 'api' ? (
+        t.invitedBy(member.invitedBy.name)
+      ) : (
+        <span data-testid="member-invitor">
+          {t.invitedBy('')}
+          <EmployeeName person={member.invitedBy} app={app} />
+        </span>
+      ),
+    );
+  }
   return (
     <li className={styles.member} data-testid={`member-${member.kind}`}>
       <Avatar name={member.name} size={32} />
       <div className={styles.memberMain}>
         <div className={styles.memberName}>
-          <span data-testid="member-name">{member.name}</span>
+          <span data-testid="member-name">
+            {member.kind === 'employee' ? <EmployeeName person={member} app={app} /> : member.name}
+          </span>
           {member.groupNickname && member.groupNickname !== member.name ? (
             <span className={styles.muted} style={{ fontSize: 12 }}>
               （{member.groupNickname}）
@@ -22,7 +49,14 @@ function MemberRow({ member, lang }: { member: GroupMemberDto; lang: Lang }) {
           {member.isAdmin ? <Chip tone="accent">{t.admin}</Chip> : null}
           {member.isMe ? <Chip tone="muted">{t.me}</Chip> : null}
         </div>
-        <p className={styles.memberMeta}>{meta.join(' · ')}</p>
+        <p className={styles.memberMeta}>
+          {meta.map((item, i) => (
+            <Fragment key={i}>
+              {i > 0 ? ' · ' : null}
+              {item}
+            </Fragment>
+          ))}
+        </p>
       </div>
     </li>
   );
@@ -33,11 +67,13 @@ function MemberSection({
   members,
   lang,
   testId,
+  app,
 }: {
   title: string;
   members: GroupMemberDto[];
   lang: Lang;
   testId: string;
+  app?: OpenDataApp;
 }) {
   const t = messages(lang);
   return (
@@ -50,7 +86,7 @@ function MemberSection({
       ) : (
         <ul className={styles.memberList}>
           {members.map((m, i) => (
-            <MemberRow key={`${m.name}-${i}`} member={m} lang={lang} />
+            <MemberRow key={`${m.userId}-${i}`} member={m} lang={lang} app={app} />
           ))}
         </ul>
       )}
@@ -58,8 +94,11 @@ function MemberSection({
   );
 }
 
-/** A customer group chat: name, owner, notice, and members split into customers and employees. */
-export function GroupChatCard({ chat, lang }: { chat: GroupChatDto; lang: Lang }) {
+/**
+ * A customer group chat: name, owner, notice, and members split into customers and employees. `app` is the app
+ * registered with the client, for the employees' names a third-party app shows through ww-open-data.
+ */
+export function GroupChatCard({ chat, lang, app }: { chat: GroupChatDto; lang: Lang; app?: OpenDataApp }) {
   const t = messages(lang);
   return (
     <div data-testid="group-chat" style={{ display: 'contents' }}>
@@ -71,7 +110,7 @@ export function GroupChatCard({ chat, lang }: { chat: GroupChatDto; lang: Lang }
               {chat.name}
             </h1>
             <p className={styles.sub}>
-              {t.owner}：{chat.owner.name}
+              {t.owner}：<EmployeeName person={chat.owner} app={app} />
               {chat.owner.isMe ? `（${t.me}）` : ''} · {t.members(chat.memberCount)}
             </p>
             <p className={styles.sub}>
@@ -95,12 +134,14 @@ export function GroupChatCard({ chat, lang }: { chat: GroupChatDto; lang: Lang }
         members={chat.customers}
         lang={lang}
         testId="group-customers"
+        app={app}
       />
       <MemberSection
         title={t.employees(chat.employees.length)}
         members={chat.employees}
         lang={lang}
         testId="group-employees"
+        app={app}
       />
     </div>
   );

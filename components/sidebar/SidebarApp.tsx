@@ -1,13 +1,13 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
 import { connectWeCom, SdkError, toSdkError, type SignaturePair, type WeComClient } from '@/lib/jssdk-client';
 import { jsonFetcher, type ApiError } from './api';
 import { CustomerProfileCard } from './CustomerProfileCard';
-import { GroupChatCard } from './GroupChatCard';
+import { GroupChatCard, type OpenDataApp } from './GroupChatCard';
 import { messages, type Lang } from './i18n';
 import { QuickRepliesPanel, type ReplyContext } from './QuickRepliesPanel';
 import { ApiErrorState, SdkErrorState } from './States';
@@ -35,6 +35,7 @@ const SINGLE_ENTRIES = new Set(['single_chat_tools', 'contact_profile']);
 export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: SidebarAppProps) {
   const t = messages(lang);
   const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
+  const app = useMemo(() => ({ corpId, agentId }), [corpId, agentId]);
 
   useEffect(() => {
     let cancelled = false;
@@ -93,7 +94,7 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
           mainTab={t.tabGroup}
           context={{ entry: 'group', chatId: phase.chatId }}
           client={phase.client}
-          main={<GroupView id={phase.chatId} lang={lang} />}
+          main={<GroupView id={phase.chatId} lang={lang} app={app} />}
         />
       ) : null}
     </main>
@@ -186,7 +187,7 @@ function CustomerView({ id, lang }: { id: string; lang: Lang }) {
   return <CustomerProfileCard profile={data} lang={lang} />;
 }
 
-function GroupView({ id, lang }: { id: string; lang: Lang }) {
+function GroupView({ id, lang, app }: { id: string; lang: Lang; app: OpenDataApp }) {
   const t = messages(lang);
   const { data, error, isValidating, mutate } = useSWR<GroupChatDto, ApiError>(
     `/api/group-chats/${encodeURIComponent(id)}`,
@@ -196,5 +197,5 @@ function GroupView({ id, lang }: { id: string; lang: Lang }) {
   if (error)
     return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
   if (!data) return <Skeleton label={t.loadingGroup} lines={6} />;
-  return <GroupChatCard chat={data} lang={lang} />;
+  return <GroupChatCard chat={data} lang={lang} app={app} />;
 }

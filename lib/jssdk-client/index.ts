@@ -176,6 +176,24 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
   };
 }
 
+let openingData: Promise<void> | undefined;
+
+/**
+ * ww.initOpenData once per page, after agentConfig (connectWeCom with the same app): the client then renders
+ * `<ww-open-data>` elements, the member names third-party apps never receive from the server. Outside the
+ * client, or when it refuses, the elements keep their fallback content (the userid).
+ */
+export function initOpenData(app: ConnectOptions): Promise<void> {
+  openingData ??= connectWeCom(app)
+    .then(() => import('@wecom/jssdk'))
+    .then((ww) => ww.initOpenData())
+    .then(() => undefined)
+    .catch(() => {
+      openingData = undefined;
+    });
+  return openingData;
+}
+
 function configError(err: unknown): SdkError {
   if (err instanceof SignatureFetchError) {
     return new SdkError('signature-endpoint', 'agentConfig', err.message, err.status);

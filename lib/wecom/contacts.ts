@@ -5,9 +5,11 @@ import type {
   CustomerProfile,
   CustomerSummary,
   CustomerType,
+  EmployeeRef,
   Gender,
   GroupChatDto,
   GroupMemberDto,
+  NameSource,
   TagDto,
   TagGroupDto,
 } from '../contacts-dto';
@@ -19,9 +21,11 @@ export type {
   CustomerProfile,
   CustomerSummary,
   CustomerType,
+  EmployeeRef,
   Gender,
   GroupChatDto,
   GroupMemberDto,
+  NameSource,
   TagDto,
   TagGroupDto,
 } from '../contacts-dto';
@@ -239,26 +243,38 @@ export function toCustomerProfile(detail: WireContactDetail, viewerUserId: strin
 }
 
 /** The group chat as a member may see it; throws 403 when the viewer is not owner, admin or member. */
-export function toGroupChat(wire: WireGroupChat, viewerUserId: string): GroupChatDto {
+export function toGroupChat(
+  wire: WireGroupChat,
+  viewerUserId: string,
+  opts: { employeeNames?: NameSource } = {},
+): GroupChatDto {
   const chat = wire.group_chat;
   const members = chat.member_list ?? [];
   const admins = new Set((chat.admin_list ?? []).map((a) => a.userid));
   const isMemberEmployee = members.some((m) => m.type === 1 && m.userid === viewerUserId);
   if (chat.owner !== viewerUserId && !admins.has(viewerUserId) && !isMemberEmployee) throw notInGroup();
 
+  // Third-party apps get userids as employees' names: the client renders those names (ww-open-data).
+  const nameSource = opts.employeeNames ?? 'api';
   const employeeNames = new Map(
     members.filter((m) => m.type === 1).map((m) => [m.userid, m.name || m.userid]),
   );
-  const nameOf = (userid: string | undefined) => (userid ? (employeeNames.get(userid) ?? userid) : null);
+  const employee = (userid: string, ownName?: string): EmployeeRef => ({
+    userId: userid,
+    name: nameSource === 'open-data' ? userid : ownName || (employeeNames.get(userid) ?? userid),
+    nameSource,
+  });
 
   const toMember = (m: WireChatMember): GroupMemberDto => ({
     kind: m.type === 1 ? 'employee' : 'customer',
-    name: m.name || m.group_nickname || (m.type === 1 ? m.userid : '客户'),
+    ...(m.type === 1
+      ? employee(m.userid, m.name || m.group_nickname)
+      : { userId: m.userid, name: m.name || m.group_nickname || '客户', nameSource: 'api' as const }),
     groupNickname: text(m.group_nickname),
     joinedAt: isoFromSeconds(m.join_time),
     joinScene: m.join_scene ?? 0,
     joinSceneText: joinSceneText(m.join_scene ?? 0),
-    invitedBy: nameOf(m.invitor?.userid),
+    invitedBy: m.invitor?.userid ? employee(m.invitor.userid) : null,
     isOwner: m.type === 1 && m.userid === chat.owner,
     isAdmin: m.type === 1 && admins.has(m.userid),
     isMe: m.type === 1 && m.userid === viewerUserId,
@@ -268,7 +284,7 @@ export function toGroupChat(wire: WireGroupChat, viewerUserId: string): GroupCha
   return {
     chatId: chat.chat_id,
     name: text(chat.name) ?? '未命名的客户群',
-    owner: { name: nameOf(chat.owner) ?? '', isMe: chat.owner === viewerUserId },
+    owner: { ...employee(chat.owner ?? ''), isMe: chat.owner === viewerUserId },
     createdAt: isoFromSeconds(chat.create_time),
     notice: text(chat.notice),
     memberCount: members.length,
@@ -353,14 +369,14 @@ export async function getCustomerForUser(
 export async function getGroupChatForUser(
   userId: string,
   chatId: string,
-  deps: ContactsDeps = {},
+  deps: ContactsDeps & { employeeNames?: NameSource } = {},
 ): Promise<GroupChatDto> {
   const res = await caller(deps).call<WireGroupChat>('externalcontact/groupchat/get', {
     method: 'POST',
     body: { chat_id: chatId, need_name: 1 },
     idempotent: true,
   });
-  return toGroupChat(res, userId);
+  return toGroupChat(res, userId, { employeeNames: deps.employeeNames });
 }
 
 /** The external userids the member follows; empty when they have none (or no 客户联系 feature: 84061). */

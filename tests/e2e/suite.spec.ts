@@ -9,6 +9,7 @@ const CORP_A = 'ww5f3c2a1b9e8d7c60';
 const CORP_B = 'ww7a1d4c9e2b6f8035';
 const LIN_XIAOMEI = 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn'; // corp A's customer
 const HE_XIAOYU = 'wmYf3Kp8Qr2Tz6Vb1Nc5Lm9Hs4Jd7GwA'; // corp B's customer
+const B_GROUP_CHAT = 'wrYf6Hs2Kd8Fg4Jw0Ay6Qm2Xr8Tz4VbE'; // corp B's 云帆外贸客户群
 
 async function openSimulatorAs(page: Page, corpId: string) {
   await page.goto('/simulator');
@@ -41,6 +42,36 @@ test('each corp sees its own customers in the sidebar, and names come from ww-op
   await expect(page.frameLocator('[data-testid=sidebar-frame]').getByText('林晓梅').first()).toBeVisible({
     timeout: 60_000,
   });
+});
+
+test('a group chat names its employees through ww-open-data; customers keep the names from the API', async ({
+  page,
+}) => {
+  await openSimulatorAs(page, CORP_B);
+  await page.getByTestId(`conversation-${B_GROUP_CHAT}`).click();
+  const sidebar = page.frameLocator('[data-testid=sidebar-frame]');
+  await expect(sidebar.getByTestId('group-name')).toHaveText('云帆外贸客户群', { timeout: 60_000 });
+
+  // The API gave userids only; the emulated client rendered corp B's names into the elements.
+  const employees = sidebar.getByTestId('group-employees');
+  const names = employees.getByTestId('member-name').locator('ww-open-data[type=userName]');
+  await expect(names).toHaveCount(2);
+  await expect(names.nth(0)).toHaveAttribute('openid', 'sunli');
+  await expect(names.nth(0)).toHaveText('孙莉');
+  await expect(names.nth(1)).toHaveAttribute('openid', 'zhoumin');
+  await expect(names.nth(1)).toHaveText('周敏');
+  await expect(sidebar.getByText('群主：孙莉（我）')).toBeVisible();
+
+  // Customers keep the names from the API; who invited them is an employee, named by the client.
+  const heXiaoyu = sidebar
+    .getByTestId('group-customers')
+    .getByTestId('member-customer')
+    .filter({ hasText: '何晓雨' });
+  await expect(heXiaoyu.getByTestId('member-name')).toHaveText('何晓雨');
+  await expect(heXiaoyu.getByTestId('member-name').locator('ww-open-data')).toHaveCount(0);
+  await expect(heXiaoyu.getByTestId('member-invitor').locator('ww-open-data[openid=sunli]')).toHaveText(
+    '孙莉',
+  );
 });
 
 test('the provider install page sends the admin through WeCom and back', async ({ page }) => {

@@ -132,7 +132,7 @@ describe('group chat', () => {
   it('owner sees name, notice and members split into employees and customers', async () => {
     const g = await getGroupChatForUser('zhangwei', VIP, deps);
     expect(g.name).toBe('VIP客户服务群');
-    expect(g.owner).toEqual({ name: '张伟', isMe: true });
+    expect(g.owner).toEqual({ userId: 'zhangwei', name: '张伟', nameSource: 'api', isMe: true });
     expect(g.notice).toContain('VIP');
     expect(g.memberCount).toBe(g.employees.length + g.customers.length);
     expect(g.employees.length).toBeGreaterThan(1);
@@ -146,7 +146,7 @@ describe('group chat', () => {
       expect(m.joinSceneText.zh).toMatch(/入群$/);
       expect(m.name).not.toMatch(/^w[mo]/);
     }
-    expect(g.customers.some((m) => m.invitedBy === '张伟')).toBe(true);
+    expect(g.customers.some((m) => m.invitedBy?.name === '张伟')).toBe(true);
   });
 
   it('a non-member gets 403; a member who is not the owner gets the chat', async () => {
@@ -155,8 +155,19 @@ describe('group chat', () => {
     const g = await getGroupChatForUser('lina', CHANNEL, deps);
     expect(g.owner.isMe).toBe(true);
     const asMember = await getGroupChatForUser('liuyang', VIP, deps);
-    expect(asMember.owner).toEqual({ name: '张伟', isMe: false });
+    expect(asMember.owner).toEqual({ userId: 'zhangwei', name: '张伟', nameSource: 'api', isMe: false });
     expect(((await rejection(getGroupChatForUser('zhaolei', VIP, deps))) as HttpError).status).toBe(403);
+  });
+  it('third-party mode: employees are named by the client (ww-open-data), customers keep their names', async () => {
+    const g = await getGroupChatForUser('zhangwei', VIP, { ...deps, employeeNames: 'open-data' });
+    expect(g.owner).toEqual({ userId: 'zhangwei', name: 'zhangwei', nameSource: 'open-data', isMe: true });
+    for (const m of g.employees) expect(m).toMatchObject({ name: m.userId, nameSource: 'open-data' });
+    for (const m of g.customers) {
+      expect(m.nameSource).toBe('api');
+      expect(m.name).not.toBe(m.userId);
+    }
+    const invited = g.customers.find((m) => m.invitedBy?.userId === 'zhangwei');
+    expect(invited?.invitedBy).toEqual({ userId: 'zhangwei', name: 'zhangwei', nameSource: 'open-data' });
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth';
 import { badRequest, handle } from '@/lib/http';
 import { CHAT_ID_PATTERN, getGroupChatForUser } from '@/lib/wecom/contacts';
-import { getWecomFor } from '@/lib/wecom/tenant';
+import { getWecomFor, isSuiteMode } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,6 +15,10 @@ export const GET = handle(async (_req: Request, ctx: { params: Promise<{ id: str
   if (!id.success) {
     throw badRequest('invalid_chat_id', { zh: '客户群 ID 格式不正确', en: 'Malformed group chat id' });
   }
-  const chat = await getGroupChatForUser(user.userId, id.data, { client: await getWecomFor(user.corpId) });
+  const chat = await getGroupChatForUser(user.userId, id.data, {
+    client: await getWecomFor(user.corpId),
+    // Third-party apps receive no employee names: the sidebar shows them with ww-open-data.
+    employeeNames: isSuiteMode() ? 'open-data' : 'api',
+  });
   return Response.json(chat, { headers: { 'cache-control': 'no-store, private' } });
 });
