@@ -40,7 +40,7 @@ const TEXT: Record<number, string> = {
   84015: 'invalid user ticket',
 };
 
-/** One emulated corp backend: H1's state and handler for that corp. */
+/** One emulated corp backend: the core emulator's state and handler for that corp. */
 export interface CorpBackend {
   state: EmulatorState;
   handle(req: Request, meta?: { ip?: string }): Promise<Response>;

@@ -11,7 +11,7 @@ import {
   type ClientPatch,
 } from './helpers';
 
-/** The Windows WeCom desktop client; H2's bridge script installs the emulated client bridge for it. */
+/** The Windows WeCom desktop client; the demo bridge script installs the emulated client bridge for it. */
 const WECOM_UA =
   'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/107.0.5304.110 Safari/537.36 Language/zh wxwork/4.1.10 (MicroMessenger/6.2) WindowsWechat';
 
