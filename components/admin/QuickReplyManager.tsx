@@ -170,6 +170,22 @@ function ReplyEditor({
   }
 
   const inv = (k: keyof Draft) => (errors[k] ? true : undefined);
+  const input = (
+    k: 'title' | 'link' | 'newsTitle' | 'desc' | 'imgUrl',
+    label: string,
+    placeholder?: string,
+  ) => (
+    <Field label={label} error={errors[k]}>
+      <input
+        className={styles.input}
+        name={k}
+        value={d[k]}
+        aria-invalid={inv(k)}
+        onChange={(e) => set(k, e.target.value)}
+        placeholder={placeholder}
+      />
+    </Field>
+  );
   return (
     <form
       className={`${styles.form} ${styles.editor}`}
@@ -177,15 +193,7 @@ function ReplyEditor({
       noValidate
       data-testid="reply-editor"
     >
-      <Field label="标题 / Title" error={errors.title}>
-        <input
-          className={styles.input}
-          name="title"
-          value={d.title}
-          aria-invalid={inv('title')}
-          onChange={(e) => set('title', e.target.value)}
-        />
-      </Field>
+      {input('title', '标题 / Title')}
       <div className={styles.radios} role="radiogroup" aria-label="类型 / Kind">
         <label>
           <input type="radio" name="kind" checked={d.kind === 'text'} onChange={() => set('kind', 'text')} />{' '}
@@ -208,44 +216,10 @@ function ReplyEditor({
         </Field>
       ) : (
         <div className={styles.grid2}>
-          <Field label="链接 / Link" error={errors.link}>
-            <input
-              className={styles.input}
-              name="link"
-              value={d.link}
-              aria-invalid={inv('link')}
-              onChange={(e) => set('link', e.target.value)}
-              placeholder="https://"
-            />
-          </Field>
-          <Field label="图文标题 / Card title" error={errors.newsTitle}>
-            <input
-              className={styles.input}
-              name="newsTitle"
-              value={d.newsTitle}
-              aria-invalid={inv('newsTitle')}
-              onChange={(e) => set('newsTitle', e.target.value)}
-            />
-          </Field>
-          <Field label="描述 / Description" error={errors.desc}>
-            <input
-              className={styles.input}
-              name="desc"
-              value={d.desc}
-              aria-invalid={inv('desc')}
-              onChange={(e) => set('desc', e.target.value)}
-            />
-          </Field>
-          <Field label="图片链接 / Image URL" error={errors.imgUrl}>
-            <input
-              className={styles.input}
-              name="imgUrl"
-              value={d.imgUrl}
-              aria-invalid={inv('imgUrl')}
-              onChange={(e) => set('imgUrl', e.target.value)}
-              placeholder="https://"
-            />
-          </Field>
+          {input('link', '链接 / Link', 'https://')}
+          {input('newsTitle', '图文标题 / Card title')}
+          {input('desc', '描述 / Description')}
+          {input('imgUrl', '图片链接 / Image URL', 'https://')}
         </div>
       )}
       <div className={styles.field}>

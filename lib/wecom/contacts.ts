@@ -16,19 +16,7 @@ import type {
 import type { WecomClient } from './client';
 import { getWecom } from './index';
 
-export type {
-  CorpTagGroup,
-  CustomerProfile,
-  CustomerSummary,
-  CustomerType,
-  EmployeeRef,
-  Gender,
-  GroupChatDto,
-  GroupMemberDto,
-  NameSource,
-  TagDto,
-  TagGroupDto,
-} from '../contacts-dto';
+export type * from '../contacts-dto';
 
 /**
  * Customer (外部联系人) and customer group chat reads, converted to what the pages show. Authorization lives here:
