@@ -6,6 +6,8 @@ import styles from '@/components/sidebar/sidebar.module.css';
 import { requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
+import type { JssdkSignatures } from '@/lib/wecom/jssdk';
+import { isWecomClient } from '@/lib/wecom/oauth';
 import { getWecomFor, signaturesForCorp } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
@@ -36,7 +38,7 @@ export default async function SidebarPage({ searchParams }: { searchParams: Prom
 
   // A desktop browser opening the page directly (not the WeCom client, not an embedding frame such as the demo
   // simulator): signing in would only bounce through OAuth pages that cannot work there.
-  if (!/wxwork\//i.test(userAgent) && h.get('sec-fetch-dest') === 'document') {
+  if (!isWecomClient(userAgent) && h.get('sec-fetch-dest') === 'document') {
     return (
       <main className={styles.shell}>
         <NotInWeComState lang={lang} demo={demo} />
@@ -51,7 +53,7 @@ export default async function SidebarPage({ searchParams }: { searchParams: Prom
   const user = await requirePageUser(path, { inClient: true, corpId: corpid });
 
   const url = `${config.appBaseUrl}${path}`;
-  let initialSignatures: { url: string; pair: Awaited<ReturnType<typeof signaturesForCorp>> } | null = null;
+  let initialSignatures: { url: string; pair: JssdkSignatures } | null = null;
   // Third-party mode: the signed-in member's corp and the app's agentid in that corp.
   let app = { corpId: config.corpId, agentId: config.agentId };
   try {
