@@ -12,8 +12,6 @@ export interface SessionUser {
 
 export interface SessionData {
   user?: SessionUser;
-  /** One-time OAuth state and where to go after login; cleared by the callback. */
-  oauth?: { state: string; returnTo: string; createdAt: number };
 }
 
 export const SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;

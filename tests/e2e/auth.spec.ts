@@ -91,25 +91,33 @@ test.describe('inside the WeCom client', () => {
   });
 });
 
-test('the session cookie is set on the redirect responses themselves', async ({ page }) => {
+const setCookie = (res: { headersArray(): { name: string; value: string }[] }, name: string) =>
+  res.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith(`${name}=`))
+    ?.value ?? '';
+
+test('the sign-in state and the session cookie are set on the redirect responses themselves', async ({
+  page,
+}) => {
   const login = await page.request.get('/api/auth/login?returnTo=%2F&client=1', { maxRedirects: 0 });
-  const loginCookie = login.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie')?.value ?? '';
-  expect(loginCookie).toContain(`${COOKIE}=`);
+  const state = new URL(login.headers()['location']!).searchParams.get('state');
+  const stateCookie = setCookie(login, `wecom_oauth_${state}`);
+  expect(stateCookie).toMatch(/HttpOnly/i);
+  expect(stateCookie).toMatch(/Path=\/api\/auth\/callback/);
 
   const callback = await captureCallback(page, '/?after=cookie');
   const res = await page.request.get(callback.toString(), { maxRedirects: 0 });
   expect(res.status()).toBe(303);
   expect(res.headers()['location']).toBe('/?after=cookie#');
-  const setCookie = res.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie')?.value ?? '';
-  expect(setCookie).toContain(`${COOKIE}=Fe26.2*`);
-  expect(setCookie).toMatch(/HttpOnly/i);
-  expect(setCookie).toMatch(/SameSite=Lax/i);
-  expect(setCookie).toMatch(/Path=\//);
-  const maxAge = Number(/Max-Age=(\d+)/i.exec(setCookie)?.[1]);
+  const session = setCookie(res, COOKIE);
+  expect(session).toContain(`${COOKIE}=Fe26.2*`);
+  expect(session).toMatch(/HttpOnly/i);
+  expect(session).toMatch(/SameSite=Lax/i);
+  expect(session).toMatch(/Path=\//);
+  const maxAge = Number(/Max-Age=(\d+)/i.exec(session)?.[1]);
   expect(maxAge).toBeGreaterThan(6 * 24 * 3600);
   expect(maxAge).toBeLessThanOrEqual(7 * 24 * 3600);
   // Demo runs over plain http: a Secure cookie would never come back.
-  expect(setCookie).not.toMatch(/;\s*Secure/i);
+  expect(session).not.toMatch(/;\s*Secure/i);
   expect(await sessionUser(page)).toMatchObject({ userId: 'zhangwei' });
 });
 
@@ -120,6 +128,18 @@ test('a PC browser gets the web login; picking 李娜 signs in as lina', async (
   await page.getByText('李娜', { exact: false }).first().click();
   await expect(page).toHaveURL(/\/\?web=1#?$/);
   expect(await sessionUser(page)).toMatchObject({ userId: 'lina', name: '李娜' });
+});
+
+test('two sign-ins started together in one browser both complete (toolbar and workbench frames)', async ({
+  page,
+}) => {
+  const first = await captureCallback(page, '/?first=1');
+  const second = await captureCallback(page, '/?second=1');
+  await page.goto(first.toString());
+  await expect(page).toHaveURL(/\/\?first=1#?$/);
+  await page.goto(second.toString());
+  await expect(page).toHaveURL(/\/\?second=1#?$/);
+  expect(await sessionUser(page)).toMatchObject({ userId: 'zhangwei' });
 });
 
 test.describe('refused callbacks', () => {

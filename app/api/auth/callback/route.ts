@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { loginPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getSession } from '@/lib/session';
+import { spendSignIn } from '@/lib/sign-in-state';
 import { HttpError } from '@/lib/http';
 import { getWecom } from '@/lib/wecom';
 import { WecomError } from '@/lib/wecom/errors';
@@ -14,12 +14,6 @@ export const dynamic = 'force-dynamic';
 
 const STATE_MAX_AGE_MS = 10 * 60 * 1000;
 
-function sameState(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 const refuse = (
   status: number,
   code: string,
@@ -29,9 +23,9 @@ const refuse = (
 ) => authPageResponse({ status, code, title, detail, retryHref: loginPath(returnTo) });
 
 /**
- * WeCom sends the browser back here with `code` and our `state`. The state must be the one this browser's session
- * holds, younger than 10 minutes, and is spent on first use (before the exchange, so a failed exchange cannot be
- * replayed either). Only members of the corp get a session.
+ * WeCom sends the browser back here with `code` and our `state`. The state must be one this browser started
+ * (lib/sign-in-state.ts), younger than 10 minutes, and is spent on first use (before the exchange, so a failed
+ * exchange cannot be replayed either). Only members of the corp get a session.
  */
 export async function GET(req: Request): Promise<Response> {
   const params = new URL(req.url).searchParams;
@@ -52,9 +46,8 @@ export async function GET(req: Request): Promise<Response> {
       );
     }
 
-    const session = await getSession();
-    const pending = session.oauth;
-    if (!pending || typeof pending.state !== 'string') {
+    const pending = await spendSignIn(state);
+    if (pending.status === 'unknown') {
       return refuse(
         400,
         'state-unknown',
@@ -65,8 +58,7 @@ export async function GET(req: Request): Promise<Response> {
         },
       );
     }
-    returnTo = pending.returnTo;
-    if (!sameState(pending.state, state)) {
+    if (pending.status === 'mismatch') {
       return refuse(
         400,
         'state-mismatch',
@@ -75,12 +67,10 @@ export async function GET(req: Request): Promise<Response> {
           zh: '登录回调中的 state 与本浏览器发起的登录不一致（可能打开了旧的或他人的登录链接）。为了安全，本次登录已被拒绝。',
           en: 'The state in the callback does not match the sign-in this browser started (an old or someone else’s link). For your safety this sign-in was refused.',
         },
-        returnTo,
       );
     }
-
-    session.oauth = undefined;
-    await session.save();
+    returnTo = pending.returnTo;
+    const session = await getSession();
 
     if (!Number.isFinite(pending.createdAt) || Date.now() - pending.createdAt > STATE_MAX_AGE_MS) {
       return refuse(

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { safeReturnTo } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
-import { getSession } from '@/lib/session';
-import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient, newOAuthState } from '@/lib/wecom/oauth';
+import { beginSignIn } from '@/lib/sign-in-state';
+import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient } from '@/lib/wecom/oauth';
 import { suiteSignInUrl } from '@/lib/wecom/tenant';
 import { authPageResponse } from '../auth-page';
 
@@ -24,10 +24,7 @@ export async function GET(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const query = Query.parse(Object.fromEntries(url.searchParams));
     const config = getConfig();
-    const state = newOAuthState();
-    const session = await getSession();
-    session.oauth = { state, returnTo: query.returnTo, createdAt: Date.now() };
-    await session.save();
+    const state = await beginSignIn(query.returnTo);
 
     const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
     const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
