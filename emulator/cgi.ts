@@ -1,6 +1,6 @@
-import { avatarUrl, CHAT_ID_RE, daysAgo, EXTERNAL_USERID_RE, type Ctx } from './context';
+import { avatarUrl, daysAgo, OPAQUE_ID_RE, type Ctx } from './context';
 import { notFound, ok, randomString, wecomError } from './http';
-import type { SeedCustomer, SeedFollow } from './seed';
+import type { SeedChatMember, SeedCustomer, SeedFollow } from './seed';
 import {
   APP_TICKET_BUDGET,
   CORP_TICKET_BUDGET,
@@ -258,7 +258,7 @@ function tagInfo(ctx: Ctx, tagId: string) {
   return null;
 }
 
-function externalContactObject(ctx: Ctx, c: SeedCustomer): Record<string, unknown> {
+function externalContactObject(ctx: Ctx, c: SeedCustomer, auth: Auth): Record<string, unknown> {
   const o: Record<string, unknown> = {
     external_userid: c.external_userid,
     name: c.name,
@@ -266,6 +266,8 @@ function externalContactObject(ctx: Ctx, c: SeedCustomer): Record<string, unknow
     type: c.type,
     gender: c.gender,
   };
+  // unionid: WeChat customers of a corp that bound a WeChat developer ID; third-party apps never get it.
+  if (c.type === 1 && c.unionid && !auth.thirdParty) o.unionid = c.unionid;
   if (c.type === 2) {
     o.position = c.position ?? '';
     o.corp_name = c.corp_name ?? '';
@@ -293,6 +295,7 @@ function followTail(c: SeedCustomer, f: SeedFollow, o: Record<string, unknown>):
   }
   o.add_way = f.addWay;
   if (f.state) o.state = f.state;
+  if (f.addWay === 10 && f.wechatChannels) o.wechat_channels = f.wechatChannels;
   return o;
 }
 
@@ -318,7 +321,7 @@ function followInfo(ctx: Ctx, c: SeedCustomer, f: SeedFollow): Record<string, un
 function findCustomer(ctx: Ctx, id: unknown): SeedCustomer | Response {
   if (typeof id !== 'string' || id === '') return err(ctx, 41035);
   const malformed = () => err(ctx, 40096, `invalid string value \`${id}\`. invalid external userid`);
-  if (!EXTERNAL_USERID_RE.test(id)) return malformed();
+  if (!OPAQUE_ID_RE.test(id)) return malformed();
   const c = ctx.state.customers.find((x) => x.external_userid === id);
   return c ?? malformed();
 }
@@ -329,12 +332,12 @@ function findEmployee(ctx: Ctx, userid: unknown) {
   return e ?? err(ctx, 60111, `invalid string value \`${userid}\`. userid not found`);
 }
 
-function externalcontactGet(ctx: Ctx): Response {
+function externalcontactGet(ctx: Ctx, auth: Auth): Response {
   const c = findCustomer(ctx, ctx.url.searchParams.get('external_userid'));
   if (c instanceof Response) return c;
   if (c.follow.length === 0) return err(ctx, 84061);
   return ok({
-    external_contact: externalContactObject(ctx, c),
+    external_contact: externalContactObject(ctx, c, auth),
     follow_user: c.follow.map((f) => followUser(ctx, c, f)),
   });
 }
@@ -366,7 +369,7 @@ function decodeCursor(cursor: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-async function batchGetByUser(ctx: Ctx): Promise<Response> {
+async function batchGetByUser(ctx: Ctx, auth: Auth): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
   const list = body.userid_list;
@@ -401,7 +404,7 @@ async function batchGetByUser(ctx: Ctx): Promise<Response> {
   const next = offset + limit < rows.length ? encodeCursor(offset + limit) : '';
   return ok({
     external_contact_list: page.map(({ c, f }) => ({
-      external_contact: externalContactObject(ctx, c),
+      external_contact: externalContactObject(ctx, c, auth),
       follow_info: followInfo(ctx, c, f),
     })),
     next_cursor: next,
@@ -413,13 +416,13 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
   if (body instanceof Response) return body;
   const chatId = body.chat_id;
   if (typeof chatId !== 'string' || !chatId) return invalidParam(ctx, 'chat_id');
-  const chat = CHAT_ID_RE.test(chatId) ? ctx.state.groupChats.find((g) => g.chat_id === chatId) : undefined;
+  const chat = OPAQUE_ID_RE.test(chatId) ? ctx.state.groupChats.find((g) => g.chat_id === chatId) : undefined;
   if (!chat) return err(ctx, 40050, `invalid string value \`${chatId}\`. invalid chatid`);
   const needName = body.need_name === 1 || body.need_name === '1' || body.need_name === true;
   // Customers keep their names; members' names are withheld from third-party apps as in user/get.
-  const nameOf = (userid: string, type: 1 | 2) => {
-    if (type === 2) return ctx.state.customers.find((c) => c.external_userid === userid)?.name;
-    const employee = ctx.state.employees.find((e) => e.userid === userid);
+  const nameOf = (m: SeedChatMember) => {
+    if (m.type === 2) return m.name ?? ctx.state.customers.find((c) => c.external_userid === m.userid)?.name;
+    const employee = ctx.state.employees.find((e) => e.userid === m.userid);
     return auth.thirdParty ? employee?.userid : employee?.name;
   };
   return ok({
@@ -436,9 +439,16 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
           join_time: daysAgo(ctx.state, m.joinDaysAgo, 36600),
           join_scene: m.join_scene,
         };
+        // unionid: WeChat users only, when the corp bound a WeChat developer ID ("第三方不可获取").
+        const unionid =
+          m.type === 2
+            ? (m.unionid ??
+              ctx.state.customers.find((c) => c.external_userid === m.userid && c.type === 1)?.unionid)
+            : undefined;
+        if (unionid && !auth.thirdParty) o.unionid = unionid;
         if (m.invitor) o.invitor = { userid: m.invitor };
         o.group_nickname = m.group_nickname ?? '';
-        if (needName) o.name = nameOf(m.userid, m.type) ?? '';
+        if (needName) o.name = nameOf(m) ?? '';
         return o;
       }),
       admin_list: chat.admin_list.map((userid) => ({ userid })),
@@ -574,9 +584,9 @@ export const API: Record<string, ApiDef> = {
   'auth/getuserdetail': { method: 'POST', token: true, handler: (ctx) => getuserdetail(ctx) },
   'user/get': { method: 'GET', token: true, handler: userGet },
   'agent/get': { method: 'GET', token: true, handler: agentGet },
-  'externalcontact/get': { method: 'GET', token: true, handler: (ctx) => externalcontactGet(ctx) },
+  'externalcontact/get': { method: 'GET', token: true, handler: externalcontactGet },
   'externalcontact/list': { method: 'GET', token: true, handler: (ctx) => externalcontactList(ctx) },
-  'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: (ctx) => batchGetByUser(ctx) },
+  'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: batchGetByUser },
   'externalcontact/groupchat/get': { method: 'POST', token: true, handler: groupchatGet },
   'externalcontact/get_corp_tag_list': { method: 'POST', token: true, handler: (ctx) => getCorpTagList(ctx) },
   'externalcontact/remark': { method: 'POST', token: true, handler: (ctx) => remark(ctx) },

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { avatarName, avatarSvg } from './avatars';
-import { avatarUrl, CHAT_ID_RE, EXTERNAL_USERID_RE, type Ctx } from './context';
+import { avatarUrl, OPAQUE_ID_RE, type Ctx } from './context';
 import { json, notFound } from './http';
 import { DOMAIN_VERIFY_CODE } from './seed';
 import type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
@@ -130,15 +130,15 @@ async function setClient(ctx: Ctx): Promise<Response> {
   if (b.externalUserId !== undefined) {
     if (
       b.externalUserId !== null &&
-      (typeof b.externalUserId !== 'string' || !EXTERNAL_USERID_RE.test(b.externalUserId))
+      (typeof b.externalUserId !== 'string' || !OPAQUE_ID_RE.test(b.externalUserId))
     ) {
-      return bad('externalUserId must match ^w[mo][A-Za-z0-9_-]{30}$ or be null');
+      return bad('externalUserId must be an external_userid ([A-Za-z0-9_-]{1,128}) or null');
     }
     next.externalUserId = b.externalUserId as string | null;
   }
   if (b.chatId !== undefined) {
-    if (b.chatId !== null && (typeof b.chatId !== 'string' || !CHAT_ID_RE.test(b.chatId))) {
-      return bad('chatId must match ^wr[A-Za-z0-9_-]{30}$ or be null');
+    if (b.chatId !== null && (typeof b.chatId !== 'string' || !OPAQUE_ID_RE.test(b.chatId))) {
+      return bad('chatId must be a chat_id ([A-Za-z0-9_-]{1,128}) or null');
     }
     next.chatId = b.chatId as string | null;
   }

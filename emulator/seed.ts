@@ -178,6 +178,28 @@ export const EMPLOYEES: SeedEmployee[] = [
 
 export const DEFAULT_USER_ID = 'zhangwei';
 
+/**
+ * IDs printed in WeCom's own documentation, seeded verbatim so that tests use them as a new user would: WeCom
+ * documents no fixed length (these are 28 to 32 characters long) and real tenants' 32-character IDs are a habit,
+ * not a promise.
+ */
+export const DOC_IDS = {
+  /** externalcontact/list example (31 characters), a 企业微信 customer. */
+  listWecomCustomer: 'woAJ2GCAAAXtWyujaWJHDDGi0mACAAA',
+  /** externalcontact/list example (32), a WeChat customer. */
+  listWechatCustomer: 'wmqfasd1e1927831291723123109rAAA',
+  /** externalcontact/get example (32): 李四 of 腾讯, a 企业微信 customer with external_profile. */
+  getCustomer: 'woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA',
+  /** groupchat/get example (30). */
+  chat: 'wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA',
+  /** groupchat/list example (28). */
+  listChat: 'wrOgQhDgAAcwMTB7YmDkbeBsAAAA',
+  /** groupchat/get example member (32): a WeChat user in the group who is nobody's customer. */
+  chatOnlyMember: 'wmOgQhDgAAuXFJGwbve4g4iXknfOAAAA',
+  /** externalcontact/get example tag (32). */
+  tag: 'etAJ2GCAAAXtWyujaWJHDDGi0mACHAAA',
+} as const;
+
 export interface SeedTag {
   id: string;
   name: string;
@@ -199,6 +221,8 @@ export const TAG_GROUPS: SeedTagGroup[] = [
     order: 4,
     createdDaysAgo: 700,
     tag: [
+      // The tag id of the externalcontact/get example in WeCom's docs, verbatim.
+      { id: DOC_IDS.tag, name: '战略客户', order: 4 },
       { id: 'etLvA1vIP00Xq7mK2pR9sT4uW6yZ8b01', name: '重要客户', order: 3 },
       { id: 'etLvA2nOrM4lQw8eR5tY1uI3oP6aS002', name: '普通客户', order: 2 },
       { id: 'etLvA3pOtE9nTiAl6cU2sT0mE7rX5003', name: '潜在客户', order: 1 },
@@ -273,6 +297,8 @@ export interface SeedFollow {
   /** `oper_userid` override (default: the member for most add ways, the customer for 7 etc.). */
   operUserid?: string;
   state?: string;
+  /** add_way 10 (视频号): the channel the customer came from. */
+  wechatChannels?: { nickname: string; source: number };
 }
 
 export interface SeedCustomer {
@@ -281,6 +307,8 @@ export interface SeedCustomer {
   /** 1 = 微信用户, 2 = 企业微信用户. */
   type: 1 | 2;
   gender: 0 | 1 | 2;
+  /** WeChat customers only, when the corp bound a WeChat developer ID; never given to third-party apps. */
+  unionid?: string;
   corp_name?: string;
   corp_full_name?: string;
   position?: string;
@@ -288,6 +316,7 @@ export interface SeedCustomer {
     external_attr: Array<
       | { type: 0; name: string; text: { value: string } }
       | { type: 1; name: string; web: { url: string; title: string } }
+      | { type: 2; name: string; miniprogram: { appid: string; pagepath: string; title: string } }
     >;
   };
   follow: SeedFollow[];
@@ -303,6 +332,15 @@ export const WELL_KNOWN = {
 } as const;
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const BASE64URL = `${ID_ALPHABET}-_`;
+
+/**
+ * Lengths of the generated customers' ids, by position: mostly 32 as seen in real tenants, the others 28–40,
+ * because WeCom promises no length.
+ */
+const ID_LENGTHS = [
+  32, 32, 28, 32, 36, 32, 29, 32, 40, 32, 33, 32, 31, 32, 30, 32, 34, 32, 38, 32, 32, 35, 32, 39, 32, 37,
+];
 
 /** Deterministic PRNG so that generated ids and assignments are identical on every start. */
 function prng(seed: number): () => number {
@@ -316,10 +354,13 @@ function prng(seed: number): () => number {
   };
 }
 
-function makeId(rand: () => number, prefix: string): string {
+/** A 32-character id from `rand`, then cut or extended (from its own stream, URL-safe base64) to `length`. */
+function makeId(rand: () => number, prefix: string, length = 32): string {
   let s = prefix;
   while (s.length < 32) s += ID_ALPHABET[Math.floor(rand() * ID_ALPHABET.length)];
-  return s;
+  const more = prng(length * 7919 + s.charCodeAt(2));
+  while (s.length < length) s += BASE64URL[Math.floor(more() * BASE64URL.length)];
+  return s.slice(0, length);
 }
 
 const WECHAT_NAMES = [
@@ -521,7 +562,7 @@ function buildCustomers(): SeedCustomer[] {
       name = WECHAT_NAMES[wechatIdx++ % WECHAT_NAMES.length]!;
     }
     const type: 1 | 2 = extra.corp_name ? 2 : 1;
-    const id = makeId(rand, type === 2 ? 'wo' : 'wm');
+    const id = makeId(rand, type === 2 ? 'wo' : 'wm', ID_LENGTHS[i % ID_LENGTHS.length]);
     const gender = pick(rand, [0, 1, 2, 1, 2] as const);
     const follow: SeedFollow[] = followers.map((userid, j) => {
       const tagCount = Math.floor(rand() * 3);
@@ -549,7 +590,100 @@ function buildCustomers(): SeedCustomer[] {
     });
     customers.push({ external_userid: id, name, type, gender, ...extra, follow });
   });
+  customers.push(...docCustomers());
   return customers;
+}
+
+/** The customers whose ids are the examples of WeCom's docs (see DOC_IDS). */
+function docCustomers(): SeedCustomer[] {
+  return [
+    {
+      // The customer of WeCom's externalcontact/get example, field for field.
+      external_userid: DOC_IDS.getCustomer,
+      name: '李四',
+      type: 2,
+      gender: 1,
+      corp_name: '腾讯',
+      corp_full_name: '腾讯科技有限公司',
+      position: 'Manager',
+      external_profile: {
+        external_attr: [
+          { type: 0, name: '文本名称', text: { value: '文本' } },
+          { type: 1, name: '网页名称', web: { url: 'http://www.test.com', title: '标题' } },
+          {
+            type: 2,
+            name: '测试app',
+            miniprogram: { appid: 'wx8bd80126147df384', pagepath: '/index', title: 'my miniprogram' },
+          },
+        ],
+      },
+      follow: [
+        {
+          userid: 'zhangwei',
+          remark: '李部长',
+          description: '对接采购事务',
+          daysAgo: 20,
+          tagIds: [DOC_IDS.tag],
+          personalTags: ['标签名称'],
+          remarkMobiles: ['13800000001', '13000000002'],
+          addWay: 10,
+          wechatChannels: { nickname: '视频号名称', source: 1 },
+        },
+        {
+          userid: 'lina',
+          remark: '李总',
+          description: '采购问题咨询',
+          daysAgo: 18,
+          tagIds: [],
+          remarkMobiles: [],
+          addWay: 3,
+          operUserid: DOC_IDS.getCustomer,
+          state: '外联二维码1',
+        },
+      ],
+    },
+    {
+      external_userid: DOC_IDS.listWecomCustomer,
+      name: '郑凯',
+      type: 2,
+      gender: 1,
+      corp_name: '北辰软件',
+      corp_full_name: '北京北辰软件有限公司',
+      position: '技术总监',
+      follow: [
+        {
+          userid: 'zhangwei',
+          remark: '郑总-北辰',
+          description: '评估私有化部署，关注数据安全',
+          daysAgo: 8,
+          tagIds: [TAG.potential, TAG.onPrem],
+          remarkMobiles: ['13911112222'],
+          addWay: 2,
+        },
+      ],
+    },
+    {
+      external_userid: DOC_IDS.listWechatCustomer,
+      name: '王语嫣',
+      type: 1,
+      gender: 2,
+      unionid: 'ozynqsulJFCZ2z1aYeS8h-nuasdAAA',
+      follow: [
+        {
+          userid: 'zhangwei',
+          remark: '王语嫣-门店',
+          description: '连锁门店店长，想先试用专业版',
+          daysAgo: 3,
+          tagIds: [TAG.pro],
+          personalTags: ['周末联系'],
+          remarkCorpName: '曼陀山庄连锁',
+          remarkMobiles: [],
+          addWay: 1,
+          state: 'store-qr-07',
+        },
+      ],
+    },
+  ];
 }
 
 export const CUSTOMERS: SeedCustomer[] = buildCustomers();
@@ -563,6 +697,9 @@ export interface SeedChatMember {
   join_scene: 1 | 2 | 3;
   invitor?: string;
   group_nickname?: string;
+  /** External members who are nobody's customer carry their own name (and unionid for WeChat users). */
+  name?: string;
+  unionid?: string;
 }
 
 export interface SeedGroupChat {
@@ -648,6 +785,43 @@ export const GROUP_CHATS: SeedGroupChat[] = [
       ['liuyang', 'zhangwei', 'chenjing'],
       [WELL_KNOWN.zhouJianguo, ...customersOf('liuyang')],
     ),
+  },
+  {
+    // The group of WeCom's groupchat/get example.
+    chat_id: DOC_IDS.chat,
+    name: '销售客服群',
+    owner: 'zhangwei',
+    createdDaysAgo: 30,
+    notice: '文明沟通，拒绝脏话',
+    admin_list: ['lina'],
+    members: [
+      ...members(
+        'zhangwei',
+        30,
+        ['zhangwei', 'lina'],
+        [DOC_IDS.getCustomer, DOC_IDS.listWecomCustomer, DOC_IDS.listWechatCustomer],
+        { [DOC_IDS.listWechatCustomer]: '店长小王' },
+      ),
+      {
+        userid: DOC_IDS.chatOnlyMember,
+        type: 2,
+        joinDaysAgo: 2,
+        join_scene: 1,
+        invitor: 'zhangwei',
+        group_nickname: '顾客老王',
+        name: '王老板',
+        unionid: 'ozynqsulJFCZ2z1aYeS8h-nuasdBBB',
+      },
+    ],
+  },
+  {
+    chat_id: DOC_IDS.listChat,
+    name: '渠道伙伴答疑群',
+    owner: 'lina',
+    createdDaysAgo: 12,
+    notice: '',
+    admin_list: [],
+    members: members('lina', 12, ['lina', 'chenjing'], [WELL_KNOWN.onlyLina]),
   },
   {
     chat_id: 'wrN5sQ2wE8rT1yU4iO7pA3sD6fG9hJ0K',

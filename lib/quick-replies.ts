@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { getConfig } from './config';
 import { badRequest, HttpError } from './http';
+import { ChatIdSchema } from './ids';
 import { getStore } from './store';
 import type { Store } from './store/types';
 
@@ -11,7 +12,6 @@ import type { Store } from './store/types';
  * chats, single (one-to-one) chats only, or a list of group chats, so different groups can see different replies.
  */
 
-export const CHAT_ID_PATTERN = /^wr[A-Za-z0-9_-]{30}$/;
 export const MAX_REPLIES = 200;
 
 const httpUrl = (max: number) =>
@@ -41,7 +41,7 @@ export const ScopeSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('groups'),
     chatIds: z
-      .array(z.string().trim().regex(CHAT_ID_PATTERN, '客户群 ID 格式不正确 / invalid group chat id'))
+      .array(z.string().trim().pipe(ChatIdSchema))
       .min(1)
       .max(100)
       .transform((ids) => [...new Set(ids)]),

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import useSWR from 'swr';
 import { Button, Chip, Skeleton, StateMessage, Toast } from '@/components/ui';
+import { isId } from '@/lib/ids';
 import { api } from './api';
 import styles from './admin.module.css';
 
@@ -36,8 +37,6 @@ interface Draft {
 }
 
 type FieldErrors = Partial<Record<keyof Draft, string>>;
-
-const CHAT_ID = /^wr[A-Za-z0-9_-]{30}$/;
 
 const emptyDraft: Draft = {
   title: '',
@@ -98,7 +97,7 @@ function validate(d: Draft): FieldErrors {
   }
   if (d.scopeType === 'groups') {
     const ids = splitIds(d.chatIds);
-    const bad = ids.filter((id) => !CHAT_ID.test(id));
+    const bad = ids.filter((id) => !isId('chatId', id));
     if (ids.length === 0) e.chatIds = '至少填写一个客户群 ID / At least one group chat id';
     else if (bad.length > 0)
       e.chatIds = `客户群 ID 格式不正确 / Invalid group chat id: ${bad.slice(0, 3).join(', ')}`;

@@ -54,11 +54,12 @@ const B_TAG = {
   online: 'etYfH2oNlInE8zX1cV4bN7mQ0wE3rT12',
 };
 
+/** Ids of 28–40 characters beside the usual 32: WeCom promises no length (third-party apps get encrypted ids). */
 const B_CUSTOMERS = {
   heXiaoyu: 'wmYf3Kp8Qr2Tz6Vb1Nc5Lm9Hs4Jd7GwA',
-  tangJun: 'woYf8Xr1Ty5Ui9Op3As7Df2Gh6Jk0LzB',
-  fengLei: 'wmYf5Qa9Ws3Ed7Rf1Tg5Yh9Uj3Ik7OlC',
-  jiangNan: 'wmYf1Zx5Cv9Bn3Mq7Wr1Ty5Ui9Op3AsD',
+  tangJun: 'woYf8Xr1Ty5Ui9Op3As7Df2Gh6Jk0',
+  fengLei: 'wmYf5Qa9Ws3Ed7Rf1Tg5Yh9Uj3Ik7OlC-x_q2Zt',
+  jiangNan: 'wmYf1Zx5Cv9Bn3Mq7Wr1Ty5Ui9Op',
   chat: 'wrYf6Hs2Kd8Fg4Jw0Ay6Qm2Xr8Tz4VbE',
 };
 

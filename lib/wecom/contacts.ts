@@ -24,9 +24,6 @@ export type * from '../contacts-dto';
  * the viewer's own follow data and nothing of other employees (their remarks and mobiles stay on the server).
  */
 
-export const EXTERNAL_USER_ID_PATTERN = /^w[mo][A-Za-z0-9_-]{30}$/;
-export const CHAT_ID_PATTERN = /^wr[A-Za-z0-9_-]{30}$/;
-
 /** The part of the WeCom client this module needs (tests pass a client pointed at a local emulator). */
 export type WecomCaller = Pick<WecomClient, 'call'>;
 

@@ -193,7 +193,7 @@ describe('lists and tags', () => {
   it('reads the corp tag library in WeCom order', async () => {
     const groups = await getCorpTags(deps);
     expect(groups.map((g) => g.groupName)).toEqual(['客户等级', '客户来源', '意向产品', '跟进阶段']);
-    expect(groups[0]?.tags.map((t) => t.name)).toEqual(['重要客户', '普通客户', '潜在客户']);
+    expect(groups[0]?.tags.map((t) => t.name)).toEqual(['战略客户', '重要客户', '普通客户', '潜在客户']);
   });
 
   it('words for add_way and join_scene', () => {

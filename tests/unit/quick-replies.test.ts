@@ -120,7 +120,7 @@ describe('quick replies', () => {
     expect(
       await status(
         createQuickReply(
-          { kind: 'text', title: 't', text: 'x', scope: { type: 'groups', chatIds: ['nope'] } },
+          { kind: 'text', title: 't', text: 'x', scope: { type: 'groups', chatIds: ['not a chat id!'] } },
           d,
         ),
       ),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth';
 import { badRequest, handle } from '@/lib/http';
+import { TagIdSchema } from '@/lib/ids';
 import { listCustomerIds, listCustomersPage, type CustomerSummary } from '@/lib/wecom/contacts';
 import { getWecomFor } from '@/lib/wecom/tenant';
 
@@ -10,7 +11,12 @@ const Query = z.object({
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   q: z.string().trim().max(50).optional(),
-  tag: z.string().trim().max(128).optional(),
+  tag: z
+    .string()
+    .trim()
+    .transform((v) => v || undefined)
+    .pipe(TagIdSchema.optional())
+    .optional(),
 });
 
 /** A filtered request reads at most this many upstream pages before answering with a cursor to continue. */

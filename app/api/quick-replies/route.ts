@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth';
 import { badRequest, handle } from '@/lib/http';
-import { CHAT_ID_PATTERN, listQuickReplies, repliesFor } from '@/lib/quick-replies';
+import { ChatIdSchema } from '@/lib/ids';
+import { listQuickReplies, repliesFor } from '@/lib/quick-replies';
 
 export const dynamic = 'force-dynamic';
 
 const Query = z.union([
   z.object({ entry: z.literal('single') }),
-  z.object({ entry: z.literal('group'), chatId: z.string().regex(CHAT_ID_PATTERN) }),
+  z.object({ entry: z.literal('group'), chatId: ChatIdSchema }),
   z.object({ entry: z.undefined() }),
 ]);
 

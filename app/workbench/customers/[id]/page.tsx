@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/lib/auth';
 import { pickLang } from '@/lib/http';
-import { EXTERNAL_USER_ID_PATTERN } from '@/lib/wecom/contacts';
+import { isId } from '@/lib/ids';
 import { CustomerDetail } from '@/components/workbench/CustomerDetail';
 import styles from '@/components/workbench/workbench.module.css';
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: '客户资料 · Customer' };
 
 export default async function WorkbenchCustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!EXTERNAL_USER_ID_PATTERN.test(id)) notFound();
+  if (!isId('externalUserId', id)) notFound();
   await requirePageUser(`/workbench/customers/${id}`);
   const lang = pickLang((await headers()).get('accept-language'));
   return (
