@@ -8,5 +8,11 @@ export async function emulatorRoute(req: Request): Promise<Response> {
   const config = getConfig();
   if (config.mode !== 'demo') return new Response('Not Found', { status: 404 });
   const { handleEmbedded } = await import('@/emulator/embedded');
-  return handleEmbedded(req, config.appBaseUrl);
+  // Like the admin console's 接收消息 settings: change events go to this app's callback URL.
+  const callback = config.callback && {
+    agentId: config.agentId,
+    url: `${config.appBaseUrl}/api/wecom/callback`,
+    ...config.callback,
+  };
+  return handleEmbedded(req, config.appBaseUrl, callback);
 }

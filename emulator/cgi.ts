@@ -1,5 +1,15 @@
 import { avatarUrl, daysAgo, OPAQUE_ID_RE, type Ctx } from './context';
-import { notFound, ok, randomString, wecomError } from './http';
+import { decodeCursor, encodeCursor, err, invalidParam, readJson, type Auth } from './api-util';
+import {
+  addCorpTag,
+  delCorpTag,
+  editCorpTag,
+  getCorpTagList,
+  groupchatList,
+  liveTag,
+  memberVersion,
+} from './crm';
+import { notFound, ok, randomString } from './http';
 import type { SeedChatMember, SeedCustomer, SeedFollow } from './seed';
 import {
   APP_TICKET_BUDGET,
@@ -14,12 +24,6 @@ import {
 
 type Handler = (ctx: Ctx, auth: Auth) => Promise<Response> | Response;
 
-interface Auth {
-  agentId: string;
-  /** The token is a third-party app's corp token: member names come back as userids (ww-open-data shows them). */
-  thirdParty: boolean;
-}
-
 interface ApiDef {
   method: 'GET' | 'POST';
   /** false: no access_token (gettoken). */
@@ -27,10 +31,7 @@ interface ApiDef {
   handler: Handler;
 }
 
-const err = (ctx: Ctx, code: number, text?: string, extra?: Record<string, unknown>) =>
-  wecomError(code, ctx.ip, ctx.now, text, extra);
-
-const invalidParam = (ctx: Ctx, name: string) => err(ctx, 40058, `invalid param '${name}'`);
+const MARK_TAG_LIMIT = 3000;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tokens and tickets
@@ -237,26 +238,7 @@ function agentGet(ctx: Ctx, auth: Auth): Response {
 // ---------------------------------------------------------------------------------------------------------
 // External contacts
 
-async function readJson(ctx: Ctx): Promise<Record<string, unknown> | Response> {
-  const text = await ctx.req.text();
-  if (!text.trim()) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // falls through to the error below
-  }
-  return invalidParam(ctx, 'body');
-}
-
-function tagInfo(ctx: Ctx, tagId: string) {
-  for (const g of ctx.state.tagGroups) {
-    const t = g.tag.find((x) => x.id === tagId);
-    if (t) return { group: g, tag: t };
-  }
-  return null;
-}
+const tagInfo = (ctx: Ctx, tagId: string) => liveTag(ctx.state, tagId);
 
 function externalContactObject(ctx: Ctx, c: SeedCustomer, auth: Auth): Record<string, unknown> {
   const o: Record<string, unknown> = {
@@ -282,7 +264,8 @@ function followCommon(ctx: Ctx, c: SeedCustomer, f: SeedFollow): Record<string, 
     userid: f.userid,
     remark: f.remark,
     description: f.description,
-    createtime: daysAgo(ctx.state, f.daysAgo, (c.external_userid.charCodeAt(5) * 613) % 40000),
+    createtime:
+      f.createTime ?? daysAgo(ctx.state, f.daysAgo, (c.external_userid.charCodeAt(5) * 613) % 40000),
   };
   return o;
 }
@@ -360,15 +343,6 @@ function externalcontactList(ctx: Ctx): Response {
   return ok({ external_userid: ids });
 }
 
-function encodeCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number | null {
-  const m = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return m ? Number(m[1]) : null;
-}
-
 async function batchGetByUser(ctx: Ctx, auth: Auth): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
@@ -416,7 +390,9 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
   if (body instanceof Response) return body;
   const chatId = body.chat_id;
   if (typeof chatId !== 'string' || !chatId) return invalidParam(ctx, 'chat_id');
-  const chat = OPAQUE_ID_RE.test(chatId) ? ctx.state.groupChats.find((g) => g.chat_id === chatId) : undefined;
+  const chat = OPAQUE_ID_RE.test(chatId)
+    ? ctx.state.groupChats.find((g) => g.chat_id === chatId && !g.dismissed)
+    : undefined;
   if (!chat) return err(ctx, 40050, `invalid string value \`${chatId}\`. invalid chatid`);
   const needName = body.need_name === 1 || body.need_name === '1' || body.need_name === true;
   // Customers keep their names; members' names are withheld from third-party apps as in user/get.
@@ -436,7 +412,7 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
         const o: Record<string, unknown> = {
           userid: m.userid,
           type: m.type,
-          join_time: daysAgo(ctx.state, m.joinDaysAgo, 36600),
+          join_time: m.joinTime ?? daysAgo(ctx.state, m.joinDaysAgo, 36600),
           join_scene: m.join_scene,
         };
         // unionid: WeChat users only, when the corp bound a WeChat developer ID ("第三方不可获取").
@@ -452,52 +428,9 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
         return o;
       }),
       admin_list: chat.admin_list.map((userid) => ({ userid })),
-      member_version: memberVersion(chat.chat_id, chat.members.length),
+      member_version: memberVersion(chat),
     },
   });
-}
-
-function memberVersion(chatId: string, count: number): string {
-  let h = 2166136261;
-  for (const ch of `${chatId}:${count}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return (h.toString(16).padStart(8, '0') + chatId.slice(2, 26).toLowerCase()).replace(/[^0-9a-f]/g, '0');
-}
-
-async function getCorpTagList(ctx: Ctx): Promise<Response> {
-  const body = await readJson(ctx);
-  if (body instanceof Response) return body;
-  const strings = (v: unknown) =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  const tagIds = strings(body.tag_id);
-  const groupIds = strings(body.group_id);
-  const byId = tagIds.length > 0 || groupIds.length > 0;
-  const groups = ctx.state.tagGroups
-    .filter((g) => (groupIds.length > 0 ? groupIds.includes(g.group_id) : true))
-    .map((g) => {
-      const tags = g.tag.filter((t) =>
-        groupIds.length === 0 && tagIds.length > 0 ? tagIds.includes(t.id) : true,
-      );
-      const group: Record<string, unknown> = {
-        group_id: g.group_id,
-        group_name: g.group_name,
-        create_time: daysAgo(ctx.state, g.createdDaysAgo, 0),
-        order: g.order,
-      };
-      if (byId) group.deleted = false;
-      group.tag = tags.map((t) => {
-        const o: Record<string, unknown> = {
-          id: t.id,
-          name: t.name,
-          create_time: daysAgo(ctx.state, g.createdDaysAgo, t.order * 60),
-          order: t.order,
-        };
-        if (byId) o.deleted = false;
-        return o;
-      });
-      return group;
-    })
-    .filter((g) => (g.tag as unknown[]).length > 0 || groupIds.length > 0);
-  return ok({ tag_group: groups });
 }
 
 function followOf(ctx: Ctx, body: Record<string, unknown>): { c: SeedCustomer; f: SeedFollow } | Response {
@@ -569,6 +502,8 @@ async function markTag(ctx: Ctx): Promise<Response> {
   }
   const next = f.tagIds.filter((id) => !remove.includes(id));
   for (const id of add) if (!next.includes(id)) next.push(id);
+  // 每个客户最多可打 3000 个企业标签 (per member-customer pair).
+  if (next.length > MARK_TAG_LIMIT) return invalidParam(ctx, 'add_tag');
   f.tagIds = next;
   return ok();
 }
@@ -589,6 +524,10 @@ export const API: Record<string, ApiDef> = {
   'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: batchGetByUser },
   'externalcontact/groupchat/get': { method: 'POST', token: true, handler: groupchatGet },
   'externalcontact/get_corp_tag_list': { method: 'POST', token: true, handler: (ctx) => getCorpTagList(ctx) },
+  'externalcontact/add_corp_tag': { method: 'POST', token: true, handler: addCorpTag },
+  'externalcontact/edit_corp_tag': { method: 'POST', token: true, handler: editCorpTag },
+  'externalcontact/del_corp_tag': { method: 'POST', token: true, handler: delCorpTag },
+  'externalcontact/groupchat/list': { method: 'POST', token: true, handler: (ctx) => groupchatList(ctx) },
   'externalcontact/remark': { method: 'POST', token: true, handler: (ctx) => remark(ctx) },
   'externalcontact/mark_tag': { method: 'POST', token: true, handler: (ctx) => markTag(ctx) },
 };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { avatarName, avatarSvg } from './avatars';
 import { avatarUrl, OPAQUE_ID_RE, type Ctx } from './context';
+import { crmControl } from './crm-control';
 import { json, notFound } from './http';
 import { DOMAIN_VERIFY_CODE } from './seed';
 import type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
@@ -322,6 +323,8 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
     case 'GET domain-verification':
       return json({ fileName: `WW_verify_${DOMAIN_VERIFY_CODE}.txt`, content: DOMAIN_VERIFY_CODE });
   }
+  const crm = await crmControl(ctx, sub);
+  if (crm) return crm;
   const avatar = /^avatars\/([^/]+)\.svg$/.exec(sub);
   if (avatar && m === 'GET') {
     const key = decodeURIComponent(avatar[1]!);

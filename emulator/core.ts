@@ -1,6 +1,7 @@
 import { API, runApi } from './cgi';
 import { control } from './control';
 import type { Ctx } from './context';
+import { onEvent, selfBuiltSink } from './events';
 import { callerIp, dropResponse, errText, json, notFound, sleep, wecomError } from './http';
 import { authorize, webLogin } from './pages';
 import { createState, resetState, type EmulatorState } from './state';
@@ -64,6 +65,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const trustedDomains = opts.trustedDomains ?? [];
   const state = createState(baseClock());
   const now = () => baseClock() + state.clockOffsetMs;
+  onEvent(state, selfBuiltSink(state));
   const suite =
     opts.suite === false
       ? undefined

@@ -1,7 +1,7 @@
 import { createEmulator, type Emulator } from './core';
 
 const KEY = Symbol.for('wecom-sidebar.embedded-emulator');
-type Holder = { [KEY]?: { emulator: Emulator; base: string } };
+type Holder = { [KEY]?: { emulator: Emulator; base: string; callbackSet?: boolean } };
 
 /** Loopback aliases: a page opened on 127.0.0.1 instead of localhost is the same machine. */
 function trustedHosts(appBaseUrl: string): string[] {
@@ -24,6 +24,25 @@ export function getEmbeddedEmulator(appBaseUrl: string): Emulator {
   return holder[KEY].emulator;
 }
 
-export function handleEmbedded(req: Request, appBaseUrl: string): Promise<Response> {
-  return getEmbeddedEmulator(appBaseUrl).handle(req);
+/** The demo app's callback settings, applied until changed through the control API. */
+export interface EmbeddedCallback {
+  agentId: string;
+  url: string;
+  token: string;
+  encodingAesKey: string;
+}
+
+export function handleEmbedded(
+  req: Request,
+  appBaseUrl: string,
+  callback?: EmbeddedCallback,
+): Promise<Response> {
+  const emulator = getEmbeddedEmulator(appBaseUrl);
+  const holder = globalThis as Holder;
+  if (callback && !holder[KEY]!.callbackSet) {
+    holder[KEY]!.callbackSet = true;
+    const { agentId, ...settings } = callback;
+    emulator.state.appCallbacks[agentId] ??= settings;
+  }
+  return emulator.handle(req);
 }

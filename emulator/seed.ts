@@ -204,6 +204,12 @@ export interface SeedTag {
   id: string;
   name: string;
   order: number;
+  /** Unix seconds; absent for seed tags (their time follows the group's createdDaysAgo). */
+  createTime?: number;
+  /** Deleted tags stay resolvable by id (get_corp_tag_list with tag_id answers deleted: true). */
+  deleted?: boolean;
+  /** The agentid of the app that created it through the API; absent = created in the admin console. */
+  createdBy?: string;
 }
 export interface SeedTagGroup {
   group_id: string;
@@ -211,6 +217,9 @@ export interface SeedTagGroup {
   order: number;
   /** Days before seed time. */
   createdDaysAgo: number;
+  createTime?: number;
+  deleted?: boolean;
+  createdBy?: string;
   tag: SeedTag[];
 }
 
@@ -294,6 +303,8 @@ export interface SeedFollow {
   remarkCorpName?: string;
   remarkMobiles: string[];
   addWay: number;
+  /** Unix seconds when added after seeding (overrides daysAgo). */
+  createTime?: number;
   /** `oper_userid` override (default: the member for most add ways, the customer for 7 etc.). */
   operUserid?: string;
   state?: string;
@@ -693,6 +704,8 @@ export interface SeedChatMember {
   /** 1 = 企业成员, 2 = 外部联系人. */
   type: 1 | 2;
   joinDaysAgo: number;
+  /** Unix seconds when joined after seeding (overrides joinDaysAgo). */
+  joinTime?: number;
   /** 1 直接邀请, 2 邀请链接, 3 扫描群二维码. */
   join_scene: 1 | 2 | 3;
   invitor?: string;
@@ -710,6 +723,9 @@ export interface SeedGroupChat {
   notice: string;
   admin_list: string[];
   members: SeedChatMember[];
+  /** Bumped on every join or leave (the member version changes with it). */
+  memberRevision?: number;
+  dismissed?: boolean;
 }
 
 function members(

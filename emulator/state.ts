@@ -95,6 +95,25 @@ export interface ChatMessage {
   createdAt: number;
 }
 
+/** The self-built app's 接收消息 settings in the admin console (URL, Token, EncodingAESKey). */
+export interface AppCallback {
+  url: string;
+  token: string;
+  encodingAesKey: string;
+}
+
+/** One event push to an app's callback URL, as the emulator sent it. */
+export interface EventPush {
+  at: number;
+  agentId: string;
+  event: string;
+  changeType: string;
+  status: number;
+  body: string;
+  ok: boolean;
+  sent?: { url: string; body: string };
+}
+
 export interface EmulatorState {
   corp: { corpId: string; name: string };
   apps: SeedApp[];
@@ -120,6 +139,10 @@ export interface EmulatorState {
   switches: Switches;
   client: ClientContext;
   messages: ChatMessage[];
+  /** Callback settings per agentid; kept across resets (they are console settings, not corp data). */
+  appCallbacks: Record<string, AppCallback>;
+  /** Newest first, at most 50. */
+  eventPushes: EventPush[];
 }
 
 export function createState(now: number): EmulatorState {
@@ -151,6 +174,8 @@ export function createState(now: number): EmulatorState {
     },
     client: { ...DEFAULT_CLIENT },
     messages: [],
+    appCallbacks: {},
+    eventPushes: [],
   };
 }
 
@@ -161,8 +186,9 @@ export function createState(now: number): EmulatorState {
  * is a rate-limited refresh. Rotation is explicit (POST /tickets/rotate).
  */
 export function resetState(target: EmulatorState, now: number): void {
-  const { corpTicket, agentTickets } = target;
+  const { corpTicket, agentTickets, appCallbacks } = target;
   Object.assign(target, createState(now));
   target.corpTicket = corpTicket;
   target.agentTickets = agentTickets;
+  target.appCallbacks = appCallbacks;
 }

@@ -25,6 +25,12 @@ export const DEMO_SUITE = {
   providerCorpId: 'wwprov3a8c1e5f7d92',
 } as const;
 
+/** The demo app's callback (接收消息) Token and EncodingAESKey; the embedded emulator pushes events with them. */
+export const DEMO_CALLBACK = {
+  token: 'demoAppToken3Hx9Lq2Vw',
+  encodingAesKey: 'dM4pZ8qW2eR6tY0uI3oP7aS1dF5gH9jK2lX6cV0bN4m',
+} as const;
+
 export type AppMode = 'demo' | 'live';
 
 export interface AppConfig {
@@ -235,7 +241,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     sessionSecret,
     storeUrl,
     adminUserIds: adminUserIds.length > 0 ? adminUserIds : ['zhangwei'],
-    callback,
+    callback: callback ?? { ...DEMO_CALLBACK },
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
     production,
   };

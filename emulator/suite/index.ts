@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { callerIp, escapeHtml, html, json, notFound, ok, redirect, wecomError } from '../http';
+import { onEvent, thirdPartyXml } from '../events';
 import type { EmulatorState } from '../state';
 import { decryptMessage, msgSignature, safeEqual, sealPush, signatureMatches } from './crypto';
 import {
@@ -259,6 +260,18 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       `<xml><SuiteId><![CDATA[${SUITE.suiteId}]]></SuiteId><InfoType><![CDATA[suite_ticket]]></InfoType>` +
       `<TimeStamp>${ts()}</TimeStamp><SuiteTicket><![CDATA[${ticket}]]></SuiteTicket></xml>`;
     return push('callback', xml, { infoType: 'suite_ticket' });
+  }
+
+  // Customer, group and tag changes of an installed corp reach the suite's instruction URL (InfoType + AuthCorpId).
+  for (const cs of [host.primary, corpB.state]) {
+    onEvent(cs, async (event, at) => {
+      const corpId = cs.corp.corpId;
+      if (!state.authorizations.has(corpId)) return;
+      await push('callback', thirdPartyXml(SUITE.suiteId, corpId, event, at), {
+        infoType: event.event,
+        corpId,
+      });
+    });
   }
 
   function startTimer() {
@@ -876,7 +889,10 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       return control(req, path.slice('/wecom-emulator/suite/'.length));
     if (path === '/wecom-emulator/open-data' && req.method === 'GET') return openData(url);
     // The simulated client is signed in to corp B: its context, conversations and chat belong to that corp.
-    if (state.clientCorpId === CORP_B.corpId && CORP_SCOPED.has(path)) {
+    if (
+      state.clientCorpId === CORP_B.corpId &&
+      (CORP_SCOPED.has(path) || path.startsWith('/wecom-emulator/crm/'))
+    ) {
       syncClock();
       return corpB.handle(req, meta);
     }
