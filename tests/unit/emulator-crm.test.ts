@@ -240,16 +240,26 @@ describe('groupchat/list', () => {
     const first = await post('externalcontact/groupchat/list', t, { limit: 3 });
     expect(first.group_chat_list).toHaveLength(3);
     expect(first.next_cursor).not.toBe('');
-    const second = await post('externalcontact/groupchat/list', t, { limit: 3, cursor: first.next_cursor });
-    expect(second.group_chat_list).toHaveLength(1);
-    expect(second.next_cursor).toBe('');
-    const ids = [...first.group_chat_list, ...second.group_chat_list].map((g: Json) => g.chat_id);
-    expect(new Set(ids).size).toBe(4);
+    const ids = first.group_chat_list.map((g: Json) => g.chat_id);
+    let cursor = first.next_cursor as string;
+    while (cursor) {
+      const next = await post('externalcontact/groupchat/list', t, { limit: 3, cursor });
+      ids.push(...next.group_chat_list.map((g: Json) => g.chat_id));
+      cursor = next.next_cursor;
+    }
+    const all = await post('externalcontact/groupchat/list', t, { limit: 1000 });
+    expect(all.next_cursor).toBe('');
+    expect(ids).toEqual(all.group_chat_list.map((g: Json) => g.chat_id));
+    expect(new Set(ids).size).toBe(ids.length);
     const mine = await post('externalcontact/groupchat/list', t, {
       limit: 100,
       owner_filter: { userid_list: ['lina'] },
     });
-    expect(mine.group_chat_list).toEqual([{ chat_id: WELL_KNOWN.channelChat, status: 0 }]);
+    expect(mine.group_chat_list).toContainEqual({ chat_id: WELL_KNOWN.channelChat, status: 0 });
+    const details = await Promise.all(
+      mine.group_chat_list.map((g: Json) => post('externalcontact/groupchat/get', t, { chat_id: g.chat_id })),
+    );
+    expect(details.every((d) => d.group_chat.owner === 'lina')).toBe(true);
     const tooMany = Array.from({ length: 101 }, (_, i) => `u${i}`);
     expect(
       (await post('externalcontact/groupchat/list', t, { limit: 10, owner_filter: { userid_list: tooMany } }))
@@ -322,7 +332,10 @@ describe('change events from people (simulator actions)', () => {
   });
 
   it('an admin edits the tag library in the console: change_external_tag create / update / delete', async () => {
-    const add = await control('crm/admin-add-tag', { groupId: TAG_GROUPS[0]!.group_id, name: '战略客户' });
+    const add = await control('crm/admin-add-tag', {
+      groupId: TAG_GROUPS[0]!.group_id,
+      name: '年度框架客户',
+    });
     await control('crm/admin-edit-tag', { id: add.body.tagId, name: '战略伙伴' });
     await control('crm/admin-delete-tag', { id: TAG_GROUPS[1]!.group_id });
     const [c, u, d] = events();
