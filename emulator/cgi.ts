@@ -12,6 +12,16 @@ import {
 import { notFound, ok, randomString } from './http';
 import type { SeedChatMember, SeedCustomer, SeedFollow } from './seed';
 import {
+  addMsgTemplate,
+  cancelGroupmsgSend,
+  getGroupmsgListV2,
+  getGroupmsgSendResult,
+  getGroupmsgTask,
+  mediaGet,
+  mediaUpload,
+  remindGroupmsgSend,
+} from './massmsg';
+import {
   APP_TICKET_BUDGET,
   CORP_TICKET_BUDGET,
   HOUR_MS,
@@ -510,6 +520,37 @@ async function markTag(ctx: Ctx): Promise<Response> {
 
 // ---------------------------------------------------------------------------------------------------------
 
+const MASS_API: Record<string, ApiDef> = {
+  'media/upload': { method: 'POST', token: true, handler: (ctx) => mediaUpload(ctx) },
+  'media/get': { method: 'GET', token: true, handler: (ctx) => mediaGet(ctx) },
+  'externalcontact/add_msg_template': { method: 'POST', token: true, handler: (ctx) => addMsgTemplate(ctx) },
+  'externalcontact/get_groupmsg_list_v2': {
+    method: 'POST',
+    token: true,
+    handler: (ctx) => getGroupmsgListV2(ctx),
+  },
+  'externalcontact/get_groupmsg_task': {
+    method: 'POST',
+    token: true,
+    handler: (ctx) => getGroupmsgTask(ctx),
+  },
+  'externalcontact/get_groupmsg_send_result': {
+    method: 'POST',
+    token: true,
+    handler: (ctx) => getGroupmsgSendResult(ctx),
+  },
+  'externalcontact/remind_groupmsg_send': {
+    method: 'POST',
+    token: true,
+    handler: (ctx) => remindGroupmsgSend(ctx),
+  },
+  'externalcontact/cancel_groupmsg_send': {
+    method: 'POST',
+    token: true,
+    handler: (ctx) => cancelGroupmsgSend(ctx),
+  },
+};
+
 export const API: Record<string, ApiDef> = {
   gettoken: { method: 'GET', token: false, handler: (ctx) => gettoken(ctx) },
   get_jsapi_ticket: { method: 'GET', token: true, handler: getJsapiTicket },
@@ -530,6 +571,7 @@ export const API: Record<string, ApiDef> = {
   'externalcontact/groupchat/list': { method: 'POST', token: true, handler: (ctx) => groupchatList(ctx) },
   'externalcontact/remark': { method: 'POST', token: true, handler: (ctx) => remark(ctx) },
   'externalcontact/mark_tag': { method: 'POST', token: true, handler: (ctx) => markTag(ctx) },
+  ...MASS_API,
 };
 
 /** Runs one `/cgi-bin/<api>` call after counters, faults and switches were applied by the router. */

@@ -6,6 +6,7 @@ import { avatarName, avatarSvg } from './avatars';
 import { avatarUrl, OPAQUE_ID_RE, type Ctx } from './context';
 import { crmControl } from './crm-control';
 import { json, notFound } from './http';
+import { confirmMassMessage, liveMedia, pendingFor } from './massmsg';
 import { DOMAIN_VERIFY_CODE } from './seed';
 import type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
 
@@ -210,9 +211,54 @@ async function postMessage(ctx: Ctx): Promise<Response> {
   };
   if (b.text && typeof b.text === 'object') msg.text = b.text as ChatMessage['text'];
   if (b.news && typeof b.news === 'object') msg.news = b.news as ChatMessage['news'];
+  if (b.msgtype === 'image' || b.msgtype === 'video' || b.msgtype === 'file') {
+    // The client sends temporary media by media_id (素材管理); unknown or expired ids are refused.
+    const payload = b[b.msgtype] as { mediaid?: unknown } | undefined;
+    const media = liveMedia(ctx, payload?.mediaid);
+    if (!media) return json({ ok: false, errMsg: 'sendChatMessage:fail invalid mediaid' }, 400);
+    msg[b.msgtype] = { mediaid: media.mediaId, filename: media.filename, type: media.type };
+  }
+  if (b.msgtype === 'miniprogram' && b.miniprogram && typeof b.miniprogram === 'object') {
+    msg.miniprogram = b.miniprogram;
+  }
   ctx.state.messages.push(msg);
   if (ctx.state.messages.length > 500) ctx.state.messages.shift();
   return json({ ok: true, message: msg });
+}
+
+/** The member confirms a mass message in the simulated 群发助手; what was sent appears in each chat. */
+async function confirmMass(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b || typeof b.msgid !== 'string') return bad('msgid is required');
+  const userid = typeof b.userid === 'string' ? b.userid : ctx.state.client.userId;
+  const result = confirmMassMessage(ctx, b.msgid, userid);
+  if (!result.ok) return bad(result.error);
+  const msg = ctx.state.mass.massMessages.find((m) => m.msgid === b.msgid)!;
+  for (const t of result.sent) {
+    const target = t.externalUserId ? { externalUserId: t.externalUserId } : { chatId: t.chatId };
+    const parts: Record<string, unknown>[] = [];
+    if (msg.text) parts.push({ msgtype: 'text', text: msg.text });
+    for (const a of msg.attachments)
+      parts.push(
+        a.msgtype === 'link'
+          ? {
+              msgtype: 'news',
+              news: { link: a.link.url, title: a.link.title, desc: a.link.desc, imgUrl: a.link.picurl },
+            }
+          : { ...a },
+      );
+    for (const p of parts) {
+      ctx.state.messages.push({
+        id: randomUUID(),
+        target,
+        fromUserId: userid,
+        createdAt: ctx.now,
+        ...p,
+      } as ChatMessage);
+    }
+  }
+  if (ctx.state.messages.length > 500) ctx.state.messages.splice(0, ctx.state.messages.length - 500);
+  return json({ ok: true, sent: result.sent.length });
 }
 
 function listMessages(ctx: Ctx): Response {
@@ -320,6 +366,12 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
     case 'DELETE bridge/messages':
       state.messages = [];
       return json({ ok: true });
+    case 'GET mass-messages': {
+      const userid = ctx.url.searchParams.get('userid') ?? state.client.userId;
+      return json({ pending: pendingFor(ctx, userid) });
+    }
+    case 'POST mass-messages/confirm':
+      return confirmMass(ctx);
     case 'GET domain-verification':
       return json({ fileName: `WW_verify_${DOMAIN_VERIFY_CODE}.txt`, content: DOMAIN_VERIFY_CODE });
   }

@@ -15,6 +15,7 @@ import {
   type SeedGroupChat,
   type SeedTagGroup,
 } from './seed';
+import { createMassState, type MassState } from './massmsg';
 
 export const TOKEN_TTL_MS = 7200_000;
 export const TICKET_TTL_MS = 7200_000;
@@ -92,6 +93,8 @@ export interface ChatMessage {
   msgtype: string;
   text?: { content: string };
   news?: { link: string; title: string; desc?: string; imgUrl?: string };
+  /** image / video / file / miniprogram payloads as the client received them. */
+  [payload: string]: unknown;
   createdAt: number;
 }
 
@@ -143,6 +146,8 @@ export interface EmulatorState {
   appCallbacks: Record<string, AppCallback>;
   /** Newest first, at most 50. */
   eventPushes: EventPush[];
+  /** Temporary media and mass messages (群发). */
+  mass: MassState;
 }
 
 export function createState(now: number): EmulatorState {
@@ -176,6 +181,7 @@ export function createState(now: number): EmulatorState {
     messages: [],
     appCallbacks: {},
     eventPushes: [],
+    mass: createMassState(),
   };
 }
 
