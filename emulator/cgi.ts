@@ -28,6 +28,7 @@ import {
   TICKET_TTL_MS,
   TOKEN_TTL_MS,
   USER_TICKET_TTL_MS,
+  inVisibleRange,
   type Budget,
   type TicketRecord,
 } from './state';
@@ -158,8 +159,19 @@ function getuserinfo(ctx: Ctx, auth: Auth): Response {
   const record = consumeCode(ctx, auth);
   if (!record) return err(ctx, 40029);
   if (!ctx.trustedDomains.includes(record.redirectHost)) return err(ctx, 50001);
+  if (record.visitor) {
+    // Non-member: openid, plus external_userid when the visitor is a customer followed by an in-range member.
+    const ext = record.visitor.externalUserId;
+    const c = ext ? ctx.state.customers.find((x) => x.external_userid === ext) : undefined;
+    const followed = c?.follow.some((f) => inVisibleRange(ctx.state, f.userid, auth.agentId));
+    return ok({
+      openid: record.visitor.openId,
+      ...(c && followed ? { external_userid: c.external_userid } : {}),
+    });
+  }
   const body: Record<string, unknown> = { userid: record.userId };
-  if (record.kind === 'snsapi_privateinfo')
+  // user_ticket: snsapi_privateinfo only, and only for members inside the app's visible range (DOC 91023).
+  if (record.kind === 'snsapi_privateinfo' && inVisibleRange(ctx.state, record.userId, auth.agentId))
     body.user_ticket = issueUserTicket(ctx, record.userId, auth.agentId);
   return ok(body);
 }
@@ -168,6 +180,7 @@ function getuserinfo(ctx: Ctx, auth: Auth): Response {
 function legacyGetuserinfo(ctx: Ctx, auth: Auth): Response {
   const record = consumeCode(ctx, auth);
   if (!record) return err(ctx, 40029);
+  if (record.visitor) return ok({ OpenId: record.visitor.openId, DeviceId: '' });
   const body: Record<string, unknown> = { UserId: record.userId, DeviceId: '' };
   if (record.kind === 'snsapi_privateinfo') {
     body.user_ticket = issueUserTicket(ctx, record.userId, auth.agentId);
@@ -186,6 +199,7 @@ async function getuserdetail(ctx: Ctx): Promise<Response> {
   if (record.expiresAt <= ctx.now) return err(ctx, 84014);
   const e = ctx.state.employees.find((x) => x.userid === record.userId);
   if (!e) return err(ctx, 60111);
+  if (!inVisibleRange(ctx.state, e.userid, record.agentId ?? undefined)) return err(ctx, 50002);
   return ok({
     userid: e.userid,
     gender: e.gender,
@@ -203,6 +217,7 @@ function userGet(ctx: Ctx, auth: Auth): Response {
   if (!userid) return invalidParam(ctx, 'userid');
   const e = ctx.state.employees.find((x) => x.userid === userid);
   if (!e) return err(ctx, 60111, `invalid string value \`${userid}\`. userid not found`);
+  if (!inVisibleRange(ctx.state, e.userid, auth.agentId)) return outOfRangeMember(ctx, e.userid);
   // Apps created after 2022-06-20 get no sensitive fields (avatar, mobile, gender, email, address...) here.
   return ok({
     userid: e.userid,
@@ -310,6 +325,13 @@ function followInfo(ctx: Ctx, c: SeedCustomer, f: SeedFollow): Record<string, un
   return followTail(c, f, o);
 }
 
+/** A member outside the app's visible range: 60011 (no privilege) or 60111 (userid not found), per the switch. */
+function outOfRangeMember(ctx: Ctx, userid: string): Response {
+  return ctx.state.visibleRange.memberErrcode === 60111
+    ? err(ctx, 60111, `invalid string value \`${userid}\`. userid not found`)
+    : err(ctx, 60011);
+}
+
 /** Validates an external userid; answers 41035 / 40096 or returns the customer. */
 function findCustomer(ctx: Ctx, id: unknown): SeedCustomer | Response {
   if (typeof id !== 'string' || id === '') return err(ctx, 41035);
@@ -319,19 +341,32 @@ function findCustomer(ctx: Ctx, id: unknown): SeedCustomer | Response {
   return c ?? malformed();
 }
 
-function findEmployee(ctx: Ctx, userid: unknown) {
+/** A member of the corp inside the app's visible range; 60111 for unknown userids, 60011/60111 outside the range. */
+function findEmployee(ctx: Ctx, auth: Auth, userid: unknown) {
   if (typeof userid !== 'string' || !userid) return invalidParam(ctx, 'userid');
   const e = ctx.state.employees.find((x) => x.userid === userid);
-  return e ?? err(ctx, 60111, `invalid string value \`${userid}\`. userid not found`);
+  if (!e) return err(ctx, 60111, `invalid string value \`${userid}\`. userid not found`);
+  return inVisibleRange(ctx.state, e.userid, auth.agentId) ? e : outOfRangeMember(ctx, e.userid);
 }
 
+/**
+ * externalcontact/get: "返回的跟进人follow_user仅包含应用可见范围之内的成员" (DOC 92114). A customer nobody follows any
+ * more is 84061 with `follow_user: []` kept in the body; one whose followers are all outside the range is 40096
+ * ("外部联系人对应的跟进成员要在应用可见范围"), or the historically observed 60011 with an empty payload.
+ */
 function externalcontactGet(ctx: Ctx, auth: Auth): Response {
   const c = findCustomer(ctx, ctx.url.searchParams.get('external_userid'));
   if (c instanceof Response) return c;
-  if (c.follow.length === 0) return err(ctx, 84061);
+  if (c.follow.length === 0) return err(ctx, 84061, undefined, { follow_user: [] });
+  const visible = c.follow.filter((f) => inVisibleRange(ctx.state, f.userid, auth.agentId));
+  if (visible.length === 0) {
+    return ctx.state.visibleRange.customerErrcode === 60011
+      ? err(ctx, 60011, undefined, { external_contact: {}, follow_user: [] })
+      : err(ctx, 40096, `invalid string value \`${c.external_userid}\`. invalid external userid`);
+  }
   return ok({
     external_contact: externalContactObject(ctx, c, auth),
-    follow_user: c.follow.map((f) => followUser(ctx, c, f)),
+    follow_user: visible.map((f) => followUser(ctx, c, f)),
   });
 }
 
@@ -345,11 +380,11 @@ function customersOf(ctx: Ctx, userid: string): SeedCustomer[] {
     });
 }
 
-function externalcontactList(ctx: Ctx): Response {
-  const e = findEmployee(ctx, ctx.url.searchParams.get('userid'));
+function externalcontactList(ctx: Ctx, auth: Auth): Response {
+  const e = findEmployee(ctx, auth, ctx.url.searchParams.get('userid'));
   if (e instanceof Response) return e;
   const ids = e.externalContact ? customersOf(ctx, e.userid).map((c) => c.external_userid) : [];
-  if (ids.length === 0) return err(ctx, 84061);
+  if (ids.length === 0) return err(ctx, 84061, undefined, { external_userid: [] });
   return ok({ external_userid: ids });
 }
 
@@ -381,7 +416,8 @@ async function batchGetByUser(ctx: Ctx, auth: Auth): Promise<Response> {
   const rows: Array<{ c: SeedCustomer; f: SeedFollow }> = [];
   for (const userid of list as string[]) {
     const e = ctx.state.employees.find((x) => x.userid === userid);
-    if (!e || !e.externalContact) continue;
+    // Members outside the visible range contribute nothing, like members without 客户联系.
+    if (!e || !e.externalContact || !inVisibleRange(ctx.state, e.userid, auth.agentId)) continue;
     for (const c of customersOf(ctx, userid)) rows.push({ c, f: c.follow.find((f) => f.userid === userid)! });
   }
   const page = rows.slice(offset, offset + limit);
@@ -403,7 +439,9 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
   const chat = OPAQUE_ID_RE.test(chatId)
     ? ctx.state.groupChats.find((g) => g.chat_id === chatId && !g.dismissed)
     : undefined;
-  if (!chat) return err(ctx, 40050, `invalid string value \`${chatId}\`. invalid chatid`);
+  if (!chat) return err(ctx, 40050);
+  // "对于第三方/自建应用，群主必须在应用的可见范围" (DOC 92122).
+  if (!inVisibleRange(ctx.state, chat.owner, auth.agentId)) return err(ctx, 60011);
   const needName = body.need_name === 1 || body.need_name === '1' || body.need_name === true;
   // Customers keep their names; members' names are withheld from third-party apps as in user/get.
   const nameOf = (m: SeedChatMember) => {
@@ -443,8 +481,12 @@ async function groupchatGet(ctx: Ctx, auth: Auth): Promise<Response> {
   });
 }
 
-function followOf(ctx: Ctx, body: Record<string, unknown>): { c: SeedCustomer; f: SeedFollow } | Response {
-  const e = findEmployee(ctx, body.userid);
+function followOf(
+  ctx: Ctx,
+  auth: Auth,
+  body: Record<string, unknown>,
+): { c: SeedCustomer; f: SeedFollow } | Response {
+  const e = findEmployee(ctx, auth, body.userid);
   if (e instanceof Response) return e;
   const c = findCustomer(ctx, body.external_userid);
   if (c instanceof Response) return c;
@@ -453,10 +495,10 @@ function followOf(ctx: Ctx, body: Record<string, unknown>): { c: SeedCustomer; f
   return { c, f };
 }
 
-async function remark(ctx: Ctx): Promise<Response> {
+async function remark(ctx: Ctx, auth: Auth): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
-  const found = followOf(ctx, body);
+  const found = followOf(ctx, auth, body);
   if (found instanceof Response) return found;
   const { c, f } = found;
   const str = (name: string, max: number): string | undefined | Response => {
@@ -490,10 +532,10 @@ async function remark(ctx: Ctx): Promise<Response> {
   return ok();
 }
 
-async function markTag(ctx: Ctx): Promise<Response> {
+async function markTag(ctx: Ctx, auth: Auth): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
-  const found = followOf(ctx, body);
+  const found = followOf(ctx, auth, body);
   if (found instanceof Response) return found;
   const { f } = found;
   const list = (name: string): string[] | Response => {
@@ -561,7 +603,7 @@ export const API: Record<string, ApiDef> = {
   'user/get': { method: 'GET', token: true, handler: userGet },
   'agent/get': { method: 'GET', token: true, handler: agentGet },
   'externalcontact/get': { method: 'GET', token: true, handler: externalcontactGet },
-  'externalcontact/list': { method: 'GET', token: true, handler: (ctx) => externalcontactList(ctx) },
+  'externalcontact/list': { method: 'GET', token: true, handler: externalcontactList },
   'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: batchGetByUser },
   'externalcontact/groupchat/get': { method: 'POST', token: true, handler: groupchatGet },
   'externalcontact/get_corp_tag_list': { method: 'POST', token: true, handler: (ctx) => getCorpTagList(ctx) },
@@ -569,8 +611,8 @@ export const API: Record<string, ApiDef> = {
   'externalcontact/edit_corp_tag': { method: 'POST', token: true, handler: editCorpTag },
   'externalcontact/del_corp_tag': { method: 'POST', token: true, handler: delCorpTag },
   'externalcontact/groupchat/list': { method: 'POST', token: true, handler: (ctx) => groupchatList(ctx) },
-  'externalcontact/remark': { method: 'POST', token: true, handler: (ctx) => remark(ctx) },
-  'externalcontact/mark_tag': { method: 'POST', token: true, handler: (ctx) => markTag(ctx) },
+  'externalcontact/remark': { method: 'POST', token: true, handler: remark },
+  'externalcontact/mark_tag': { method: 'POST', token: true, handler: markTag },
   ...MASS_API,
 };
 

@@ -8,7 +8,15 @@ import { crmControl } from './crm-control';
 import { json, notFound } from './http';
 import { confirmMassMessage, liveMedia, pendingFor } from './massmsg';
 import { DOMAIN_VERIFY_CODE } from './seed';
-import type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
+import {
+  visibleMembers,
+  WHOLE_CORP,
+  type ChatMessage,
+  type ClientContext,
+  type ClientEntry,
+  type Fault,
+  type Switches,
+} from './state';
 
 const ENTRIES: ClientEntry[] = ['single_chat_tools', 'group_chat_tools', 'contact_profile', 'normal'];
 
@@ -29,7 +37,62 @@ async function body(req: Request): Promise<Record<string, unknown> | null> {
 
 export function publicState(ctx: Ctx) {
   const { counters, faults, switches, client } = ctx.state;
-  return { counters, faults, switches, client, now: ctx.now };
+  return { counters, faults, switches, client, visibleRange: visibleRangeJson(ctx), now: ctx.now };
+}
+
+/** The visible range with the members it resolves to (`members`), and whether the client's user is inside. */
+function visibleRangeJson(ctx: Ctx) {
+  const members = visibleMembers(ctx.state);
+  return { ...ctx.state.visibleRange, members, clientInRange: members.includes(ctx.state.client.userId) };
+}
+
+async function setVisibleRange(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const next = { ...ctx.state.visibleRange };
+  if (b.reset === true) Object.assign(next, structuredClone(WHOLE_CORP));
+  const ints = (v: unknown) => Array.isArray(v) && v.every((x) => Number.isInteger(x));
+  if (b.party !== undefined) {
+    if (!ints(b.party)) return bad('party must be an array of department ids');
+    next.party = b.party as number[];
+  }
+  if (b.tag !== undefined) {
+    if (!ints(b.tag)) return bad('tag must be an array of tag ids');
+    next.tag = b.tag as number[];
+  }
+  if (b.user !== undefined) {
+    if (!Array.isArray(b.user) || !b.user.every((u) => typeof u === 'string')) {
+      return bad('user must be an array of userids');
+    }
+    next.user = b.user as string[];
+  }
+  if (b.customerErrcode !== undefined) {
+    if (b.customerErrcode !== 40096 && b.customerErrcode !== 60011)
+      return bad('customerErrcode: 40096 or 60011');
+    next.customerErrcode = b.customerErrcode;
+  }
+  if (b.memberErrcode !== undefined) {
+    if (b.memberErrcode !== 60011 && b.memberErrcode !== 60111) return bad('memberErrcode: 60011 or 60111');
+    next.memberErrcode = b.memberErrcode;
+  }
+  ctx.state.visibleRange = next;
+  return json(visibleRangeJson(ctx));
+}
+
+/** The next in-client OAuth sign-in is by someone outside the corp (auth/getuserinfo answers openid). */
+async function setOauthVisitor(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  if (b.visitor === null || b.visitor === false) {
+    ctx.state.oauthVisitor = null;
+    return json({ visitor: null });
+  }
+  const ext = b.externalUserId;
+  if (ext !== undefined && ext !== null && (typeof ext !== 'string' || !OPAQUE_ID_RE.test(ext))) {
+    return bad('externalUserId must be an external_userid or null');
+  }
+  ctx.state.oauthVisitor = { externalUserId: typeof ext === 'string' ? ext : null };
+  return json({ visitor: ctx.state.oauthVisitor });
 }
 
 function employeeJson(ctx: Ctx, userid: string) {
@@ -342,6 +405,12 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
       state.clockOffsetMs += advance;
       return json({ ok: true, now: ctx.now + advance });
     }
+    case 'GET visible-range':
+      return json(visibleRangeJson(ctx));
+    case 'POST visible-range':
+      return setVisibleRange(ctx);
+    case 'POST oauth/visitor':
+      return setOauthVisitor(ctx);
     case 'GET client':
       return json(state.client);
     case 'POST client':

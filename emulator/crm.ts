@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, err, invalidParam, readJson, type Auth } fr
 import { daysAgo, type Ctx } from './context';
 import { ok, randomString } from './http';
 import type { SeedGroupChat, SeedTag, SeedTagGroup } from './seed';
-import type { EmulatorState } from './state';
+import { visibleMembers, type EmulatorState } from './state';
 
 /**
  * The corp tag library (add/edit/del_corp_tag, get_corp_tag_list) and the customer group list (groupchat/list),
@@ -305,14 +305,14 @@ export async function groupchatList(ctx: Ctx): Promise<Response> {
     }
   }
   // Without an owner filter every owner in the app's visible range is read; over 1000 people WeCom refuses.
-  if (!owners && state.employees.length > 1000) return err(ctx, 81017);
+  const visible = new Set(visibleMembers(state));
+  if (!owners && visible.size > 1000) return err(ctx, 81017);
   let offset = 0;
   if (typeof body.cursor === 'string' && body.cursor !== '') {
     const decoded = decodeCursor(body.cursor);
     if (decoded === null) return invalidParam(ctx, 'cursor');
     offset = decoded;
   }
-  const visible = new Set(state.employees.map((e) => e.userid));
   // Every emulated owner is employed (status 0); the resigned-owner states select nothing.
   const rows = state.groupChats.filter(
     (g) => !g.dismissed && visible.has(g.owner) && (!owners || owners.includes(g.owner)) && status === 0,

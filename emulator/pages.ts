@@ -1,6 +1,6 @@
 import { avatarUrl, type Ctx } from './context';
 import { escapeHtml, html, randomString, redirect } from './http';
-import { CODE_TTL_MS, type CodeRecord } from './state';
+import { CODE_TTL_MS, inVisibleRange, type CodeRecord } from './state';
 
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei",sans-serif;
@@ -129,14 +129,28 @@ export async function authorize(ctx: Ctx): Promise<Response> {
   const user = employeeOrFirst(ctx, ctx.state.client.userId);
   // snsapi_privateinfo without agentid is treated as snsapi_base.
   const privateinfo = scope === 'snsapi_privateinfo' && agentId !== null;
-  if (!privateinfo) {
+  const visitor = ctx.state.oauthVisitor;
+  if (!privateinfo || visitor) {
+    // A visitor from outside the corp (set by POST /wecom-emulator/oauth/visitor) gets a code too: the app
+    // learns at the exchange that it is not a member.
     const code = issueCode(ctx, {
-      userId: user.userid,
+      userId: visitor ? '' : user.userid,
+      ...(visitor
+        ? { visitor: { openId: `oVisitor${randomString(12)}`, externalUserId: visitor.externalUserId } }
+        : {}),
       agentId,
       kind: 'snsapi_base',
       redirectHost: redirectUri.host,
     });
     return redirect(withCode(redirectUri, code, state));
+  }
+  // snsapi_privateinfo needs the member inside the app's visible range (DOC 91022); WeCom stops on its own page.
+  if (!inVisibleRange(ctx.state, user.userid, agentId ?? undefined)) {
+    return errorPage(
+      '成员不在权限范围',
+      '你不在该应用的可见范围内，请联系企业管理员在管理后台「应用管理 → 应用 → 可见范围」中添加。',
+      50002,
+    );
   }
   const consent = p.get('consent');
   if (consent === 'allow') {

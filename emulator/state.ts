@@ -53,6 +53,30 @@ export interface Switches {
   forceInvalidSignature: boolean;
 }
 
+/**
+ * The app's visible range (可见范围), as set in the admin console: departments (with their sub-departments), members
+ * and tags. It applies to the apps in 客户联系 (the product's app, and a third-party app's agent); other apps see
+ * the whole corp. Members outside it are left out of follow_user, get 60011/60111 from user/get, and cannot be
+ * signed in with snsapi_privateinfo (50002); the emulated client refuses them too.
+ */
+export interface VisibleRange {
+  party: number[];
+  user: string[];
+  tag: number[];
+  /** What externalcontact/get answers when none of a customer's followers is in range. */
+  customerErrcode: 40096 | 60011;
+  /** What user/get answers for a member outside the range. */
+  memberErrcode: 60011 | 60111;
+}
+
+export const WHOLE_CORP: VisibleRange = {
+  party: [1],
+  user: [],
+  tag: [],
+  customerErrcode: 40096,
+  memberErrcode: 60011,
+};
+
 export interface TokenRecord {
   agentId: string;
   expiresAt: number;
@@ -68,6 +92,8 @@ export interface TicketRecord {
 
 export interface CodeRecord {
   userId: string;
+  /** A visitor from outside the corp (OAuth by a non-member): getuserinfo answers openid instead of userid. */
+  visitor?: { openId: string; externalUserId: string | null };
   agentId: string | null;
   kind: 'snsapi_base' | 'snsapi_privateinfo' | 'web_login';
   redirectHost: string;
@@ -148,6 +174,9 @@ export interface EmulatorState {
   eventPushes: EventPush[];
   /** Temporary media and mass messages (群发). */
   mass: MassState;
+  visibleRange: VisibleRange;
+  /** When set, OAuth signs in a visitor from outside the corp: auth/getuserinfo answers openid (+ external_userid). */
+  oauthVisitor: { externalUserId: string | null } | null;
 }
 
 export function createState(now: number): EmulatorState {
@@ -182,7 +211,32 @@ export function createState(now: number): EmulatorState {
     appCallbacks: {},
     eventPushes: [],
     mass: createMassState(),
+    visibleRange: structuredClone(WHOLE_CORP),
+    oauthVisitor: null,
   };
+}
+
+/** Whether a member is inside the visible range of the app `agentId` (apps outside 客户联系 see everyone). */
+export function inVisibleRange(state: EmulatorState, userId: string, agentId?: string): boolean {
+  const app = agentId === undefined ? undefined : state.apps.find((a) => a.agentId === agentId);
+  if (app && !app.externalContact) return true;
+  const range = state.visibleRange;
+  if (range.user.includes(userId)) return true;
+  const e = state.employees.find((x) => x.userid === userId);
+  if (!e) return false;
+  const parents = new Map(state.departments.map((d) => [d.id, d.parentid]));
+  return e.department.some((dept) => {
+    for (let d: number | undefined = dept, hops = 0; d !== undefined && d !== 0 && hops < 32; hops++) {
+      if (range.party.includes(d)) return true;
+      d = parents.get(d);
+    }
+    return false;
+  });
+}
+
+/** Userids of the members inside the visible range (in seed order). */
+export function visibleMembers(state: EmulatorState): string[] {
+  return state.employees.filter((e) => inVisibleRange(state, e.userid)).map((e) => e.userid);
 }
 
 /**

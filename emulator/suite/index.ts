@@ -171,6 +171,7 @@ const CORP_SCOPED = new Set([
   '/wecom-emulator/conversations',
   '/wecom-emulator/employees',
   '/wecom-emulator/bridge/messages',
+  '/wecom-emulator/visible-range',
 ]);
 
 export interface SuiteEmulator {
@@ -388,6 +389,8 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
   }
 
   function authInfo(auth: Authorization) {
+    // The app's visible range in that corp (privilege.allow_*), as the corp's admin set it.
+    const range = corpState(auth.corpId)?.visibleRange;
     return {
       agent: [
         {
@@ -401,9 +404,9 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
           auth_from_thirdapp: false,
           privilege: {
             level: 1,
-            allow_party: [1],
-            allow_user: [],
-            allow_tag: [],
+            allow_party: range?.party ?? [1],
+            allow_user: range?.user ?? [],
+            allow_tag: range?.tag ?? [],
             extra_party: [],
             extra_user: [],
             extra_tag: [],
