@@ -5,7 +5,7 @@ const nextConfig = {
   // Lets several builds or dev servers of one checkout coexist (tests, benchmarks).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and Node-only drivers stay out of the server bundle and load from node_modules.
-  serverExternalPackages: ['better-sqlite3', 'ioredis'],
+  serverExternalPackages: ['better-sqlite3', 'ioredis', 'kysely', 'pg'],
   // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
   // forbidden() answers a signed-in non-admin with a real 403 page.
   experimental: { authInterrupts: true },

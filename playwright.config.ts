@@ -90,7 +90,8 @@ export default defineConfig({
     },
     {
       // Live mode against the standalone emulator: proves nothing of the emulator is served by the app.
-      command: nextCommand(LIVE_PORT),
+      // Live mode starts only on a migrated database, as an operator would run it.
+      command: `npx tsx scripts/db-migrate.ts && ${nextCommand(LIVE_PORT)}`,
       url: `http://localhost:${LIVE_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

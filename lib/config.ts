@@ -47,7 +47,10 @@ export interface AppConfig {
   /** Public origin of this app, without a trailing slash. */
   appBaseUrl: string;
   sessionSecret: string;
+  /** Token/ticket cache, locks, rate limits and replay guards: data that may be lost and fetched again. */
   storeUrl: string;
+  /** Durable app data (quick replies, authorized corps, callback events): `sqlite:<path>` or `postgres://…`. */
+  databaseUrl: string;
   adminUserIds: string[];
   callback?: { token: string; encodingAesKey: string };
   suite?: {
@@ -80,6 +83,7 @@ const EnvSchema = z.object({
   APP_BASE_URL: optional,
   SESSION_SECRET: optional,
   STORE_URL: optional,
+  DATABASE_URL: optional,
   ADMIN_USERIDS: optional,
   WECOM_CALLBACK_TOKEN: optional,
   WECOM_CALLBACK_ENCODING_AES_KEY: optional,
@@ -126,6 +130,17 @@ export function demoSessionSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Where durable app data lives: DATABASE_URL, or the SQLite file `app.db` under DATA_DIR (default `.data/`).
+ * Used by the app and by `npm run db:migrate`, which needs no other configuration.
+ */
+export function databaseUrlFromEnv(rawEnv: Record<string, string | undefined>): string {
+  const url = rawEnv.DATABASE_URL?.trim();
+  if (url) return url;
+  const dataDir = rawEnv.DATA_DIR?.trim() || path.join(process.cwd(), '.data');
+  return `sqlite:${path.join(dataDir, 'app.db')}`;
 }
 
 /** Pure parse of an environment; throws ConfigError naming what is missing or wrong. */
@@ -190,6 +205,13 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
         }
       : undefined;
   const storeUrl = env.STORE_URL ?? `sqlite:${path.join(dataDir, 'wecom.db')}`;
+  const databaseUrl = databaseUrlFromEnv(rawEnv);
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL 无法识别，可用 sqlite:<文件路径> 或 postgres://user:pass@host:5432/db / ' +
+        'Unrecognised DATABASE_URL; use sqlite:<path> or postgres://user:pass@host:5432/db',
+    );
+  }
 
   if (isLive) {
     const liveMissing = missingOf(env, ['SESSION_SECRET', 'APP_BASE_URL']);
@@ -216,6 +238,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       appBaseUrl: origin('APP_BASE_URL', env.APP_BASE_URL!),
       sessionSecret,
       storeUrl,
+      databaseUrl,
       adminUserIds,
       callback,
       suite,
@@ -240,6 +263,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     appBaseUrl,
     sessionSecret,
     storeUrl,
+    databaseUrl,
     adminUserIds: adminUserIds.length > 0 ? adminUserIds : ['zhangwei'],
     callback: callback ?? { ...DEMO_CALLBACK },
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),

@@ -89,6 +89,7 @@ function liveConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     appBaseUrl: siteUrl,
     sessionSecret: STRONG_SECRET,
     storeUrl: 'memory:',
+    databaseUrl: 'sqlite::memory:',
     adminUserIds: ['zhangwei'],
     production: false,
     ...overrides,

@@ -1,0 +1,6 @@
+/** Runs once when a server process starts (Next.js instrumentation hook). */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  const { prepareDatabaseAtStart } = await import('./lib/db/startup');
+  await prepareDatabaseAtStart();
+}

@@ -1,0 +1,82 @@
+import 'server-only';
+import { getConfig, type AppMode } from '../config';
+import { HttpError } from '../http';
+import { openDb, type Db } from './connect';
+import { migrateToLatest, pendingMigrations } from './migrate';
+
+export { dbKind, openDb, parseDatabaseUrl, type Db, type DbKind } from './connect';
+export { migrateToLatest, pendingMigrations } from './migrate';
+export type { Database } from './schema';
+
+/** Live mode found migrations the database has not applied: the operator must run `npm run db:migrate`. */
+export class SchemaBehindError extends Error {
+  override name = 'SchemaBehindError';
+  constructor(readonly pending: string[]) {
+    super(
+      `数据库结构版本落后（待执行迁移：${pending.join(', ')}），请先运行 npm run db:migrate 再启动 / ` +
+        `The database schema is behind (pending migrations: ${pending.join(', ')}); run \`npm run db:migrate\` before starting`,
+    );
+  }
+  toPublic(): HttpError {
+    return new HttpError(503, 'database_schema_behind', {
+      zh: '数据库结构版本落后，管理员需运行 npm run db:migrate',
+      en: 'The database schema is behind; an administrator must run npm run db:migrate',
+    });
+  }
+}
+
+/** The database could not be reached or opened (DATABASE_URL): a 503 that says so, never a stack trace. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+  toPublic(): HttpError {
+    return new HttpError(503, 'database_unavailable', {
+      zh: '数据库暂时不可用（DATABASE_URL），请稍后重试；管理员可运行 npm run doctor 检查',
+      en: 'The database (DATABASE_URL) is unavailable; try again shortly. Admins can run npm run doctor to check it',
+    });
+  }
+}
+
+/**
+ * Brings a database's schema to where this code needs it: demo mode migrates by itself; live mode only checks,
+ * because several hosts should not race to change a production schema (`npm run db:migrate` does that).
+ */
+export async function prepareSchema(db: Db, mode: AppMode): Promise<void> {
+  if (mode === 'demo') {
+    await migrateToLatest(db);
+    return;
+  }
+  const pending = await pendingMigrations(db);
+  if (pending.length > 0) throw new SchemaBehindError(pending);
+}
+
+const globalDb = globalThis as typeof globalThis & { __wecomDb?: Promise<Db> };
+
+/**
+ * The database of this process, opened once from DATABASE_URL and ready to use (kept across dev-server reloads).
+ * Library functions take a `db` in their deps for tests and fall back to this.
+ */
+export function getDb(): Promise<Db> {
+  globalDb.__wecomDb ??= (async () => {
+    const config = getConfig();
+    const db = openDb(config.databaseUrl);
+    try {
+      await prepareSchema(db, config.mode);
+    } catch (err) {
+      await db.destroy().catch(() => undefined);
+      if (err instanceof SchemaBehindError) throw err;
+      throw new DatabaseUnavailableError(`database at DATABASE_URL could not be prepared`, { cause: err });
+    }
+    return db;
+  })().catch((err: unknown) => {
+    globalDb.__wecomDb = undefined;
+    throw err;
+  });
+  return globalDb.__wecomDb;
+}
+
+/** Closes the process's database (graceful shutdown, tests). */
+export async function closeDb(): Promise<void> {
+  const pending = globalDb.__wecomDb;
+  globalDb.__wecomDb = undefined;
+  if (pending) await (await pending.catch(() => null))?.destroy();
+}

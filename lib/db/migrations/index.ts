@@ -1,0 +1,27 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core';
+
+/*
+ * Every migration, by name (lib/db/migrations/NNNN_name.ts). Add one import and one entry in your feature's
+ * section; the ranges keep parallel work apart: data 0001–0099, crm 0100–0199, assistant 0200–0299,
+ * prod 0300–0399, content library 0400–0499. The list is static so the server bundle contains every migration.
+ */
+
+// data (0001–0099)
+const data = {
+  '0001_core': m0001,
+};
+
+// crm (0100–0199)
+const crm = {};
+
+// assistant (0200–0299)
+const assistant = {};
+
+// prod (0300–0399)
+const prod = {};
+
+// content library (0400–0499)
+const content = {};
+
+export const migrations: Record<string, Migration> = { ...data, ...crm, ...assistant, ...prod, ...content };

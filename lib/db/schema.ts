@@ -1,0 +1,8 @@
+import type { CoreTables } from './tables/core';
+
+/**
+ * Every table of the app, for Kysely's typed queries. Each feature declares its tables in lib/db/tables/<feature>.ts
+ * and adds one line here (interfaces merge), e.g. `export interface Database extends CrmTables {}`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Database extends CoreTables {}
