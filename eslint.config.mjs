@@ -5,6 +5,11 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
+    // Migrations run against the schema as it was then, not the typed schema of today (Kysely<any> by design).
+    files: ['lib/db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     ignores: [
       '.next/**',
       '.next-*/**',

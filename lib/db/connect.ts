@@ -21,6 +21,9 @@ import type { Database } from './schema';
  */
 
 export type Db = Kysely<Database>;
+/** Any database, whatever tables it has (migrations and the migrator work below the typed schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDb = Kysely<any>;
 export type DbKind = 'sqlite' | 'postgres';
 
 export type DatabaseTarget =
@@ -56,10 +59,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
  * second waits (busy_timeout), then finds nothing left to do.
  */
 class SqliteMigrationLockAdapter extends SqliteAdapter {
-  override async acquireMigrationLock(db: Kysely<any>): Promise<void> {
+  override async acquireMigrationLock(db: AnyDb): Promise<void> {
     await sql`begin immediate`.execute(db);
   }
-  override async releaseMigrationLock(db: Kysely<any>): Promise<void> {
+  override async releaseMigrationLock(db: AnyDb): Promise<void> {
     try {
       await sql`commit`.execute(db);
     } catch {
@@ -128,7 +131,7 @@ export function openDb(url: string, options: OpenDbOptions = {}): Db {
 }
 
 /** Which SQL dialect a Kysely instance speaks (migrations use it where SQLite and PostgreSQL differ). */
-export function dbKind(db: Kysely<any>): DbKind {
+export function dbKind(db: AnyDb): DbKind {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof SqliteAdapter) return 'sqlite';

@@ -1,8 +1,9 @@
-import { Migrator, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, type MigrationResult } from 'kysely';
+import type { AnyDb } from './connect';
 import { migrations } from './migrations';
 
 /** Versioned migrations (lib/db/migrations/NNNN_name.ts), applied in name order, each once. */
-function migrator(db: Kysely<any>): Migrator {
+function migrator(db: AnyDb): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -16,7 +17,7 @@ export class MigrationError extends Error {
 }
 
 /** Applies every migration not applied yet; idempotent. Returns the names it applied. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName;
@@ -31,7 +32,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 }
 
 /** The migrations this code has that the database has not applied yet. */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: AnyDb): Promise<string[]> {
   const all = await migrator(db).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -25,6 +25,15 @@ describe('parseConfig', () => {
     );
   });
 
+  it('keeps durable data in sqlite app.db under the data dir unless DATABASE_URL names sqlite or postgres', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    expect(parseConfig({ DATA_DIR: dataDir }).databaseUrl).toBe(`sqlite:${path.join(dataDir, 'app.db')}`);
+    expect(parseConfig({ ...live, DATABASE_URL: 'postgres://app@db:5432/app' }).databaseUrl).toBe(
+      'postgres://app@db:5432/app',
+    );
+    expect(() => parseConfig({ ...live, DATABASE_URL: 'mysql://db/app' })).toThrow(/DATABASE_URL/);
+  });
+
   it('names the missing variables of a partial credential set', () => {
     expect(() => parseConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(ConfigError);
     expect(() => parseConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_AGENT_ID, WECOM_AGENT_SECRET/);
