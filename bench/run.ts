@@ -23,6 +23,7 @@ import { machine, readmeSection, writeResults, type Results, type StampedeRow } 
 import { seedOpen, startSeedBaseline } from './seed-baseline';
 import {
   freePort,
+  migrateDatabase,
   nextBuild,
   ROOT,
   sampleRss,
@@ -197,6 +198,8 @@ async function main(): Promise<Results> {
     });
     const startLive = (name: string, storeUrl: string, port?: number) =>
       startNext(name, { env: liveEnv(storeUrl), port, readyPath: '/api/session' });
+    // Live mode starts only on a migrated database, as an operator runs it.
+    await migrateDatabase(liveEnv('memory:'));
 
     log('starting the app (live mode against the emulator) and signing in');
     const app = await startLive('app', `sqlite:${path.join(tmp, 'app.db')}`, publicPort);

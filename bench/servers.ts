@@ -204,3 +204,18 @@ export function sampleRss(pid: number, everyMs = 100): { stop(): { peakRssMb: nu
     },
   };
 }
+
+/** `npm run db:migrate` for the database an environment names (DATABASE_URL, or app.db under DATA_DIR). */
+export async function migrateDatabase(env: NodeJS.ProcessEnv): Promise<void> {
+  const proc = spawnProc(
+    'db:migrate',
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts/db-migrate.ts')],
+    {
+      env,
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => proc.child.once('exit', (c) => resolve(c)));
+  await proc.stop();
+  if (code !== 0) throw new Error(`db:migrate failed (exit ${code}):\n${proc.tail()}`);
+}
