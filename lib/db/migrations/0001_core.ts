@@ -25,6 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('quick_reply_lists')
     .addColumn('corp_id', 'text', (c) => c.primaryKey())
+    .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 

@@ -18,9 +18,13 @@ export interface QuickRepliesTable {
   updated_at: number;
 }
 
-/** A corp whose admin has saved quick replies (until then demo mode shows the demo replies). */
+/**
+ * A corp whose admin has saved quick replies (until then demo mode shows the demo replies). Every change bumps
+ * `version` first, which also locks the corp's list for the rest of that transaction.
+ */
 export interface QuickReplyListsTable {
   corp_id: string;
+  version: number;
   updated_at: number;
 }
 
