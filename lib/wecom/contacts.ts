@@ -395,6 +395,46 @@ export async function listCustomersPage(
   };
 }
 
+/** A filtered request reads at most this many upstream pages before answering with a cursor to continue. */
+const MAX_FILTER_PAGES = 10;
+
+function matches(c: CustomerSummary, q: string | undefined, tag: string | undefined): boolean {
+  if (tag && !c.tagIds.includes(tag)) return false;
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return c.name.toLowerCase().includes(needle) || (c.remark ?? '').toLowerCase().includes(needle);
+}
+
+/**
+ * The member's customers, a page at a time, optionally filtered by name/remark (`q`) and tag id. The first page
+ * also carries `total` (externalcontact/list), which is 0 for a member without customers or without the 客户联系
+ * feature (WeCom answers 84061 for both). WeCom has no server-side search: a filtered page walks full upstream
+ * pages and keeps the matches until it is full.
+ */
+export async function searchCustomers(
+  userId: string,
+  opts: { cursor?: string; limit: number; q?: string; tag?: string },
+  deps: ContactsDeps = {},
+): Promise<{ items: CustomerSummary[]; nextCursor: string | null; total?: number }> {
+  const { cursor, limit, q, tag } = opts;
+  let total: number | undefined;
+  if (!cursor) {
+    total = (await listCustomerIds(userId, deps)).length;
+    if (total === 0) return { items: [], nextCursor: null, total };
+  }
+  if (!q && !tag) return { ...(await listCustomersPage(userId, { cursor, limit }, deps)), total };
+
+  const items: CustomerSummary[] = [];
+  let next: string | null = cursor ?? null;
+  for (let i = 0; i < MAX_FILTER_PAGES; i++) {
+    const page = await listCustomersPage(userId, { cursor: next, limit: 100 }, deps);
+    items.push(...page.items.filter((c) => matches(c, q, tag)));
+    next = page.nextCursor;
+    if (!next || items.length >= limit) break;
+  }
+  return { items, nextCursor: next, total };
+}
+
 export async function getCorpTags(deps: ContactsDeps = {}): Promise<CorpTagGroup[]> {
   const res = await caller(deps).call<WireTagList>('externalcontact/get_corp_tag_list', {
     method: 'POST',

@@ -1,11 +1,12 @@
 import 'server-only';
 import { getConfig } from '../config';
 import { forbidden, HttpError } from '../http';
+import type { NameSource } from '../contacts-dto';
 import type { WecomClient } from './client';
 import { getWecom } from './index';
 import { createSigner, type JssdkSignatures } from './jssdk';
 import { buildAuthorizeUrl, buildWebLoginUrl } from './oauth';
-import { getSuite } from './suite';
+import { getSuite, type SuiteService } from './suite';
 
 /**
  * Which corp's credentials a request uses. A self-built app serves exactly one corp; a third-party app serves
@@ -15,6 +16,18 @@ import { getSuite } from './suite';
 
 export function isSuiteMode(): boolean {
   return !!getConfig().suite;
+}
+
+/** The third-party suite; its endpoints answer 404 when this deployment is a self-built app. */
+export function requireSuite(): SuiteService {
+  const suite = getSuite();
+  if (!suite) {
+    throw new HttpError(404, 'suite_not_configured', {
+      zh: '未启用第三方应用模式（WECOM_SUITE_*）',
+      en: 'Third-party mode is off (WECOM_SUITE_*)',
+    });
+  }
+  return suite;
 }
 
 const otherCorp = () =>
@@ -56,6 +69,24 @@ export async function getWecomFor(corpId: string): Promise<WecomClient> {
   }
   await ensureDemoSuite();
   return suite.clientFor(corpId);
+}
+
+/** One corp this app serves, as lib functions that touch WeCom or its data take it. */
+export interface Corp {
+  readonly id: string;
+  /** The corp's WeCom client: its own access token and tickets. */
+  readonly wecom: WecomClient;
+  /** Where employee names come from: the API (self-built), or ww-open-data in the page (third-party gets none). */
+  readonly employeeNames: NameSource;
+}
+
+/** The corp of a signed-in member (403 for a corp this app does not serve). */
+export async function corpFor(corpId: string): Promise<Corp> {
+  return {
+    id: corpId,
+    wecom: await getWecomFor(corpId),
+    employeeNames: isSuiteMode() ? 'open-data' : 'api',
+  };
 }
 
 /** Whether a session's corp may use this app (self-built: the configured corp; third-party: an authorized corp). */

@@ -1,13 +1,10 @@
 import { currentUser, isAdmin } from '@/lib/auth';
-import { handle } from '@/lib/http';
+import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Who is signed in: `{ user, isAdmin }` or `{ user: null, isAdmin: false }`; nothing secret. */
-export const GET = handle(async () => {
+export const GET = route({ auth: 'none' }, async () => {
   const user = await currentUser();
-  return Response.json(
-    { user, isAdmin: isAdmin(user) },
-    { headers: { 'cache-control': 'no-store, private' } },
-  );
+  return { user, isAdmin: isAdmin(user) };
 });

@@ -1,19 +1,17 @@
+import { z } from 'zod';
 import { createQuickReply, listQuickReplies } from '@/lib/quick-replies';
-import { handle } from '@/lib/http';
-import { adminJson, NO_STORE, requireAdmin } from '../_guard';
+import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async () => {
-  const { corpId } = await requireAdmin();
-  return Response.json({ items: await listQuickReplies({ corpId }) }, { headers: NO_STORE });
-});
+export const GET = route({ auth: 'admin' }, async ({ corp }) => ({
+  items: await listQuickReplies({ corpId: corp.id }),
+}));
 
-export const POST = handle(async (req) => {
-  const body = await adminJson(req);
-  const { corpId } = await requireAdmin();
-  return Response.json(
-    { item: await createQuickReply(body, { corpId }) },
-    { status: 201, headers: NO_STORE },
-  );
-});
+/** The reply is validated by lib/quick-replies (its messages name each field). */
+export const POST = route(
+  { auth: 'admin-change', body: z.unknown(), status: 201 },
+  async ({ corp, body }) => ({
+    item: await createQuickReply(body, { corpId: corp.id }),
+  }),
+);

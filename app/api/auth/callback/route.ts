@@ -2,11 +2,11 @@ import { loginPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getSession } from '@/lib/session';
 import { spendSignIn } from '@/lib/sign-in-state';
-import { HttpError } from '@/lib/http';
+import { publicError } from '@/lib/http';
+import { route } from '@/lib/route';
 import { getWecom } from '@/lib/wecom';
 import { WecomError } from '@/lib/wecom/errors';
 import { STATE_PATTERN, exchangeCode, isValidCode, loadMemberProfile } from '@/lib/wecom/oauth';
-import { SuiteError } from '@/lib/wecom/suite';
 import { exchangeSuiteCode } from '@/lib/wecom/tenant';
 import { authPageResponse, type AuthPage } from '../auth-page';
 
@@ -27,7 +27,7 @@ const refuse = (
  * (lib/sign-in-state.ts), younger than 10 minutes, and is spent on first use (before the exchange, so a failed
  * exchange cannot be replayed either). Only members of the corp get a session.
  */
-export async function GET(req: Request): Promise<Response> {
+export const GET = route({ auth: 'none' }, async ({ req }) => {
   const params = new URL(req.url).searchParams;
   const state = params.get('state');
   const code = params.get('code');
@@ -155,23 +155,23 @@ export async function GET(req: Request): Promise<Response> {
         returnTo,
       );
     }
-    if (err instanceof WecomError || err instanceof HttpError || err instanceof SuiteError) {
-      const pub = err.toPublic();
-      return refuse(
-        pub.status >= 400 && pub.status < 600 ? pub.status : 502,
-        err instanceof WecomError ? `wecom-${err.errcode}` : pub.code,
-        { zh: '企业微信登录失败', en: 'WeCom sign-in failed' },
-        pub.userMessage,
-        returnTo,
-      );
+    // A browser on a navigation: the one error mapping, rendered as a page that can sign in again.
+    const pub = publicError(err);
+    if (pub.code === 'internal') {
+      return authPageResponse({
+        status: 500,
+        code: 'internal',
+        title: { zh: '登录失败', en: 'Sign-in failed' },
+        detail: { zh: '服务器内部错误，请稍后重试。', en: 'Internal server error, please try again later.' },
+        retryHref: loginPath(returnTo),
+      });
     }
-    console.error('[auth] callback failed:', err instanceof Error ? err.name : 'unknown');
-    return authPageResponse({
-      status: 500,
-      code: 'internal',
-      title: { zh: '登录失败', en: 'Sign-in failed' },
-      detail: { zh: '服务器内部错误，请稍后重试。', en: 'Internal server error, please try again later.' },
-      retryHref: loginPath(returnTo),
-    });
+    return refuse(
+      pub.status,
+      err instanceof WecomError ? `wecom-${err.errcode}` : pub.code,
+      { zh: '企业微信登录失败', en: 'WeCom sign-in failed' },
+      pub.userMessage,
+      returnTo,
+    );
   }
-}
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { safeReturnTo } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
+import { redirect, route } from '@/lib/route';
 import { beginSignIn } from '@/lib/sign-in-state';
 import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient } from '@/lib/wecom/oauth';
 import { suiteSignInUrl } from '@/lib/wecom/tenant';
@@ -19,42 +20,39 @@ const Query = z.object({
  * Starts sign-in: a one-time state in the session, then WeCom. Inside the client (user agent `wxwork/`, or
  * `client=1` from pages that only run there) the in-client OAuth signs in silently; a PC browser gets the web login.
  */
-export async function GET(req: Request): Promise<Response> {
-  try {
-    const url = new URL(req.url);
-    const query = Query.parse(Object.fromEntries(url.searchParams));
-    const config = getConfig();
-    const state = await beginSignIn(query.returnTo);
+export const GET = route({ auth: 'none', query: Query, errors: unavailable }, async ({ req, query }) => {
+  const config = getConfig();
+  const state = await beginSignIn(query.returnTo);
 
-    const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
-    const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
-    const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
-    const lang = pickLang(req.headers.get('accept-language'));
-    const target = config.suite
-      ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
-      : inClient
-        ? buildAuthorizeUrl({
-            ...common,
-            oauthBase: config.oauthBase,
-            scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
-          })
-        : buildWebLoginUrl({
-            ...common,
-            loginBase: config.loginBase,
-            lang,
-          });
-    return new Response(null, { status: 302, headers: { location: target, 'cache-control': 'no-store' } });
-  } catch (err) {
-    console.error('[auth] login failed:', err instanceof Error ? err.message : 'unknown');
-    return authPageResponse({
-      status: 500,
-      code: 'login-unavailable',
-      title: { zh: '暂时无法登录', en: 'Sign-in is unavailable' },
-      detail: {
-        zh: '服务器未能发起企业微信登录，请稍后重试；如持续出现，请联系管理员检查应用配置。',
-        en: 'The server could not start the WeCom sign-in. Try again later; if it persists, ask your admin to check the app configuration.',
-      },
-      retryHref: '/api/auth/login',
-    });
-  }
+  const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
+  const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
+  const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
+  const lang = pickLang(req.headers.get('accept-language'));
+  const target = config.suite
+    ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
+    : inClient
+      ? buildAuthorizeUrl({
+          ...common,
+          oauthBase: config.oauthBase,
+          scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
+        })
+      : buildWebLoginUrl({
+          ...common,
+          loginBase: config.loginBase,
+          lang,
+        });
+  return redirect(target, 302);
+});
+
+function unavailable(): Response {
+  return authPageResponse({
+    status: 500,
+    code: 'login-unavailable',
+    title: { zh: '暂时无法登录', en: 'Sign-in is unavailable' },
+    detail: {
+      zh: '服务器未能发起企业微信登录，请稍后重试；如持续出现，请联系管理员检查应用配置。',
+      en: 'The server could not start the WeCom sign-in. Try again later; if it persists, ask your admin to check the app configuration.',
+    },
+    retryHref: '/api/auth/login',
+  });
 }

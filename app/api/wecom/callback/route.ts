@@ -1,13 +1,21 @@
 import { getConfig } from '@/lib/config';
+import { HttpError } from '@/lib/http';
+import { route } from '@/lib/route';
 import { getStore } from '@/lib/store';
 import { createCallbackCrypto } from '@/lib/wecom/callback-crypto';
 import { receiveCallback, recordEvent, verifyCallbackUrl, type CallbackEndpoint } from '@/lib/wecom/callback';
 
 export const dynamic = 'force-dynamic';
 
-function endpoint(): CallbackEndpoint | null {
+/** The self-built app's callback (接收消息); 404 unless its token and key are configured. */
+function endpoint(): CallbackEndpoint {
   const config = getConfig();
-  if (!config.callback) return null;
+  if (!config.callback) {
+    throw new HttpError(404, 'callback_not_configured', {
+      zh: '未配置应用回调（WECOM_CALLBACK_TOKEN、WECOM_CALLBACK_ENCODING_AES_KEY）',
+      en: 'The app callback is not configured (WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_ENCODING_AES_KEY)',
+    });
+  }
   return {
     name: `app:${config.corpId}`,
     crypto: createCallbackCrypto(config.callback),
@@ -16,17 +24,12 @@ function endpoint(): CallbackEndpoint | null {
   };
 }
 
-const notConfigured = () => new Response('Not Found', { status: 404 });
+// WeCom reads the raw text answer (the echostr, `success`): the handlers return their Response as it is.
+export const GET = route({ auth: 'none' }, ({ req }) => verifyCallbackUrl(req, endpoint()));
 
-export async function GET(req: Request) {
+export const POST = route({ auth: 'none' }, ({ req }) => {
   const ep = endpoint();
-  return ep ? verifyCallbackUrl(req, ep) : notConfigured();
-}
-
-export async function POST(req: Request) {
-  const ep = endpoint();
-  if (!ep) return notConfigured();
   return receiveCallback(req, ep, async ({ message }) => {
     await recordEvent(ep.store, getConfig().corpId, message);
   });
-}
+});

@@ -1,21 +1,17 @@
+import { z } from 'zod';
 import { deleteQuickReply, updateQuickReply } from '@/lib/quick-replies';
-import { handle } from '@/lib/http';
-import { adminJson, NO_STORE, requireAdminChange } from '../../_guard';
+import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
-type Ctx = { params: Promise<{ id: string }> };
+const Params = z.object({ id: z.string().min(1).max(64) });
 
-export const PATCH = handle<Ctx>(async (req, { params }) => {
-  const body = await adminJson(req);
-  const { corpId } = await requireAdminChange(req);
-  const { id } = await params;
-  return Response.json({ item: await updateQuickReply(id, body, { corpId }) }, { headers: NO_STORE });
-});
+/** The change is validated by lib/quick-replies (its messages name each field). */
+export const PATCH = route(
+  { auth: 'admin-change', params: Params, body: z.unknown() },
+  async ({ corp, params, body }) => ({ item: await updateQuickReply(params.id, body, { corpId: corp.id }) }),
+);
 
-export const DELETE = handle<Ctx>(async (req, { params }) => {
-  const { corpId } = await requireAdminChange(req);
-  const { id } = await params;
-  await deleteQuickReply(id, { corpId });
-  return new Response(null, { status: 204, headers: NO_STORE });
+export const DELETE = route({ auth: 'admin-change', params: Params }, async ({ corp, params }) => {
+  await deleteQuickReply(params.id, { corpId: corp.id });
 });

@@ -1,19 +1,17 @@
+import { route } from '@/lib/route';
 import { receiveCallback, verifyCallbackUrl } from '@/lib/wecom/callback';
-import { getSuite } from '@/lib/wecom/suite';
 import { instructionEndpoint } from '@/lib/wecom/suite-callbacks';
+import { requireSuite } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
-const notConfigured = () => new Response('Not Found', { status: 404 });
-
-export async function GET(req: Request) {
-  const suite = getSuite();
-  return suite ? verifyCallbackUrl(req, instructionEndpoint(suite)) : notConfigured();
-}
+// WeCom reads the raw text answer (the echostr, `success`): the handlers return their Response as it is.
+export const GET = route({ auth: 'none' }, ({ req }) =>
+  verifyCallbackUrl(req, instructionEndpoint(requireSuite())),
+);
 
 /** 指令回调: everything is stored before the `success` that WeCom waits for. */
-export async function POST(req: Request) {
-  const suite = getSuite();
-  if (!suite) return notConfigured();
+export const POST = route({ auth: 'none' }, ({ req }) => {
+  const suite = requireSuite();
   return receiveCallback(req, instructionEndpoint(suite), ({ message }) => suite.handleInstruction(message));
-}
+});

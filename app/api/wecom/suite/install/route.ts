@@ -1,32 +1,36 @@
-import { NextResponse } from 'next/server';
+import { z } from 'zod';
 import { getConfig } from '@/lib/config';
-import { beginInstall, finishInstall, getSuite, openBase, SuiteError } from '@/lib/wecom/suite';
-import { ensureDemoSuite } from '@/lib/wecom/tenant';
+import { redirect, route } from '@/lib/route';
+import { beginInstall, finishInstall, openBase } from '@/lib/wecom/suite';
+import { ensureDemoSuite, requireSuite } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
-function back(params: Record<string, string>) {
+function back(params: Record<string, string>): Response {
   const url = new URL('/install', getConfig().appBaseUrl);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return NextResponse.redirect(url, 303);
+  return redirect(url, 303);
 }
+
+const Query = z.object({ auth_code: z.string().optional(), state: z.string().optional() });
 
 /**
  * Without auth_code: start an install (test authorization in demo mode) and send the admin to WeCom's install
- * page. With auth_code (WeCom's redirect back): store the permanent code, then show the result page.
+ * page. With auth_code (WeCom's redirect back): store the permanent code, then show the result page. The admin
+ * is a browser on a navigation: failures go back to /install, which explains them (SuiteError codes).
  */
-export async function GET(req: Request) {
-  const suite = getSuite();
-  if (!suite) return new Response('Not Found', { status: 404 });
-  const config = getConfig();
-  const query = new URL(req.url).searchParams;
-  try {
+export const GET = route(
+  {
+    auth: 'none',
+    query: Query,
+    errors: (err) => back({ error: err.code.replace(/^suite_/, '').replaceAll('_', '-') }),
+  },
+  async ({ query }) => {
+    const suite = requireSuite();
+    const config = getConfig();
     await ensureDemoSuite();
-    if (query.has('auth_code')) {
-      const auth = await finishInstall(suite, {
-        state: query.get('state'),
-        authCode: query.get('auth_code'),
-      });
+    if (query.auth_code !== undefined) {
+      const auth = await finishInstall(suite, { state: query.state ?? null, authCode: query.auth_code });
       return back({ installed: auth.corpId });
     }
     const target = await beginInstall(suite, {
@@ -35,12 +39,6 @@ export async function GET(req: Request) {
       // Unpublished apps can only be installed with test authorization (always in demo mode).
       authType: config.mode === 'demo' || process.env.WECOM_SUITE_TEST_AUTH === '1' ? 1 : 0,
     });
-    return NextResponse.redirect(target, 302);
-  } catch (err) {
-    const code = err instanceof SuiteError ? err.code : 'failed';
-    if (!(err instanceof SuiteError)) {
-      console.warn('[suite] install failed:', err instanceof Error ? err.message : 'unknown');
-    }
-    return back({ error: code });
-  }
-}
+    return redirect(target, 302);
+  },
+);
