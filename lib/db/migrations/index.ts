@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core';
+import * as m0100 from './0100_crm';
 
 /*
  * Every migration, by name (lib/db/migrations/NNNN_name.ts). Add one import and one entry in your feature's
@@ -13,7 +14,9 @@ const data = {
 };
 
 // crm (0100–0199)
-const crm = {};
+const crm = {
+  '0100_crm': m0100,
+};
 
 // assistant (0200–0299)
 const assistant = {};
