@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { BrowserResult } from './browser';
 import type { LoadResult } from './load';
 import { ROOT } from './servers';
+import type { KbResult } from './kb';
 
 export interface Machine {
   nproc: number;
@@ -81,6 +82,7 @@ export interface Results {
   /** The bare Next.js page's JavaScript, for scale. */
   floorFirstLoadJs?: { files: number; rawBytes: number; gzipBytes: number };
   browser?: BrowserResult & { latencyMs: number };
+  kb?: KbResult;
   /** Wall-clock seconds per part of the run. */
   sectionSec: Record<string, number>;
   errors: string[];
@@ -184,6 +186,26 @@ export function table(r: Results): string {
       `VmHWM ${fmt(r.rss.maxHwmMb)} MB`,
       '',
       '',
+    ]);
+  }
+  if (r.kb) {
+    const k = r.kb;
+    const set = `${k.questions} questions (${k.answerable} answerable, ${k.unanswerable} not)`;
+    rows.push(['k. Knowledge base recall@1', fmt(k.recallAt1, 3), set, '', '']);
+    rows.push(['k. Knowledge base recall@3', fmt(k.recallAt3, 3), set, '≥ 0.9', mark(k.recallAt3 >= 0.9)]);
+    rows.push([
+      'k. Unanswerable questions declined',
+      fmt(k.declined, 3),
+      `answerable ones wrongly declined: ${fmt(k.falselyDeclined, 3)}`,
+      '≥ 0.8',
+      mark(k.declined >= 0.8),
+    ]);
+    rows.push([
+      `k. Search latency, ${fmt(k.passages)} passages (server time)`,
+      `p50 ${fmt(k.p50Ms, 2)} ms · p95 ${fmt(k.p95Ms, 2)} ms`,
+      `${fmt(k.searches)} searches; index built from stored terms in ${fmt(k.buildMs)} ms`,
+      'p95 ≤ 50 ms',
+      mark(k.p95Ms <= 50),
     ]);
   }
   const head = ['Measure', 'Result', 'Contrast / detail', 'Target', 'Met'];

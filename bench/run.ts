@@ -5,7 +5,7 @@
  *
  * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
  *                     built into .next-bench-floor) is rebuilt only when its files change.
- * BENCH_ONLY=a,c      run only those parts (a–e; f comes with c and e).
+ * BENCH_ONLY=a,c      run only those parts (a–e, k; f comes with c and e). BENCH_ONLY=k needs no build.
  * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
  * CHROMIUM_PATH       default /usr/bin/chromium.
  */
@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS } from '../lib/config';
 import { measureSidebar, WECOM_UA } from './browser';
+import { measureKnowledgeBase } from './kb';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
 import { burst, compare, pool } from './load';
 import { machine, readmeSection, writeResults, type Results, type StampedeRow } from './report';
@@ -131,6 +132,15 @@ async function main(): Promise<Results> {
     sectionSec: {},
     errors: [],
   };
+  // k. The knowledge base: retrieval quality on the evaluation set and search latency (in process, no server).
+  await section(results, 'k', 'Knowledge base retrieval', async () => {
+    results.kb = await measureKnowledgeBase();
+  });
+  if (ONLY?.every((key) => key === 'k')) {
+    results.durationSec = Math.round((Date.now() - t0) / 1000);
+    return results;
+  }
+
   const tmp = mkdtempSync(path.join(tmpdir(), 'wecom-bench-'));
   const closers: (() => Promise<void>)[] = [];
   const redisKeys = async (del: boolean) => {
