@@ -52,6 +52,10 @@ export interface AppConfig {
   /** Durable app data (quick replies, authorized corps, callback events): `sqlite:<path>` or `postgres://…`. */
   databaseUrl: string;
   adminUserIds: string[];
+  /** Local files (SQLite databases, media originals with SQLite, the demo session secret). */
+  dataDir: string;
+  /** A scheduled message found later than this (every instance was down) is marked missed, not sent. */
+  scheduleMissedAfterMs: number;
   callback?: { token: string; encodingAesKey: string };
   suite?: {
     suiteId: string;
@@ -96,6 +100,7 @@ const EnvSchema = z.object({
   PORT: optional,
   NODE_ENV: optional,
   DATA_DIR: optional,
+  SCHEDULE_MISSED_AFTER_MINUTES: optional,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -206,6 +211,13 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       : undefined;
   const storeUrl = env.STORE_URL ?? `sqlite:${path.join(dataDir, 'wecom.db')}`;
   const databaseUrl = databaseUrlFromEnv(rawEnv);
+  const missedMinutes = Number(env.SCHEDULE_MISSED_AFTER_MINUTES ?? '60');
+  if (!Number.isFinite(missedMinutes) || missedMinutes < 0) {
+    throw new ConfigError(
+      'SCHEDULE_MISSED_AFTER_MINUTES 必须是非负数 / SCHEDULE_MISSED_AFTER_MINUTES must be a non-negative number',
+    );
+  }
+  const scheduleMissedAfterMs = missedMinutes * 60_000;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(
       'DATABASE_URL 无法识别，可用 sqlite:<文件路径> 或 postgres://user:pass@host:5432/db / ' +
@@ -240,6 +252,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       storeUrl,
       databaseUrl,
       adminUserIds,
+      dataDir,
+      scheduleMissedAfterMs,
       callback,
       suite,
       production,
@@ -265,6 +279,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     storeUrl,
     databaseUrl,
     adminUserIds: adminUserIds.length > 0 ? adminUserIds : ['zhangwei'],
+    dataDir,
+    scheduleMissedAfterMs,
     callback: callback ?? { ...DEMO_CALLBACK },
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
     production,

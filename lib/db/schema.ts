@@ -1,3 +1,4 @@
+import type { ContentTables } from './tables/content';
 import type { CoreTables } from './tables/core';
 import type { CrmTables } from './tables/crm';
 
@@ -5,5 +6,4 @@ import type { CrmTables } from './tables/crm';
  * Every table of the app, for Kysely's typed queries. Each feature declares its tables in lib/db/tables/<feature>.ts
  * and adds one line here (interfaces merge), e.g. `export interface Database extends CrmTables {}`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Database extends CoreTables, CrmTables {}
+export interface Database extends CoreTables, CrmTables, ContentTables {}

@@ -175,13 +175,15 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     }
     if (options.token !== undefined)
       url.searchParams.set(options.tokenParam ?? 'access_token', options.token);
+    // multipart uploads (media/upload) pass FormData, which sets its own content type and boundary.
+    const form = options.body instanceof FormData ? options.body : undefined;
     const init: RequestInit = {
       method,
       headers: {
         accept: 'application/json',
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.body !== undefined && !form ? { 'content-type': 'application/json' } : {}),
       },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      body: form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
     };
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     for (let attempt = 0; ; attempt++) {

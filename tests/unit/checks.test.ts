@@ -91,6 +91,8 @@ function liveConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     storeUrl: 'memory:',
     databaseUrl: 'sqlite::memory:',
     adminUserIds: ['zhangwei'],
+    dataDir: '.data',
+    scheduleMissedAfterMs: 3600_000,
     production: false,
     ...overrides,
   };

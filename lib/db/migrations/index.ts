@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core';
 import * as m0100 from './0100_crm';
+import * as m0400 from './0400_content';
 
 /*
  * Every migration, by name (lib/db/migrations/NNNN_name.ts). Add one import and one entry in your feature's
@@ -25,6 +26,8 @@ const assistant = {};
 const prod = {};
 
 // content library (0400–0499)
-const content = {};
+const content = {
+  '0400_content': m0400,
+};
 
 export const migrations: Record<string, Migration> = { ...data, ...crm, ...assistant, ...prod, ...content };

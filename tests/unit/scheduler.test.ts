@@ -1,0 +1,277 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '@/emulator';
+import { WELL_KNOWN } from '@/emulator/seed';
+import { DEMO_CREDENTIALS } from '@/lib/config';
+import { saveMedia } from '@/lib/content/media';
+import {
+  cancelSchedule,
+  createSchedule,
+  updateSchedule,
+  type ScheduleDeps,
+  type Viewer,
+} from '@/lib/content/scheduled';
+import { schedulerTick, type SchedulerDeps } from '@/lib/content/scheduler';
+import { openDb, type Db } from '@/lib/db/connect';
+import { HttpError } from '@/lib/http';
+import { createStore } from '@/lib/store';
+import type { Store } from '@/lib/store/types';
+import { corpSecretCredentials, createWecomClient, type WecomClient } from '@/lib/wecom/client';
+import { createTestDatabase, databaseKinds, type TestDatabase } from './fixtures/db';
+import { emulatorControl } from './fixtures/emulator-control';
+
+const START = Date.UTC(2026, 5, 1, 1, 0, 0);
+let clock = START;
+const now = () => clock;
+let emu: RunningEmulator;
+const { corpId, agentId, agentSecret } = DEMO_CREDENTIALS;
+const LIN = WELL_KNOWN.linXiaomei;
+const zhangwei: Viewer = { corpId, userId: 'zhangwei', isAdmin: true };
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
+
+function client(store: Store): WecomClient {
+  return createWecomClient({
+    apiBase: emu.url,
+    corpId,
+    agentId,
+    credentials: corpSecretCredentials(corpId, agentSecret),
+    store,
+    now,
+    sleep: async () => {},
+    log: () => {},
+  });
+}
+
+/** One app instance: its own database connection, KV store and WeCom client. */
+function instance(db: Db, store: Store): SchedulerDeps {
+  const c = client(store);
+  return { db, store, clientFor: async () => c, now, dataDir: dataDir() };
+}
+
+let dir = '';
+const dataDir = () => dir;
+
+const kinds = await databaseKinds();
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, now });
+});
+afterAll(() => emu.close());
+
+describe.each(kinds)('scheduled messages on %s', (kind) => {
+  let t: TestDatabase;
+  let store: Store;
+  let deps: ScheduleDeps;
+  const control = () => emulatorControl(emu.url);
+  const count = async (api: string) => (await control().counters())[api] ?? 0;
+
+  beforeEach(async () => {
+    clock = START;
+    await control().reset();
+    t = await createTestDatabase(kind);
+    dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/media-`);
+    store = createStore('memory:');
+    deps = {
+      db: t.db,
+      now,
+      dataDir: dir,
+      // Tests of the rules below use a fixed answer; the route's real check is tested with the routes.
+      authorizeTarget: async (viewer, target) => {
+        if ('externalUserId' in target && target.externalUserId !== LIN)
+          throw new HttpError(403, 'forbidden', { zh: '无权', en: 'Forbidden' });
+        return { sender: viewer.userId };
+      },
+    };
+  });
+  afterEach(async () => {
+    await t.drop();
+  });
+
+  const schedule = (at = START + 60_000, content: unknown = { kind: 'text', text: '周五的报价单已更新' }) =>
+    createSchedule(zhangwei, { target: { externalUserId: LIN }, at, content }, deps);
+
+  it('refuses a time in the past and a customer the member does not follow', async () => {
+    await expect(schedule(START - 1)).rejects.toMatchObject({ status: 400, code: 'schedule_in_past' });
+    await expect(
+      createSchedule(
+        zhangwei,
+        {
+          target: { externalUserId: WELL_KNOWN.noFollowers },
+          at: START + 1000,
+          content: { kind: 'text', text: 'x' },
+        },
+        deps,
+      ),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('a retried create with the same id creates one schedule', async () => {
+    const input = {
+      id: 'client-id-0001',
+      target: { externalUserId: LIN },
+      at: START + 60_000,
+      content: { kind: 'text', text: 'hi' },
+    };
+    const [a, b] = await Promise.all([
+      createSchedule(zhangwei, input, deps),
+      createSchedule(zhangwei, input, deps),
+    ]);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    const rows = await t.db.selectFrom('scheduled_messages').select('id').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('is submitted exactly once when due, with two instances polling together', async () => {
+    const { schedule: s } = await schedule();
+    const other = openDb(t.url);
+    try {
+      const a = instance(t.db, store);
+      const b = instance(other, createStore('memory:'));
+      expect((await Promise.all([schedulerTick(a), schedulerTick(b)])).map((r) => r.submitted)).toEqual([
+        0, 0,
+      ]);
+      clock = START + 61_000;
+      const results = await Promise.all([
+        schedulerTick(a),
+        schedulerTick(b),
+        schedulerTick(a),
+        schedulerTick(b),
+      ]);
+      expect(results.reduce((n, r) => n + r.submitted, 0)).toBe(1);
+      expect(await count('externalcontact/add_msg_template')).toBe(1);
+      const row = await t.db
+        .selectFrom('scheduled_messages')
+        .selectAll()
+        .where('id', '=', s.id)
+        .executeTakeFirstOrThrow();
+      expect(row.state).toBe('submitted');
+      expect(row.msgid).toMatch(/^msg/);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('after the member confirms in WeCom, the result check marks it sent', async () => {
+    const { schedule: s } = await schedule();
+    const inst = instance(t.db, store);
+    clock = START + 61_000;
+    await schedulerTick(inst);
+    const row = await t.db
+      .selectFrom('scheduled_messages')
+      .selectAll()
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
+    const res = await fetch(`${emu.url}/wecom-emulator/mass-messages/confirm`, {
+      method: 'POST',
+      body: JSON.stringify({ msgid: row.msgid, userid: 'zhangwei' }),
+    });
+    expect(res.status).toBe(200);
+    clock += 61_000;
+    await schedulerTick(inst);
+    const after = await t.db
+      .selectFrom('scheduled_messages')
+      .selectAll()
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
+    expect(after.state).toBe('sent');
+    expect(JSON.parse(after.result!)).toEqual({ sent: 1, failed: 0, pending: 0 });
+  });
+
+  it('one missed while every instance was down goes out if less than an hour late, else is marked missed', async () => {
+    const { schedule: soon } = await schedule(START + 60_000);
+    const { schedule: late } = await schedule(START + 120_000);
+    clock = START + 120_000 + 30 * 60_000; // 30 minutes after the later one
+    await schedulerTick(instance(t.db, store));
+    const states = async () =>
+      Object.fromEntries(
+        (await t.db.selectFrom('scheduled_messages').select(['id', 'state']).execute()).map((r) => [
+          r.id,
+          r.state,
+        ]),
+      );
+    expect(await states()).toEqual({ [soon.id]: 'submitted', [late.id]: 'submitted' });
+
+    const { schedule: old } = await schedule(clock + 60_000);
+    clock += 60_000 + 3600_000 + 1;
+    await schedulerTick(instance(t.db, store));
+    expect((await states())[old.id]).toBe('missed');
+  });
+
+  it('a cancelled schedule never fires; a fired one can no longer be edited or cancelled', async () => {
+    const { schedule: a } = await schedule();
+    const { schedule: b } = await schedule();
+    await cancelSchedule(zhangwei, a.id, deps);
+    clock = START + 61_000;
+    await schedulerTick(instance(t.db, store));
+    expect(await count('externalcontact/add_msg_template')).toBe(1);
+    await expect(updateSchedule(zhangwei, b.id, { at: clock + 60_000 }, deps)).rejects.toMatchObject({
+      status: 409,
+    });
+    await expect(cancelSchedule(zhangwei, b.id, deps)).rejects.toMatchObject({ status: 409 });
+    await expect(
+      cancelSchedule({ ...zhangwei, userId: 'lina', isAdmin: false }, b.id, deps),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('an image uploads to WeCom once across sends, and again once when WeCom says the media_id is invalid', async () => {
+    const media = await saveMedia(
+      corpId,
+      'zhangwei',
+      { filename: 'price.png', bytes: PNG },
+      { db: t.db, dataDir: dir, now },
+    );
+    const content = {
+      kind: 'sequence',
+      parts: [
+        { kind: 'text', text: '价格表' },
+        { kind: 'image', mediaId: media.id },
+      ],
+    };
+    await schedule(START + 60_000, content);
+    await schedule(START + 60_000, content);
+    clock = START + 61_000;
+    const inst = instance(t.db, store);
+    await schedulerTick(inst);
+    expect(await count('externalcontact/add_msg_template')).toBe(2);
+    expect(await count('media/upload')).toBe(1);
+
+    await control().fault({ api: 'externalcontact/add_msg_template', errcode: 40007, times: 1 });
+    await schedule(clock + 60_000, content);
+    clock += 61_000;
+    await schedulerTick(inst);
+    expect(await count('media/upload')).toBe(2);
+    const states = (await t.db.selectFrom('scheduled_messages').select('state').execute()).map(
+      (r) => r.state,
+    );
+    expect(states).toEqual(['submitted', 'submitted', 'submitted']);
+  });
+
+  it('an instance that died after creating the task is not repeated: the next one adopts the msgid', async () => {
+    const { schedule: s } = await schedule();
+    clock = START + 61_000;
+    // The first instance claimed it and created the task, then died before recording it.
+    await t.db
+      .updateTable('scheduled_messages')
+      .set({ state: 'submitting', attempts: 1, claimed_until: clock + 120_000, updated_at: clock })
+      .execute();
+    const created = await client(store).call<{ msgid: string }>('externalcontact/add_msg_template', {
+      body: {
+        chat_type: 'single',
+        external_userid: [LIN],
+        sender: 'zhangwei',
+        text: { content: '周五的报价单已更新' },
+        attachments: [],
+      },
+    });
+    clock += 121_000;
+    await schedulerTick(instance(t.db, store));
+    expect(await count('externalcontact/add_msg_template')).toBe(1);
+    const row = await t.db
+      .selectFrom('scheduled_messages')
+      .selectAll()
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'submitted', msgid: created.msgid });
+  });
+});
