@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { readJson } from '../json';
+import type { WireContactDetail } from '../wecom/contacts';
 import { errcodeOf, notFollower, nowOf, type CrmDeps, type Viewer } from './context';
 import type { Follower, Person } from './types';
 
@@ -13,21 +14,32 @@ import type { Follower, Person } from './types';
 const FOLLOWERS_TTL_MS = 10 * 60 * 1000;
 const NAME_TTL_MS = 24 * 3600 * 1000;
 
+/** The customer's followers as the CRM needs them (derived from the cached externalcontact/get answer). */
+export interface CustomerFollowers {
+  name: string;
+  type: 'wechat' | 'wecom';
+  followers: { userId: string; addedAt: number | null; tagIds: string[] }[];
+  detail: WireContactDetail;
+}
+
 const Cached = z.object({
-  name: z.string(),
-  type: z.enum(['wechat', 'wecom']),
-  followers: z.array(
-    z.object({ userId: z.string(), addedAt: z.number().nullable(), tagIds: z.array(z.string()) }),
-  ),
+  external_contact: z.object({ external_userid: z.string() }).passthrough(),
+  follow_user: z.array(z.object({ userid: z.string() }).passthrough()).optional(),
 });
-export type CustomerFollowers = z.infer<typeof Cached>;
 
 const key = (deps: CrmDeps, externalUserId: string) => `crm:followers:${deps.corpId}:${externalUserId}`;
 
-interface WireDetail {
-  external_contact: { external_userid: string; name?: string; type?: number };
-  follow_user?: { userid: string; createtime?: number; tags?: { tag_id?: string; type?: number }[] }[];
-  next_cursor?: string;
+function derive(detail: WireContactDetail): CustomerFollowers {
+  return {
+    name: detail.external_contact.name ?? '',
+    type: detail.external_contact.type === 2 ? 'wecom' : 'wechat',
+    followers: (detail.follow_user ?? []).map((f) => ({
+      userId: f.userid,
+      addedAt: typeof f.createtime === 'number' ? f.createtime * 1000 : null,
+      tagIds: (f.tags ?? []).filter((t) => t.type === 1 && t.tag_id).map((t) => t.tag_id!),
+    })),
+    detail,
+  };
 }
 
 /** The customer's followers (cache, else externalcontact/get); null when WeCom does not know the customer. */
@@ -36,14 +48,14 @@ export async function customerFollowers(
   externalUserId: string,
 ): Promise<CustomerFollowers | null> {
   const cached = readJson(await deps.store.get(key(deps, externalUserId)), Cached);
-  if (cached) return cached;
-  let detail: WireDetail | undefined;
+  if (cached) return derive(cached as WireContactDetail);
+  let detail: WireContactDetail | undefined;
   let cursor = '';
   try {
     for (let page = 0; page < 20; page++) {
       const query: Record<string, string> = { external_userid: externalUserId };
       if (cursor) query.cursor = cursor;
-      const res = await deps.wecom.call<WireDetail>('externalcontact/get', { method: 'GET', query });
+      const res = await deps.wecom.call<WireContactDetail>('externalcontact/get', { method: 'GET', query });
       detail = detail
         ? { ...detail, follow_user: [...(detail.follow_user ?? []), ...(res.follow_user ?? [])] }
         : res;
@@ -55,32 +67,35 @@ export async function customerFollowers(
     if (code === 84061 || code === 40096 || code === 60011) return null;
     throw err;
   }
-  const value: CustomerFollowers = {
-    name: detail!.external_contact.name ?? '',
-    type: detail!.external_contact.type === 2 ? 'wecom' : 'wechat',
-    followers: (detail!.follow_user ?? []).map((f) => ({
-      userId: f.userid,
-      addedAt: typeof f.createtime === 'number' ? f.createtime * 1000 : null,
-      tagIds: (f.tags ?? []).filter((t) => t.type === 1 && t.tag_id).map((t) => t.tag_id!),
-    })),
+  const trimmed: WireContactDetail = {
+    external_contact: detail!.external_contact,
+    follow_user: detail!.follow_user ?? [],
   };
-  await deps.store.set(key(deps, externalUserId), JSON.stringify(value), FOLLOWERS_TTL_MS);
-  return value;
+  await deps.store.set(key(deps, externalUserId), JSON.stringify(trimmed), FOLLOWERS_TTL_MS);
+  return derive(trimmed);
 }
 
-/** Keeps the cached tags of one follower current after an edit made here (WeCom pushes no event for it). */
-export async function updateCachedTags(
+type WireFollow = NonNullable<WireContactDetail['follow_user']>[number];
+
+/**
+ * Applies an edit made here to the cached answer (WeCom pushes no event for API edits), so the next read and the
+ * updated profile need no second call.
+ */
+export async function patchCachedFollow(
   deps: CrmDeps,
-  externalUserId: string,
+  followers: CustomerFollowers,
   userId: string,
-  tagIds: string[],
-): Promise<void> {
-  const cached = readJson(await deps.store.get(key(deps, externalUserId)), Cached);
-  if (!cached) return;
-  const f = cached.followers.find((x) => x.userId === userId);
-  if (!f) return;
-  f.tagIds = tagIds;
-  await deps.store.set(key(deps, externalUserId), JSON.stringify(cached), FOLLOWERS_TTL_MS);
+  patch: (f: WireFollow) => void,
+): Promise<CustomerFollowers> {
+  const detail = structuredClone(followers.detail);
+  const f = detail.follow_user?.find((x) => x.userid === userId);
+  if (f) patch(f);
+  await deps.store.set(
+    key(deps, detail.external_contact.external_userid),
+    JSON.stringify(detail),
+    FOLLOWERS_TTL_MS,
+  );
+  return derive(detail);
 }
 
 export async function forgetFollowers(deps: CrmDeps, externalUserId: string): Promise<void> {

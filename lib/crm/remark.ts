@@ -1,6 +1,7 @@
 import 'server-only';
 import { errcodeOf, invalidField, noLongerYourCustomer, nowOf, type CrmDeps, type Viewer } from './context';
-import { forgetFollowers, requireAccess } from './followers';
+import { toCustomerProfile, type CustomerProfile } from '../wecom/contacts';
+import { forgetFollowers, patchCachedFollow, requireAccess } from './followers';
 import { checkRemark, type RemarkInput } from './limits';
 import { addEntry } from './timeline';
 
@@ -15,7 +16,7 @@ export async function updateRemark(
   viewer: Viewer,
   externalUserId: string,
   input: RemarkInput,
-): Promise<{ fields: string[] }> {
+): Promise<{ fields: string[]; profile: CustomerProfile }> {
   const early = checkRemark(input);
   if (early) throw invalidField(early);
   const followers = await requireAccess(deps, viewer, externalUserId, { write: true });
@@ -36,6 +37,13 @@ export async function updateRemark(
     }
     throw err;
   }
+  const updated = await patchCachedFollow(deps, followers, viewer.userId, (f) => {
+    if (input.remark !== undefined) f.remark = input.remark;
+    if (input.description !== undefined) f.description = input.description;
+    if (input.remarkCompany !== undefined && followers.type === 'wechat')
+      f.remark_corp_name = input.remarkCompany;
+    if (input.remarkMobiles !== undefined) f.remark_mobiles = input.remarkMobiles;
+  });
   const fields = (['remark', 'description', 'remarkCompany', 'remarkMobiles'] as const).filter(
     (f) => input[f] !== undefined,
   );
@@ -47,5 +55,5 @@ export async function updateRemark(
     data: { fields },
     source: 'app',
   });
-  return { fields };
+  return { fields, profile: toCustomerProfile(updated.detail, viewer.userId) };
 }

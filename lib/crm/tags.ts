@@ -11,7 +11,7 @@ import {
   type CrmDeps,
   type Viewer,
 } from './context';
-import { forgetFollowers, requireAccess, updateCachedTags } from './followers';
+import { forgetFollowers, patchCachedFollow, requireAccess } from './followers';
 import { charCount, LIMITS, tooLong } from './limits';
 import { addEntry } from './timeline';
 import type { LibraryGroup } from './types';
@@ -140,12 +140,16 @@ export async function markTags(
     }
     throw err;
   }
-  const mine = followers.followers.find((f) => f.userId === viewer.userId)!;
-  const tagIds = [
-    ...mine.tagIds.filter((id) => !remove.includes(id)),
-    ...add.filter((id) => !mine.tagIds.includes(id)),
-  ];
-  await updateCachedTags(deps, externalUserId, viewer.userId, tagIds);
+  const updated = await patchCachedFollow(deps, followers, viewer.userId, (f) => {
+    const kept = (f.tags ?? []).filter((t) => !(t.tag_id && remove.includes(t.tag_id)));
+    for (const id of add) {
+      if (kept.some((t) => t.tag_id === id)) continue;
+      const info = findTag(library, id)!;
+      kept.push({ group_name: info.group.groupName, tag_name: info.tag.name, tag_id: id, type: 1 });
+    }
+    f.tags = kept;
+  });
+  const tagIds = updated.followers.find((f) => f.userId === viewer.userId)?.tagIds ?? [];
   const named = (ids: string[]) => ids.map((id) => ({ id, name: findTag(library, id)?.tag.name ?? id }));
   await addEntry(deps.db, deps.corpId, {
     externalUserId,

@@ -177,7 +177,16 @@ describe.each(kinds)('CRM on %s', (kind) => {
 
   describe('remark', () => {
     it('edits remark, description and mobiles; clearing mobiles sends [""]; the timeline names the fields only', async () => {
-      await updateRemark(deps, ZHANG, LIN, { remark: '林总', description: '年框续签', remarkMobiles: [] });
+      await crmPanel(deps, ZHANG, LIN);
+      const before = await counters();
+      const { profile } = await updateRemark(deps, ZHANG, LIN, {
+        remark: '林总',
+        description: '年框续签',
+        remarkMobiles: [],
+      });
+      // One WeCom call, and the updated profile comes back without a second one.
+      expect((await counters())['externalcontact/get']).toBe(before['externalcontact/get']);
+      expect(profile.follow).toMatchObject({ remark: '林总', description: '年框续签', remarkMobiles: [] });
       const f = (await customerState(LIN)).follow.find((x) => x.userId === 'zhangwei')!;
       expect(f).toMatchObject({ remark: '林总', description: '年框续签', remarkMobiles: [] });
       const [entry] = (await timelinePage(deps, LINA, LIN, null)).items;

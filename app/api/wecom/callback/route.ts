@@ -1,4 +1,5 @@
 import { getConfig } from '@/lib/config';
+import { crmCallbackEvent } from '@/lib/crm/server';
 import { HttpError } from '@/lib/http';
 import { route } from '@/lib/route';
 import { getStore } from '@/lib/store';
@@ -31,5 +32,6 @@ export const POST = route({ auth: 'none' }, ({ req }) => {
   const ep = endpoint();
   return receiveCallback(req, ep, async ({ message }) => {
     await recordEvent(ep.store, getConfig().corpId, message);
+    await crmCallbackEvent(message, getConfig().corpId);
   });
 });

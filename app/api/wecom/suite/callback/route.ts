@@ -1,3 +1,4 @@
+import { crmCallbackEvent } from '@/lib/crm/server';
 import { route } from '@/lib/route';
 import { receiveCallback, verifyCallbackUrl } from '@/lib/wecom/callback';
 import { instructionEndpoint } from '@/lib/wecom/suite-callbacks';
@@ -13,5 +14,9 @@ export const GET = route({ auth: 'none' }, ({ req }) =>
 /** 指令回调: everything is stored before the `success` that WeCom waits for. */
 export const POST = route({ auth: 'none' }, ({ req }) => {
   const suite = requireSuite();
-  return receiveCallback(req, instructionEndpoint(suite), ({ message }) => suite.handleInstruction(message));
+  return receiveCallback(req, instructionEndpoint(suite), async ({ message }) => {
+    await suite.handleInstruction(message);
+    // Customer, group and tag changes of an authorized corp (InfoType change_external_*, AuthCorpId).
+    await crmCallbackEvent(message);
+  });
 });
