@@ -110,6 +110,8 @@ export interface UserTicketRecord {
 export interface Budget {
   windowStart: number;
   count: number;
+  /** Set when the budget trips: 45009 until then, 60 minutes from that moment (DOC 90454: hour window → 60 min). */
+  blockedUntil?: number;
 }
 
 export interface ChatMessage {

@@ -5,6 +5,7 @@ import type { AppConfig } from './config';
 import type { Bilingual } from './http';
 import type { Store } from './store/types';
 import type { WecomClient } from './wecom/client';
+import { CONSOLE, describeErrcode, devtoolUrl } from './wecom/errors';
 import { isVerifyFileName, verifyCodeOf } from './verify-file';
 
 export type CheckId =
@@ -49,16 +50,19 @@ export interface CheckDeps {
   getTicket: (kind: TicketKind) => Promise<unknown>;
   /** Calls a WeCom API through the app's client: `call('externalcontact/get_corp_tag_list', {...})`. */
   call: (api: string, opts: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
+  /** Third-party mode: the corp's access token through the suite (service/get_corp_token), in place of gettoken. */
+  corpToken?: () => Promise<unknown>;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
 
-const TITLES: Record<CheckId, Bilingual> = {
+const TITLES: Record<CheckId | 'providerIp', Bilingual> = {
   credentials: {
     zh: '应用凭证（企业ID / AgentId / Secret）',
     en: 'App credentials (corp ID / agent ID / secret)',
   },
   trustedIp: { zh: '企业可信IP', en: 'Trusted IP' },
+  providerIp: { zh: '服务商 IP白名单', en: "Service provider's IP allow-list" },
   corpTicket: { zh: '企业 jsapi_ticket', en: 'Corp jsapi_ticket' },
   agentTicket: { zh: '应用 jsapi_ticket', en: 'Agent jsapi_ticket' },
   externalContact: { zh: '客户联系接口权限', en: 'Customer contact (客户联系) API permission' },
@@ -85,6 +89,20 @@ const bi = (zh: string, en: string): Bilingual => ({ zh, en });
 function result(id: CheckId, status: CheckStatus, detail: Bilingual, fix?: Bilingual): CheckResult {
   return fix ? { id, status, title: TITLES[id], detail, fix } : { id, status, title: TITLES[id], detail };
 }
+
+/**
+ * The errcode vocabulary (lib/wecom/errors.ts) applied to a failure seen by a check; in third-party mode WeCom
+ * checks the provider's IP allow-list and permissions, not the corp's.
+ */
+function vocab(f: Failure, config: AppConfig) {
+  return describeErrcode(f.errcode ?? 0, {
+    errmsg: `${f.errmsg ?? ''}${f.ip ? `, from ip: ${f.ip}` : ''}`,
+    thirdParty: !!config.suite,
+  });
+}
+
+const lookUp = (errcode: number) =>
+  bi(`在 ${devtoolUrl(errcode)} 查询该错误码`, `Look the code up at ${devtoolUrl(errcode)}`);
 
 /** A WeCom failure as seen by a check: the errcode, and the IP WeCom saw when it says so. */
 interface Failure {
@@ -131,11 +149,8 @@ function unreachableFix(config: AppConfig): Bilingual {
       );
 }
 
-const IP_FIX = (ip: string | undefined): Bilingual =>
-  bi(
-    `在管理后台「应用管理 → 本应用 → 企业可信IP」中添加 ${ip ?? '本服务器的出口 IP'}，保存后重新检查`,
-    `Add ${ip ?? "this server's outgoing IP"} under App management → this app → 企业可信IP (trusted IP), save and re-check`,
-  );
+const IP_FIX = (ip: string | undefined, config: AppConfig): Bilingual =>
+  vocab({ errcode: 60020, ip }, config).fix!;
 
 /** Generic red state for a failed call; 60020 is reported by the trusted-IP check, so here it is a skip. */
 function callFailure(id: CheckId, f: Failure, config: AppConfig): CheckResult {
@@ -148,77 +163,18 @@ function callFailure(id: CheckId, f: Failure, config: AppConfig): CheckResult {
     );
   }
   if (f.errcode === 60020) {
-    return result(
-      id,
-      'skip',
-      bi(
-        `被企业可信IP拦截（60020，来源 IP ${f.ip ?? '未知'}）`,
-        `Blocked by the trusted-IP list (60020, from IP ${f.ip ?? 'unknown'})`,
-      ),
-      IP_FIX(f.ip),
-    );
+    return result(id, 'skip', vocab(f, config).what, IP_FIX(f.ip, config));
   }
-  const cred = credentialFix(f.errcode);
-  if (cred) return result(id, 'fail', cred.detail, cred.fix);
-  if (f.errcode === 45009 || f.errcode === 45033) {
+  const d = vocab(f, config);
+  if (!d.known) {
     return result(
       id,
       'fail',
-      bi(`接口调用频率超限（${f.errcode}）`, `Rate limited by WeCom (${f.errcode})`),
-      bi(
-        '稍后（最长 1 小时）再检查；确认没有程序在反复用错误的 Secret 调用',
-        'Re-check later (up to an hour); make sure nothing keeps calling with a wrong secret',
-      ),
+      bi(`企业微信返回 ${f.errcode}：${f.errmsg ?? ''}`, `WeCom answered ${f.errcode}: ${f.errmsg ?? ''}`),
+      lookUp(f.errcode ?? 0),
     );
   }
-  return result(
-    id,
-    'fail',
-    bi(`企业微信返回 ${f.errcode}：${f.errmsg ?? ''}`, `WeCom answered ${f.errcode}: ${f.errmsg ?? ''}`),
-    bi(
-      `在 https://open.work.weixin.qq.com/devtool/query?e=${f.errcode} 查询该错误码`,
-      `Look the code up at https://open.work.weixin.qq.com/devtool/query?e=${f.errcode}`,
-    ),
-  );
-}
-
-function credentialFix(errcode: number | undefined): { detail: Bilingual; fix: Bilingual } | undefined {
-  switch (errcode) {
-    case 40013:
-    case 41002:
-      return {
-        detail: bi(`企业ID 无效（${errcode} invalid corpid）`, `Invalid corp ID (${errcode} invalid corpid)`),
-        fix: bi(
-          '把 WECOM_CORP_ID 设为管理后台「我的企业 → 企业信息 → 企业ID」（以 ww 开头）',
-          'Set WECOM_CORP_ID to 我的企业 → 企业信息 → 企业ID (starts with ww) from the admin console',
-        ),
-      };
-    case 40001:
-    case 41004:
-      return {
-        detail: bi(
-          `Secret 与企业ID不匹配，或 Secret 已重置、应用已停用（${errcode}）`,
-          `The secret does not match the corp ID, was reset, or the app is disabled (${errcode})`,
-        ),
-        fix: bi(
-          '在「应用管理 → 本应用 → Secret → 查看」中重新获取（发送到企业微信客户端），更新 WECOM_AGENT_SECRET 后重启应用',
-          'Get the secret again under App management → this app → Secret → View (sent to your WeCom client), update WECOM_AGENT_SECRET and restart',
-        ),
-      };
-    case 40091:
-      return {
-        detail: bi(
-          'Secret 不合法（40091，可能是其他企业或其他应用的 Secret）',
-          'Invalid secret (40091, possibly from another corp or app)',
-        ),
-        fix: bi(
-          'WECOM_AGENT_SECRET 必须是本应用（AgentId 对应的自建应用）的 Secret，而不是通讯录或客户联系的 Secret',
-          "WECOM_AGENT_SECRET must be this app's secret (the self-built app of WECOM_AGENT_ID), not the contacts or customer-contact secret",
-        ),
-      };
-    default:
-      return undefined;
-  }
+  return result(id, 'fail', d.what, d.fix ?? lookUp(f.errcode ?? 0));
 }
 
 async function fetchJson(
@@ -274,6 +230,16 @@ async function settle<T>(p: () => Promise<T>): Promise<{ ok: true; value: T } | 
 }
 
 function credentialsCheck(token: Awaited<ReturnType<typeof rawGettoken>>, config: AppConfig): CheckResult {
+  if (token.ok && config.suite) {
+    return result(
+      'credentials',
+      'pass',
+      bi(
+        `通过服务商凭证取得企业 access_token（service/get_corp_token，第三方应用 ${config.suite.suiteId}）`,
+        `Got the corp's access token through the suite (service/get_corp_token, suite ${config.suite.suiteId})`,
+      ),
+    );
+  }
   if (token.ok) {
     return result(
       'credentials',
@@ -288,11 +254,8 @@ function credentialsCheck(token: Awaited<ReturnType<typeof rawGettoken>>, config
     return result(
       'credentials',
       'skip',
-      bi(
-        '无法验证：请求被企业可信IP拦截（60020）',
-        'Cannot verify: the request was blocked by the trusted-IP list (60020)',
-      ),
-      IP_FIX(token.ip),
+      bi(`无法验证：${vocab(token, config).what.zh}`, `Cannot verify: ${vocab(token, config).what.en}`),
+      IP_FIX(token.ip, config),
     );
   }
   return callFailure('credentials', token, config);
@@ -335,34 +298,22 @@ function externalContactCheck(res: Awaited<ReturnType<typeof settle>>, config: A
     );
   }
   if (res.errcode === 48002) {
-    return result(
-      'externalContact',
-      'fail',
-      bi(
-        '本应用无权调用客户联系接口（48002 api forbidden）',
-        'This app may not call customer-contact APIs (48002 api forbidden)',
-      ),
-      bi(
-        '在管理后台「客户与上下游 → 客户联系 → 客户 → API → 可调用应用」中加入本应用，并确认员工在客户联系的使用范围内',
-        'In the admin console open 客户与上下游 → 客户联系 → 客户 → API → 可调用应用 (apps allowed to call the API) and add this app; make sure employees are in the customer-contact scope',
-      ),
-    );
+    const d = vocab(res, config);
+    return result('externalContact', 'fail', d.what, d.fix);
   }
   return callFailure('externalContact', res, config);
 }
 
-function trustedIpCheck(failures: Failure[], tokenOk: boolean, anyNetwork: boolean): CheckResult {
+function trustedIpCheck(
+  failures: Failure[],
+  tokenOk: boolean,
+  anyNetwork: boolean,
+  config: AppConfig,
+): CheckResult {
   const blocked = failures.find((f) => f.errcode === 60020);
   if (blocked) {
-    return result(
-      'trustedIp',
-      'fail',
-      bi(
-        `企业微信拒绝了来自 ${blocked.ip ?? '本服务器'} 的请求（60020 not allow to access from your ip）`,
-        `WeCom refused requests from ${blocked.ip ?? 'this server'} (60020 not allow to access from your ip)`,
-      ),
-      IP_FIX(blocked.ip),
-    );
+    const d = vocab(blocked, config);
+    return result('trustedIp', 'fail', d.what, d.fix);
   }
   if (!tokenOk && anyNetwork) {
     return result(
@@ -386,8 +337,8 @@ async function domainFileCheck(deps: CheckDeps, timeoutMs: number): Promise<Chec
     names = [];
   }
   const howTo = bi(
-    '管理后台「应用管理 → 本应用 → 网页授权及JS-SDK → 设置可信域名 → 申请校验域名」下载 WW_verify_*.txt，执行 npm run verify-file -- <下载的文件>，然后重新部署',
-    'In the admin console (this app → Web authorization & JS-SDK → trusted domain → verify domain) download WW_verify_*.txt, run npm run verify-file -- <downloaded file>, then redeploy',
+    `在 ${CONSOLE.trustedDomain.zh} → 申请校验域名 下载 WW_verify_*.txt，执行 npm run verify-file -- <下载的文件>，然后重新部署`,
+    `Under ${CONSOLE.trustedDomain.en} → verify the domain, download WW_verify_*.txt, run npm run verify-file -- <downloaded file>, then redeploy`,
   );
 
   // Demo mode knows which file the (emulated) corp expects; live mode checks what public/ holds.
@@ -659,8 +610,9 @@ async function storeCheck(deps: CheckDeps): Promise<CheckResult> {
 export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
   const timeoutMs = deps.timeoutMs ?? 8000;
   const { config } = deps;
+  const corpToken = deps.corpToken;
   const [token, corp, agent, tags, domain, store] = await Promise.all([
-    rawGettoken(deps, timeoutMs),
+    config.suite && corpToken ? settle(corpToken) : rawGettoken(deps, timeoutMs),
     settle(() => deps.getTicket('corp')),
     settle(() => deps.getTicket('agent')),
     settle(() => deps.call('externalcontact/get_corp_tag_list', { method: 'POST', body: {} })),
@@ -674,6 +626,7 @@ export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
       failures,
       token.ok,
       failures.some((f) => f.network !== undefined),
+      config,
     ),
     corpTicket: ticketCheck('corpTicket', corp, config),
     agentTicket: ticketCheck('agentTicket', agent, config),
@@ -683,6 +636,8 @@ export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
     sessionSecret: sessionSecretCheck(config),
     store,
   };
+  // Third-party apps are checked against the provider's IP allow-list, not the corp's 企业可信IP.
+  if (config.suite) byId.trustedIp = { ...byId.trustedIp, title: TITLES.providerIp };
   const results = ORDER.map((id) => byId[id]);
   return {
     mode: config.mode,
@@ -700,5 +655,6 @@ export function checkDepsFor(config: AppConfig, client: WecomClient, publicDir: 
     publicDir,
     getTicket: (kind) => (kind === 'corp' ? client.tokens.getCorpTicket() : client.tokens.getAgentTicket()),
     call: (api, opts) => client.call(api, { ...opts, idempotent: true }),
+    ...(config.suite ? { corpToken: () => client.tokens.getAccessToken() } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { AppConfig } from './config';
+import { CONSOLE } from './console-paths';
 import type { Bilingual } from './http';
 
 export interface ConsoleValue {
@@ -18,19 +19,13 @@ export function consoleValues(config: Pick<AppConfig, 'appBaseUrl' | 'callback'>
       id: 'homeUrl',
       label: { zh: '应用主页', en: 'App home page' },
       value: `${base}/workbench`,
-      where: {
-        zh: '应用管理 → 本应用 → 应用主页 → 设置应用主页网页地址',
-        en: 'App management → this app → App home page → web page URL',
-      },
+      where: CONSOLE.homeUrl,
     },
     {
       id: 'toolbarUrl',
       label: { zh: '聊天工具栏页面', en: 'Chat toolbar page' },
       value: `${base}/sidebar`,
-      where: {
-        zh: '客户联系 → 聊天工具栏管理 → 配置应用页面 → 自定义 → 页面内容（选本应用）',
-        en: 'Customer contact → Chat toolbar → add app page → custom → page URL (this app)',
-      },
+      where: CONSOLE.toolbarPage,
     },
     {
       id: 'toolbarName',
@@ -43,18 +38,15 @@ export function consoleValues(config: Pick<AppConfig, 'appBaseUrl' | 'callback'>
       label: { zh: '可信域名', en: 'Trusted domain' },
       value: host,
       where: {
-        zh: '应用管理 → 本应用 → 开发者接口 → 网页授权及JS-SDK → 设置可信域名（需先放置校验文件）',
-        en: 'App → Developer API → Web authorization & JS-SDK → trusted domain (needs the verification file)',
+        zh: `${CONSOLE.trustedDomain.zh}（需先放置校验文件）`,
+        en: `${CONSOLE.trustedDomain.en} (needs the verification file)`,
       },
     },
     {
       id: 'oauthDomain',
       label: { zh: 'OAuth 授权回调域 / 企业微信授权登录', en: 'OAuth redirect domain / web login' },
       value: host,
-      where: {
-        zh: '应用管理 → 本应用 → 开发者接口 → 企业微信授权登录 → Web网页 → 授权回调域',
-        en: 'App → Developer API → WeCom login → Web page → authorized redirect domain',
-      },
+      where: CONSOLE.oauthDomain,
     },
   ];
   if (config.callback) {
@@ -63,8 +55,8 @@ export function consoleValues(config: Pick<AppConfig, 'appBaseUrl' | 'callback'>
       label: { zh: '接收消息 URL', en: 'Callback (receive messages) URL' },
       value: `${base}/api/wecom/callback`,
       where: {
-        zh: '应用管理 → 本应用 → 接收消息 → 设置API接收（Token 与 EncodingAESKey 与 .env 中一致）',
-        en: 'App → Receive messages → set API receiving (Token and EncodingAESKey as in .env)',
+        zh: `${CONSOLE.callback.zh}（Token 与 EncodingAESKey 与 .env 中一致）`,
+        en: `${CONSOLE.callback.en} (Token and EncodingAESKey as in .env)`,
       },
     });
   }

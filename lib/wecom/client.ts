@@ -42,6 +42,11 @@ export interface CredentialProvider {
   getAccessToken(ctx: { request: RawRequest }): Promise<{ token: string; expiresIn: number }>;
   /** Values that must be masked in every message (secrets). */
   readonly secrets?: readonly string[];
+  /**
+   * A third-party (服务商) app's credentials: WeCom checks the provider's IP allow-list and permissions, so the
+   * client's errors name those (ErrcodeContext.thirdParty).
+   */
+  readonly thirdParty?: boolean;
 }
 
 export interface WecomClientOptions {
@@ -161,7 +166,12 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     // A few endpoints leave errcode out on success.
     const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
     if (errcode !== 0) {
-      throw new WecomError({ api, errcode, errmsg: redact(String(json.errmsg ?? ''), known()) });
+      throw new WecomError({
+        api,
+        errcode,
+        errmsg: redact(String(json.errmsg ?? ''), known()),
+        thirdParty: opts.credentials.thirdParty,
+      });
     }
     return json;
   }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
 import type { WecomClient } from './client';
+import { WecomError } from './errors';
 
 /**
  * WeCom sign-in: the in-client OAuth (网页授权) and the PC web login (Web登录) URLs, and the code exchange.
@@ -129,16 +130,26 @@ interface UserDetailResponse {
 }
 
 /**
+ * user/get's answers for a member outside the app's visible range (可见范围): 60011 (no privilege) or 60111
+ * ("成员不在应用可见范围内" is one of its documented causes), 50002 (成员不在权限范围).
+ */
+export const OUTSIDE_VISIBLE_RANGE = new Set([60011, 60111, 50002]);
+
+/**
  * Display name from user/get; the avatar from auth/getuserdetail when the member consented (user_ticket), since
- * apps created after 2022-06 no longer receive avatars from user/get. Both are best effort: signing in must not
- * fail because a profile field is unavailable (member outside the visible range, ticket expired, ...).
+ * apps created after 2022-06 no longer receive avatars from user/get. Both are best effort (ticket expired, WeCom
+ * busy, ...), except that a member outside the app's visible range is refused: the WecomError is thrown, because
+ * WeCom would hide every customer from them anyway and the sign-in page must say who widens the range.
  */
 export async function loadMemberProfile(
   client: WecomCaller,
   member: { userId: string; userTicket?: string },
 ): Promise<MemberProfile> {
   const [user, detail] = await Promise.all([
-    client.call<UserGetResponse>('user/get', { query: { userid: member.userId } }).catch(() => undefined),
+    client.call<UserGetResponse>('user/get', { query: { userid: member.userId } }).catch((err: unknown) => {
+      if (err instanceof WecomError && OUTSIDE_VISIBLE_RANGE.has(err.errcode)) throw err;
+      return undefined;
+    }),
     member.userTicket
       ? client
           .call<UserDetailResponse>('auth/getuserdetail', {

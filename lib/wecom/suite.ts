@@ -231,6 +231,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
 
   const suiteCredentials: CredentialProvider = {
     secrets: [suite.suiteSecret],
+    thirdParty: true,
     async getAccessToken({ request }) {
       const stored = await suiteTicket();
       if (!stored) throw new SuiteError('no-suite-ticket');
@@ -478,6 +479,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       get secrets() {
         return known;
       },
+      thirdParty: true,
       async getAccessToken() {
         const auth = await authorization(corpId);
         if (!auth) throw new SuiteError('corp-not-authorized');

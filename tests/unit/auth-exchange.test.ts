@@ -111,11 +111,36 @@ describe('code exchange against the emulator', () => {
   });
 
   it('keeps signing in when the profile cannot be read', async () => {
+    await fetch(`${emu.url}/wecom-emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api: 'user/get', httpStatus: 502, times: 3 }),
+    });
     const profile = await loadMemberProfile(client, {
-      userId: 'nobody',
+      userId: 'zhangwei',
       userTicket: 'expired-or-invalid-ticket',
     });
     expect(profile).toEqual({});
+  });
+
+  it('refuses a member outside the visible range (60011 / 60111) so the page can say who widens it', async () => {
+    const range = (body: unknown) =>
+      fetch(`${emu.url}/wecom-emulator/visible-range`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await range({ party: [3] });
+    const err = await loadMemberProfile(client, { userId: 'zhangwei' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WecomError);
+    expect((err as WecomError).errcode).toBe(60011);
+    await range({ memberErrcode: 60111 });
+    expect(
+      ((await loadMemberProfile(client, { userId: 'zhangwei' }).catch((e: unknown) => e)) as WecomError)
+        .errcode,
+    ).toBe(60111);
+    await range({ reset: true });
+    expect(await loadMemberProfile(client, { userId: 'zhangwei' })).toEqual({ name: '张伟' });
   });
 });
 

@@ -176,10 +176,31 @@ describe('runChecks against the emulator', () => {
     expect(ip.status).toBe('fail');
     expect(ip.detail.en).toMatch(/60020/);
     expect(ip.fix?.zh).toMatch(/添加 (127\.0\.0\.1|::ffff:127\.0\.0\.1|::1)/);
-    expect(ip.fix?.zh).toContain('企业可信IP');
-    // The other WeCom checks cannot be judged behind the block, and say so.
-    expect(find(report, 'credentials').status).toBe('skip');
+    expect(ip.fix?.zh).toContain('管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP');
+    // gettoken works from an untrusted IP: the credentials are fine, the business APIs are what is blocked.
+    expect(find(report, 'credentials').status).toBe('pass');
+    expect(find(report, 'corpTicket').status).toBe('skip');
+    expect(find(report, 'externalContact').status).toBe('skip');
     expect(report.ok).toBe(false);
+  });
+
+  it('third-party mode: the corp token comes through the suite, and 60020 names the provider’s IP allow-list', async () => {
+    const config = liveConfig({
+      agentSecret: '',
+      suite: { suiteId: 'wwsuite7c2e91b4d0a6', suiteSecret: 's', token: 't', encodingAesKey: 'k' },
+    });
+    // The corp's client (a self-built client stands in for the suite's corp client: same token layer).
+    const { client } = setup(liveConfig());
+    const deps = { ...checkDepsFor(config, client, publicDir), timeoutMs: 3000 };
+    await ctl.switches({ ipBlocked: true });
+    const report = await runChecks(deps);
+    expect(find(report, 'credentials').status).toBe('pass');
+    const ip = find(report, 'trustedIp');
+    expect(ip.status).toBe('fail');
+    expect(ip.title.zh).toBe('服务商 IP白名单');
+    expect(ip.fix?.zh).toContain('服务商管理后台 → 服务商信息 → 基本信息 → IP白名单');
+    expect(ip.fix?.zh).not.toContain('企业可信IP');
+    expect(find(report, 'corpTicket').fix?.zh).toContain('IP白名单');
   });
 
   it('shows 48002 on the customer-contact check with where to add the app', async () => {

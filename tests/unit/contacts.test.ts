@@ -120,11 +120,11 @@ describe('customer profile', () => {
     expect((await getCustomerForUser('lina', ONLY_LINA, deps)).name).toBe('陈思远');
   });
 
-  it('a customer without followers (84061) is a 403 WecomError', async () => {
+  it('a customer without followers (84061) is a 410 "no longer available" WecomError', async () => {
     const err = await rejection(getCustomerForUser('zhangwei', NO_FOLLOWERS, deps));
     expect(err).toBeInstanceOf(WecomError);
     expect((err as WecomError).errcode).toBe(84061);
-    expect((err as WecomError).toPublic().status).toBe(403);
+    expect((err as WecomError).toPublic().status).toBe(410);
   });
 });
 

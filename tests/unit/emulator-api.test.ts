@@ -148,9 +148,10 @@ describe('jsapi tickets', () => {
     expect((await get('ticket/get', { access_token: await token() })).errcode).toBe(40058);
   });
 
-  it('counts every call: 100 per app per hour across both kinds, then 45009 until the hour is over', async () => {
+  it('counts every call: 100 per app per hour across both kinds, then 45009 for 60 minutes from the trip', async () => {
     const t = await token();
     for (let i = 0; i < 100; i++) {
+      if (i === 50) clock += 30 * 60_000;
       const r =
         i % 2
           ? await get('get_jsapi_ticket', { access_token: t })
@@ -163,7 +164,10 @@ describe('jsapi tickets', () => {
     expect((await get('get_jsapi_ticket', { access_token: t })).errcode).toBe(45009);
     // Another app of the same corp still has its own budget.
     expect((await get('get_jsapi_ticket', { access_token: await token('1000003') })).errcode).toBe(0);
-    clock += 3600_000;
+    // The window that began at the first call ends 30 minutes from now; the block lasts 60 from the trip.
+    clock += 45 * 60_000;
+    expect((await get('ticket/get', { access_token: t, type: 'agent_config' })).errcode).toBe(45009);
+    clock += 15 * 60_000;
     const t2 = await token();
     expect((await get('ticket/get', { access_token: t2, type: 'agent_config' })).errcode).toBe(0);
   });
@@ -427,10 +431,14 @@ describe('externalcontact', () => {
 });
 
 describe('switches, faults and counters', () => {
-  it('ipBlocked answers 60020 naming the caller ip', async () => {
+  it('ipBlocked: gettoken still works, business APIs answer 60020 naming the caller ip', async () => {
     await control('switches', { ipBlocked: true });
-    const r = await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET });
+    const t = await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET });
+    expect(t.errcode).toBe(0);
+    expect(t.access_token).toBeTruthy();
+    const r = await get('user/get', { access_token: t.access_token, userid: 'zhangwei' });
     expect(r.errcode).toBe(60020);
+    expect((await get('get_jsapi_ticket', { access_token: t.access_token })).errcode).toBe(60020);
     expect(r.errmsg).toMatch(
       /^not allow to access from your ip, hint: \[\d+\], from ip: 127\.0\.0\.1, more info/,
     );

@@ -247,7 +247,9 @@ describe('request wrapper', () => {
     await ctl.switches({ invalidSecret: false, ipBlocked: true });
     const ip = await failure(client.call('user/get', { query: { userid: 'zhangwei' } }));
     expect(ip.errcode).toBe(60020);
-    expect(ip.toPublic().userMessage.zh).toMatch(/请将本服务器 IP \S+ 加入 企业可信IP/);
+    expect(ip.toPublic().userMessage.zh).toMatch(
+      /企业可信IP（管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP）中添加 \S+，/,
+    );
 
     await ctl.switches({ ipBlocked: false, externalContactForbidden: true });
     const forbidden = await failure(
@@ -268,8 +270,9 @@ describe('request wrapper', () => {
     const err = await failure(
       client.call('externalcontact/get', { query: { external_userid: 'wm3Cakw91Um3jXNLdcoZy9B55pNyhLwH' } }),
     );
-    expect(err).toMatchObject({ errcode: 84061, kind: 'permission' });
-    expect(err.toPublic().status).toBe(403);
+    // A record that is no longer there: "no longer available", not a permission or configuration problem.
+    expect(err).toMatchObject({ errcode: 84061, kind: 'gone' });
+    expect(err.toPublic().status).toBe(410);
   });
 
   it('never puts a token, ticket or secret into a log line or error message', () => {

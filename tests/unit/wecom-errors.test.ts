@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '@/lib/http';
-import { WecomError, classify, ipFromErrmsg, userMessageFor } from '@/lib/wecom/errors';
+import {
+  CONSOLE,
+  WecomError,
+  classify,
+  describeErrcode,
+  ipFromErrmsg,
+  userMessageFor,
+} from '@/lib/wecom/errors';
 import { redact, redactUrl, redactValue } from '@/lib/wecom/redact';
 
 const err = (errcode: number, errmsg = '', api = 'externalcontact/get') =>
@@ -16,7 +23,12 @@ describe('WecomError', () => {
     expect(classify(48002)).toBe('configuration');
     expect(classify(45009)).toBe('rate-limited');
     expect(classify(45033)).toBe('rate-limited');
-    expect(classify(84061)).toBe('permission');
+    expect(classify(84061)).toBe('gone');
+    expect(classify(40096)).toBe('not-found');
+    expect(classify(40050)).toBe('not-found');
+    expect(classify(90501)).toBe('not-found');
+    expect(classify(60011)).toBe('permission');
+    expect(classify(12345)).toBe('unknown');
     expect(classify(60111)).toBe('not-found');
     expect(classify(40029)).toBe('caller');
   });
@@ -31,8 +43,9 @@ describe('WecomError', () => {
     expect(pub).toBeInstanceOf(HttpError);
     expect(pub.status).toBe(502);
     expect(pub.code).toBe('wecom_60020');
-    expect(pub.userMessage.zh).toContain('请将本服务器 IP 171.43.188.73 加入 企业可信IP');
-    expect(pub.userMessage.en).toContain("add this server's IP 171.43.188.73 to 企业可信IP (Trusted IPs)");
+    expect(pub.userMessage.zh).toContain(`在企业可信IP（${CONSOLE.trustedIp.zh}）中添加 171.43.188.73`);
+    expect(pub.userMessage.en).toContain(`add 171.43.188.73 to the trusted IPs (${CONSOLE.trustedIp.en})`);
+    expect(CONSOLE.trustedIp.zh).toBe('管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP');
   });
 
   it('gives actionable messages for configuration errors', () => {
@@ -48,9 +61,11 @@ describe('WecomError', () => {
   });
 
   it('maps kinds to statuses', () => {
-    expect(err(84061).toPublic().status).toBe(403);
+    expect(err(84061).toPublic().status).toBe(410);
     expect(err(60111).toPublic().status).toBe(404);
-    expect(err(40096).toPublic().status).toBe(400);
+    expect(err(40096).toPublic().status).toBe(404);
+    expect(err(40050).toPublic().status).toBe(404);
+    expect(err(60011).toPublic().status).toBe(403);
     expect(err(-1).toPublic().status).toBe(503);
     expect(err(45009).toPublic().status).toBe(503);
     expect(err(40001).toPublic().status).toBe(502);
@@ -79,6 +94,64 @@ describe('WecomError', () => {
     expect(err(84061, 'not external contact').message).toBe(
       'WeCom externalcontact/get failed: errcode 84061 (not external contact)',
     );
+  });
+});
+
+describe('the errcode vocabulary', () => {
+  it('names the provider’s IP allow-list for third-party calls, the corp’s 企业可信IP otherwise', () => {
+    const errmsg = 'not allow to access from your ip, hint: [1], from ip: 10.1.2.3, more info at x';
+    const corp = describeErrcode(60020, { errmsg });
+    const provider = describeErrcode(60020, { errmsg, thirdParty: true });
+    expect(corp.fix?.zh).toContain(CONSOLE.trustedIp.zh);
+    expect(corp.fix?.zh).not.toContain('服务商');
+    expect(provider.fix?.zh).toContain('服务商管理后台 → 服务商信息 → 基本信息 → IP白名单');
+    expect(provider.fix?.zh).toContain('10.1.2.3');
+    expect(provider.fix?.zh).not.toContain('企业可信IP');
+    const wire = new WecomError({ api: 'user/get', errcode: 60020, errmsg, thirdParty: true });
+    expect(wire.toPublic().userMessage.en).toContain("service provider's IP allow-list");
+  });
+
+  it('gives 48009 and 42012 their own fixes', () => {
+    const d48009 = describeErrcode(48009);
+    expect(d48009.what.zh).toContain('通讯录同步');
+    expect(d48009.fix?.zh).toContain(CONSOLE.appSecret.zh);
+    expect(d48009.fix?.en).toContain('not the contact-sync secret');
+    const d42012 = describeErrcode(42012);
+    expect(d42012.fix?.zh).toContain('ticket/get?type=agent_config');
+    expect(d42012.fix?.en).toContain("this app's own ticket");
+    expect(d42012.fix).not.toEqual(d48009.fix);
+  });
+
+  it('record-level errcodes are "not found / no longer available" with no admin fix', () => {
+    for (const code of [84061, 40050, 90501]) {
+      const d = describeErrcode(code);
+      expect(d.known).toBe(true);
+      expect([404, 410]).toContain(d.status);
+      expect(d.fix).toBeUndefined();
+      expect(d.message.zh).not.toMatch(/管理后台|WECOM_/);
+    }
+    // 40096 may also mean the followers left the visible range: it says where that is set.
+    expect(describeErrcode(40096).status).toBe(404);
+    expect(describeErrcode(40096).fix?.zh).toContain(CONSOLE.visibleRange.zh);
+  });
+
+  it('an errcode without a rule is shown with its number and the devtool link, no guessed fix', () => {
+    const d = describeErrcode(60099);
+    expect(d).toMatchObject({ known: false, kind: 'unknown', status: 502 });
+    expect(d.fix).toBeUndefined();
+    expect(d.message.zh).toContain('60099');
+    expect(d.message.zh).toContain('https://open.work.weixin.qq.com/devtool/query?e=60099');
+    expect(d.message.zh).not.toMatch(/管理后台|WECOM_|可信/);
+    const pub = err(60099).toPublic();
+    expect(pub.code).toBe('wecom_unknown_60099');
+    expect(err(48002).toPublic().code).toBe('wecom_48002');
+  });
+
+  it('visible-range errcodes say who widens the range and where', () => {
+    for (const code of [60011, 50002, 60111]) {
+      expect(describeErrcode(code).fix?.zh).toContain('企业管理员');
+      expect(describeErrcode(code).fix?.zh).toContain(CONSOLE.visibleRange.zh);
+    }
   });
 });
 

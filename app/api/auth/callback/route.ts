@@ -6,7 +6,14 @@ import { publicError } from '@/lib/http';
 import { route } from '@/lib/route';
 import { getWecom } from '@/lib/wecom';
 import { WecomError } from '@/lib/wecom/errors';
-import { STATE_PATTERN, exchangeCode, isValidCode, loadMemberProfile } from '@/lib/wecom/oauth';
+import {
+  OUTSIDE_VISIBLE_RANGE,
+  STATE_PATTERN,
+  exchangeCode,
+  isValidCode,
+  loadMemberProfile,
+} from '@/lib/wecom/oauth';
+import { CONSOLE } from '@/lib/console-paths';
 import { exchangeSuiteCode } from '@/lib/wecom/tenant';
 import { authPageResponse, type AuthPage } from '../auth-page';
 
@@ -151,6 +158,18 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
         {
           zh: '企业微信的登录码只能使用一次，且 5 分钟内有效。请重新登录。',
           en: 'A WeCom login code works once and only for 5 minutes. Please sign in again.',
+        },
+        returnTo,
+      );
+    }
+    if (err instanceof WecomError && OUTSIDE_VISIBLE_RANGE.has(err.errcode)) {
+      return refuse(
+        403,
+        'outside-visible-range',
+        { zh: '你不在本应用的可见范围内', en: "You are outside this app's visible range" },
+        {
+          zh: `企业微信只允许可见范围内的成员使用本应用。请企业管理员在 ${CONSOLE.visibleRange.zh} 中加入你或你所在的部门，然后重新打开应用。（错误码 ${err.errcode}）`,
+          en: `WeCom lets only members inside the app's visible range use it. Ask your organisation's admin to add you or your department under ${CONSOLE.visibleRange.en}, then open the app again. (errcode ${err.errcode})`,
         },
         returnTo,
       );
