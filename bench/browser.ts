@@ -7,17 +7,36 @@ export const WECOM_UA =
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export interface BrowserResult {
+export interface PageTimes {
   opens: number;
-  /** Navigation start → the customer's name in the rendered text, per open (ms). */
+  /** Navigation start → the expected text in the rendered page, per open (ms). */
   timesMs: number[];
   medianMs: number;
+  p90Ms: number;
+}
+
+export interface BrowserResult extends PageTimes {
   /** Requests after the HTML document, per open (median), and the paths of the last open. */
   requestsAfterHtml: number;
   requestsByKind: Record<string, number>;
   requestPaths: string[];
   /** The app's own JavaScript (/_next/ scripts) the page loads: files and gzip bytes. */
   firstLoadJs: { files: number; rawBytes: number; gzipBytes: number };
+}
+
+export interface Target {
+  name: string;
+  url: string;
+  /** Text that marks the page as done (the customer's or the group's name). */
+  text: string;
+  /** Before each open (e.g. switch the emulated client's chat). */
+  before?: () => Promise<void>;
+}
+
+/** Nearest-rank percentile. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
 function median(xs: number[]): number {
@@ -51,91 +70,116 @@ const watchForName = (name: string) => `(() => {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 })();`;
 
+function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const contextOptions = { userAgent: WECOM_UA, viewport: { width: 360, height: 720 } };
+
+interface OpenRecord {
+  ms: number;
+  requests: { url: URL; type: string }[];
+  scripts: Buffer[];
+}
+
+async function openOnce(browser: Browser, target: Target, storageState: unknown): Promise<OpenRecord> {
+  await target.before?.();
+  const context: BrowserContext = await browser.newContext({
+    ...contextOptions,
+    storageState: storageState as never,
+  });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(watchForName(target.text));
+    const requests: { url: URL; type: string }[] = [];
+    const scripts: Promise<Buffer | null>[] = [];
+    page.on('request', (req) => {
+      if (req.isNavigationRequest() && req.frame() === page.mainFrame()) return;
+      requests.push({ url: new URL(req.url()), type: req.resourceType() });
+    });
+    page.on('response', (res) => {
+      const url = new URL(res.url());
+      if (res.request().resourceType() === 'script' && url.pathname.startsWith('/_next/')) {
+        scripts.push(res.body().catch(() => null));
+      }
+    });
+    await page.goto(target.url);
+    await page.waitForFunction('window.__profileAt !== undefined', null, { timeout: 30_000, polling: 50 });
+    const ms = (await page.evaluate('window.__profileAt')) as number;
+    // Let late requests (avatars, prefetches) show up before counting.
+    await page.waitForLoadState('networkidle').catch(() => {});
+    const bodies = (await Promise.all(scripts)).filter((b): b is Buffer => b !== null);
+    return { ms, requests, scripts: bodies };
+  } finally {
+    await context.close();
+  }
+}
+
+function times(records: OpenRecord[]): PageTimes {
+  const timesMs = records.map((r) => Math.round(r.ms * 10) / 10);
+  return { opens: records.length, timesMs, medianMs: median(timesMs), p90Ms: percentile(timesMs, 90) };
+}
+
 /**
- * Opens the sidebar `opens` times, each in a fresh browser context (cold HTTP cache) that carries the session of
- * one earlier sign-in, and measures navigation start → customer's name visible.
+ * Opens each target `opens` times, interleaved (a, b, a, b, …), each open in a fresh browser context (cold HTTP
+ * cache) that carries the session of one earlier sign-in on `signIn`, and measures navigation start → text visible.
+ * The first target is the app: its requests and JavaScript are reported too.
  */
-export async function measureSidebar(opts: {
-  appUrl: string;
-  path: string;
-  customerName: string;
+export async function measurePages(opts: {
+  signIn: Target;
+  targets: Target[];
   opens: number;
-}): Promise<BrowserResult> {
+}): Promise<BrowserResult[]> {
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const contextOptions = { userAgent: WECOM_UA, viewport: { width: 360, height: 720 } };
-
+    browser = await launch();
     // Sign in once (the in-client OAuth runs silently) and keep the session for the measured opens.
+    await opts.signIn.before?.();
     const first = await browser.newContext(contextOptions);
     const firstPage = await first.newPage();
-    await firstPage.goto(opts.appUrl + opts.path);
-    await firstPage.getByText(opts.customerName).first().waitFor({ timeout: 30_000 });
+    await firstPage.goto(opts.signIn.url);
+    await firstPage.getByText(opts.signIn.text).first().waitFor({ timeout: 30_000 });
     const storageState = await first.storageState();
     await first.close();
+    // One unmeasured open of each target warms the servers (compiled routes, connection pools).
+    for (const t of opts.targets) await openOnce(browser, t, storageState);
 
-    const timesMs: number[] = [];
-    const counts: number[] = [];
-    let requestsByKind: Record<string, number> = {};
-    let requestPaths: string[] = [];
-    let firstLoadJs = { files: 0, rawBytes: 0, gzipBytes: 0 };
+    const records: OpenRecord[][] = opts.targets.map(() => []);
     for (let i = 0; i < opts.opens; i++) {
-      const context: BrowserContext = await browser.newContext({ ...contextOptions, storageState });
-      const page = await context.newPage();
-      await page.addInitScript(watchForName(opts.customerName));
-      const requests: { url: URL; type: string }[] = [];
-      const scripts: Promise<Buffer | null>[] = [];
-      page.on('request', (req) => {
-        if (req.isNavigationRequest() && req.frame() === page.mainFrame()) return;
-        requests.push({ url: new URL(req.url()), type: req.resourceType() });
-      });
-      page.on('response', (res) => {
-        const url = new URL(res.url());
-        if (res.request().resourceType() === 'script' && url.pathname.startsWith('/_next/')) {
-          scripts.push(res.body().catch(() => null));
-        }
-      });
-      await page.goto(opts.appUrl + opts.path);
-      await page.waitForFunction('window.__profileAt !== undefined', null, { timeout: 30_000, polling: 50 });
-      timesMs.push((await page.evaluate('window.__profileAt')) as number);
-      // Let late requests (avatars, prefetches) show up before counting.
-      await page.waitForLoadState('networkidle').catch(() => {});
-      counts.push(requests.length);
-      if (i === opts.opens - 1) {
-        requestsByKind = {};
-        for (const r of requests) {
-          const k = kindOf(r.url, r.type);
-          requestsByKind[k] = (requestsByKind[k] ?? 0) + 1;
-        }
-        requestPaths = requests.map((r) => r.url.pathname);
-        const bodies = (await Promise.all(scripts)).filter((b): b is Buffer => b !== null);
-        firstLoadJs = {
-          files: bodies.length,
-          rawBytes: bodies.reduce((a, b) => a + b.length, 0),
-          gzipBytes: bodies.reduce((a, b) => a + gzipSync(b).length, 0),
-        };
-      }
-      await context.close();
+      // Alternate which target goes first so that neither always follows the other.
+      const order = opts.targets.map((_, k) => k);
+      if (i % 2) order.reverse();
+      for (const k of order) records[k]!.push(await openOnce(browser, opts.targets[k]!, storageState));
     }
-    return {
-      opens: opts.opens,
-      timesMs,
-      medianMs: median(timesMs),
-      requestsAfterHtml: median(counts),
-      requestsByKind,
-      requestPaths,
-      firstLoadJs,
-    };
+    return records.map((rs) => {
+      const last = rs[rs.length - 1]!;
+      const requestsByKind: Record<string, number> = {};
+      for (const r of last.requests) {
+        const k = kindOf(r.url, r.type);
+        requestsByKind[k] = (requestsByKind[k] ?? 0) + 1;
+      }
+      return {
+        ...times(rs),
+        requestsAfterHtml: median(rs.map((r) => r.requests.length)),
+        requestsByKind,
+        requestPaths: last.requests.map((r) => r.url.pathname),
+        firstLoadJs: {
+          files: last.scripts.length,
+          rawBytes: last.scripts.reduce((a, b) => a + b.length, 0),
+          gzipBytes: last.scripts.reduce((a, b) => a + gzipSync(b).length, 0),
+        },
+      };
+    });
   } finally {
     await browser?.close().catch(() => {});
   }

@@ -33,6 +33,11 @@ export class EmulatorControl {
     await this.call('POST', 'faults', f);
   }
 
+  /** Adds a trusted domain (可信域名) for the app's pages. */
+  async trustDomain(host: string): Promise<void> {
+    await this.call('POST', 'trusted-domains', { host });
+  }
+
   async client(c: Record<string, unknown>): Promise<void> {
     await this.call('POST', 'client', c);
   }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS } from '../lib/config';
-import { measureSidebar, WECOM_UA } from './browser';
+import { measurePages, WECOM_UA } from './browser';
 import { measureKnowledgeBase } from './kb';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
 import { burst, compare, pool } from './load';
@@ -36,6 +36,8 @@ import {
 } from './servers';
 
 const CUSTOMER = 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn';
+const GROUP_CHAT = 'wrcmQNQw1OkGAB7s8KiqQ6RNBg8KgyTM';
+const GROUP_NAME = 'VIP客户服务群';
 const OPENS = 1000;
 const WARM_OPENS = 100;
 const OPEN_CONCURRENCY = 8;
@@ -430,7 +432,7 @@ async function main(): Promise<Results> {
     await section(
       results,
       'e',
-      `time to profile (${BROWSER_OPENS} opens, +${LATENCY_MS} ms per WeCom call)`,
+      `time to profile against the frameworkless floor (${BROWSER_OPENS} + ${BROWSER_OPENS} opens per chat, +${LATENCY_MS} ms per WeCom call)`,
       async () => {
         const port = await freePort();
         const demoUrl = `http://127.0.0.1:${port}`;
@@ -444,21 +446,55 @@ async function main(): Promise<Results> {
             APP_BASE_URL: demoUrl,
           },
         });
+        const floorPort = await freePort();
+        const floorUrl = `http://127.0.0.1:${floorPort}`;
         try {
           const demoControl = new EmulatorControl(demoUrl);
-          await demoControl.client({
-            userId: 'zhangwei',
-            entry: 'single_chat_tools',
-            externalUserId: CUSTOMER,
-          });
+          // The floor page is served from its own origin: trusted like the app's (可信域名).
+          await demoControl.trustDomain(`127.0.0.1:${floorPort}`);
+          const floor = spawnProc('floor-page', process.execPath, [
+            '--import',
+            'tsx',
+            'bench/floor-page.ts',
+            String(floorPort),
+            demoUrl,
+            DEMO_CREDENTIALS.corpId,
+            DEMO_CREDENTIALS.agentId,
+            DEMO_CREDENTIALS.agentSecret,
+          ]);
+          await waitForHttp(`${floorUrl}/jssdk.js`, floor);
           await demoControl.fault({ api: '*', latencyMs: LATENCY_MS });
-          const r = await measureSidebar({
-            appUrl: demoUrl,
-            path: '/sidebar',
-            customerName,
-            opens: BROWSER_OPENS,
-          });
-          results.browser = { ...r, latencyMs: LATENCY_MS };
+          const single = { userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: CUSTOMER };
+          const group = { userId: 'zhangwei', entry: 'group_chat_tools', chatId: GROUP_CHAT };
+          const chats: NonNullable<Results['browser']>['chats'] = [];
+          for (const [chat, client, text] of [
+            ['single', single, customerName],
+            ['group', group, GROUP_NAME],
+          ] as const) {
+            const before = () => demoControl.client(client);
+            const [ours, floorResult] = await measurePages({
+              signIn: {
+                name: 'sign-in',
+                url: `${demoUrl}/sidebar`,
+                text: customerName,
+                before: () => demoControl.client(single),
+              },
+              targets: [
+                { name: 'ours', url: `${demoUrl}/sidebar`, text, before },
+                { name: 'floor', url: `${floorUrl}/floor`, text, before },
+              ],
+              opens: BROWSER_OPENS,
+            });
+            chats.push({
+              chat,
+              ours: ours!,
+              floor: floorResult!,
+              ratioMedian: ours!.medianMs / floorResult!.medianMs,
+              ratioP90: ours!.p90Ms / floorResult!.p90Ms,
+            });
+          }
+          results.browser = { latencyMs: LATENCY_MS, chats };
+          await floor.stop();
         } finally {
           await demo.proc.stop();
         }

@@ -441,6 +441,19 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
     }
     case 'POST mass-messages/confirm':
       return confirmMass(ctx);
+    case 'POST trusted-domains': {
+      // 应用管理 → 网页授权及JS-SDK → 可信域名: the admin adds a host (with port) the app's pages may be served from.
+      const b = await body(req);
+      const host = b?.host;
+      if (
+        typeof host !== 'string' ||
+        !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)
+      ) {
+        return bad('host must be a host name with an optional port, e.g. 127.0.0.1:3000');
+      }
+      if (!ctx.trustedDomains.includes(host)) ctx.trustedDomains.push(host);
+      return json({ ok: true, trustedDomains: ctx.trustedDomains });
+    }
     case 'GET domain-verification':
       return json({ fileName: `WW_verify_${DOMAIN_VERIFY_CODE}.txt`, content: DOMAIN_VERIFY_CODE });
   }
