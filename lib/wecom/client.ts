@@ -21,8 +21,15 @@ export interface CallOptions {
    * timeout or a 5xx. Default: true for GET, false for POST (pass true for read-only POSTs such as groupchat/get).
    */
   idempotent?: boolean;
-  /** Per-attempt timeout; default the client's (5 s). */
+  /** Per-attempt timeout; default the client's (5 s). Never longer than what is left of the deadline. */
   timeoutMs?: number;
+  /**
+   * One budget for the whole request, every attempt, backoff and (for `call`) the token included: default the
+   * client's (5 s). A slow WeCom therefore costs at most this long, not attempts × timeout.
+   */
+  budgetMs?: number;
+  /** An absolute deadline (Date.now() milliseconds) shared with other work; wins over budgetMs. */
+  deadline?: number;
 }
 
 export interface RequestOptions extends CallOptions {
@@ -58,6 +65,8 @@ export interface WecomClientOptions {
   fetch?: typeof fetch;
   now?: () => number;
   timeoutMs?: number;
+  /** Default overall budget of one request, retries included (default 5 s). */
+  budgetMs?: number;
   /** Retries after a retryable failure of an idempotent call (default 2). */
   maxRetries?: number;
   /** First backoff step (default 200 ms); doubles per retry, with jitter, capped at 2 s. */
@@ -85,6 +94,44 @@ export interface WecomClient {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A retry is not started with less than this left of the budget: it could not get an answer anyway. */
+const MIN_ATTEMPT_MS = 250;
+
+/** The WeCom-side timeout error: a request (or a piece of work made of several) ran out of its budget. */
+export function deadlineError(api: string, budgetMs: number): WecomError {
+  return new WecomError({
+    api,
+    errcode: -1,
+    errmsg: `no answer within ${budgetMs} ms`,
+    transport: 'timeout',
+  });
+}
+
+/**
+ * Settles like `work`, or rejects with a timeout WecomError at `deadline` (Date.now() milliseconds). The work itself
+ * goes on (a shared credential fetch still fills the cache for the next caller).
+ */
+export function beforeDeadline<T>(work: Promise<T>, deadline: number, api: string): Promise<T> {
+  const left = deadline - Date.now();
+  if (left <= 0) {
+    work.catch(() => {});
+    return Promise.reject(deadlineError(api, 0));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(deadlineError(api, Math.round(left))), left);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
 /** Self-built app credentials: `gettoken?corpid=&corpsecret=`. */
 export function corpSecretCredentials(corpId: string, secret: string): CredentialProvider {
   return {
@@ -104,6 +151,7 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
   const sleep = opts.sleep ?? defaultSleep;
   const random = opts.random ?? Math.random;
   const defaultTimeoutMs = opts.timeoutMs ?? 5000;
+  const defaultBudgetMs = opts.budgetMs ?? 5000;
   const maxRetries = opts.maxRetries ?? 2;
   const backoffMs = opts.backoffMs ?? 200;
   const base = opts.apiBase.replace(/\/+$/, '');
@@ -196,13 +244,19 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
       body: form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
     };
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    const budgetMs = options.budgetMs ?? defaultBudgetMs;
+    const deadline = options.deadline ?? Date.now() + budgetMs;
     for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw deadlineError(api, budgetMs);
       try {
-        return await once(api, url, init, timeoutMs);
+        return await once(api, url, init, Math.min(timeoutMs, left));
       } catch (err) {
         if (!(err instanceof WecomError) || err.kind !== 'retryable' || !idempotent || attempt >= maxRetries)
           throw err;
         const delay = Math.round(Math.min(2000, backoffMs * 2 ** attempt) * (0.5 + random() / 2));
+        // One budget for the request: no retry that could not finish inside it.
+        if (Date.now() + delay + MIN_ATTEMPT_MS > deadline) throw err;
         log(`[wecom] ${api}: ${err.message}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
         await sleep(delay);
       }
@@ -210,16 +264,18 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
   };
 
   async function call<T>(api: string, options: CallOptions = {}): Promise<T> {
-    const token = await tokens.getAccessToken();
+    // The token (when it has to be fetched) and the call itself share the request's one budget.
+    const deadline = options.deadline ?? Date.now() + (options.budgetMs ?? defaultBudgetMs);
+    const token = await beforeDeadline(tokens.getAccessToken(), deadline, api);
     try {
-      return (await request(api, { ...options, token })) as T;
+      return (await request(api, { ...options, token, deadline })) as T;
     } catch (err) {
       if (!(err instanceof WecomError) || err.kind !== 'token-invalid') throw err;
       // WeCom may revoke a token before expires_in: drop it and replay once with a fresh one.
       log(`[wecom] ${api}: errcode ${err.errcode}, refreshing the access token and replaying once`);
       await tokens.invalidateAccessToken(token);
-      const fresh = await tokens.getAccessToken();
-      return (await request(api, { ...options, token: fresh })) as T;
+      const fresh = await beforeDeadline(tokens.getAccessToken(), deadline, api);
+      return (await request(api, { ...options, token: fresh, deadline })) as T;
     }
   }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { getConfig } from '../config';
 import { forbidden, HttpError } from '../http';
 import type { NameSource } from '../contacts-dto';
-import type { WecomClient } from './client';
+import { beforeDeadline, type WecomClient } from './client';
 import { getWecom } from './index';
 import { createSigner, type JssdkSignatures } from './jssdk';
 import { buildAuthorizeUrl, buildWebLoginUrl } from './oauth';
@@ -98,14 +98,23 @@ export async function isServedCorp(corpId: string): Promise<boolean> {
   return (await suite.authorization(corpId)) !== null;
 }
 
-/** Both JS-SDK signatures for a page, from that corp's own tickets. */
-export async function signaturesForCorp(
+/** How long a page or the signature endpoint waits for signatures (tickets, and the corp's client) in all. */
+export const SIGNATURE_BUDGET_MS = 5000;
+
+/**
+ * Both JS-SDK signatures for a page, from that corp's own tickets, within one budget: a slow WeCom answers a
+ * timeout after `budgetMs` (the ticket fetch goes on and fills the cache for the next request).
+ */
+export function signaturesForCorp(
   corpId: string,
   url: string,
-  options?: { refresh?: boolean },
+  options: { refresh?: boolean; budgetMs?: number } = {},
 ): Promise<JssdkSignatures> {
-  const client = await getWecomFor(corpId);
-  return createSigner({ client, appBaseUrl: getConfig().appBaseUrl }).signaturesFor(url, options);
+  const work = (async () => {
+    const client = await getWecomFor(corpId);
+    return createSigner({ client, appBaseUrl: getConfig().appBaseUrl }).signaturesFor(url, options);
+  })();
+  return beforeDeadline(work, Date.now() + (options.budgetMs ?? SIGNATURE_BUDGET_MS), 'jssdk signature');
 }
 
 /**

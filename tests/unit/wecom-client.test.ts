@@ -231,6 +231,25 @@ describe('request wrapper', () => {
     expect(err.toPublic().status).toBe(504);
   });
 
+  it('gives a request one budget for every attempt: a slow WeCom costs the budget, not attempts × timeout', async () => {
+    // Each attempt may wait 1 s, the request 1.5 s in all: the second attempt gets what is left, no third.
+    const client = makeClient({ timeoutMs: 1000, budgetMs: 1500 });
+    await client.tokens.getAccessToken();
+    await ctl.fault({ api: 'user/get', latencyMs: 5000 });
+    const err = await failure(client.call('user/get', { query: { userid: 'zhangwei' } }));
+    expect(err).toMatchObject({ transport: 'timeout', kind: 'retryable' });
+    expect((await ctl.counters())['user/get']).toBe(2);
+  });
+
+  it('counts the access token against the same budget as the call', async () => {
+    const client = makeClient({ budgetMs: 400 });
+    await ctl.fault({ api: 'gettoken', latencyMs: 5000 });
+    const err = await failure(client.call('user/get', { query: { userid: 'zhangwei' } }));
+    expect(err).toMatchObject({ transport: 'timeout', api: 'user/get' });
+    expect(err.toPublic().status).toBe(504);
+    expect((await ctl.counters())['user/get']).toBeUndefined();
+  });
+
   it('turns a network failure into a retryable WecomError', async () => {
     const client = makeClient({ apiBase: 'http://127.0.0.1:9', timeoutMs: 1000 });
     const err = await failure(client.tokens.getAccessToken());
