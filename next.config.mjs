@@ -6,6 +6,10 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and Node-only drivers stay out of the server bundle and load from node_modules.
   serverExternalPackages: ['better-sqlite3', 'ioredis', 'kysely', 'pg'],
+  // The sidebar's boot script loads @wecom/jssdk's global build, which a route serves from node_modules.
+  outputFileTracingIncludes: {
+    '/jssdk/wecom.global.js': ['./node_modules/@wecom/jssdk/dist/wecom.global.prod.js'],
+  },
   // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
   // forbidden() answers a signed-in non-admin with a real 403 page.
   experimental: { authInterrupts: true },

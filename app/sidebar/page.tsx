@@ -1,11 +1,16 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { Suspense } from 'react';
+import { messages, type Lang } from '@/components/sidebar/i18n';
 import { NotInWeComState } from '@/components/sidebar/States';
 import { SidebarApp } from '@/components/sidebar/SidebarApp';
 import styles from '@/components/sidebar/sidebar.module.css';
+import { Skeleton } from '@/components/ui/Skeleton';
 import { requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { pickLang } from '@/lib/http';
+import { pickLang, publicError } from '@/lib/http';
+import { bootScript, JSSDK_GLOBAL_PATH } from '@/lib/jssdk-client/boot';
+import type { InitialSignatures } from '@/lib/jssdk-client/signatures';
 import type { JssdkSignatures } from '@/lib/wecom/jssdk';
 import { isWecomClient } from '@/lib/wecom/oauth';
 import { getWecomFor, signaturesForCorp } from '@/lib/wecom/tenant';
@@ -27,7 +32,8 @@ function queryString(params: SearchParams): string {
 /**
  * The chat-toolbar page. The server signs its own URL and puts both JS-SDK signatures into the HTML, so after the
  * HTML the customer profile is the only request (the browser asks for signatures only after `invalid signature`
- * or when its URL differs from the one signed here).
+ * or when its URL differs from the one signed here). An inline boot script walks the critical path (register →
+ * context → profile fetch) while the page's JavaScript loads; the page takes its results over.
  */
 export default async function SidebarPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const config = getConfig();
@@ -52,29 +58,71 @@ export default async function SidebarPage({ searchParams }: { searchParams: Prom
   const corpid = typeof params.corpid === 'string' ? params.corpid : null;
   const user = await requirePageUser(path, { inClient: true, corpId: corpid });
 
-  const url = `${config.appBaseUrl}${path}`;
-  let initialSignatures: { url: string; pair: JssdkSignatures } | null = null;
+  // The shell and a skeleton go out at once; what needs WeCom (the signatures) streams in when it is ready.
+  return (
+    <Suspense
+      fallback={
+        <main className={styles.shell} data-phase="signing">
+          <Skeleton label={messages(lang).connecting} />
+        </main>
+      }
+    >
+      <SignedSidebar corpId={user.corpId} url={`${config.appBaseUrl}${path}`} lang={lang} demo={demo} />
+    </Suspense>
+  );
+}
+
+/**
+ * The part that waits for WeCom: both signatures within one budget. With them, the boot script starts
+ * registration, the context calls and the profile fetch before the page's JavaScript loads; without them, the
+ * page shows what went wrong (with a way to retry) instead of waiting any longer.
+ */
+async function SignedSidebar({
+  corpId,
+  url,
+  lang,
+  demo,
+}: {
+  corpId: string;
+  url: string;
+  lang: Lang;
+  demo: boolean;
+}) {
+  const config = getConfig();
+  let initial: InitialSignatures;
+  let pair: JssdkSignatures | undefined;
   // Third-party mode: the signed-in member's corp and the app's agentid in that corp.
   let app = { corpId: config.corpId, agentId: config.agentId };
   try {
-    initialSignatures = { url, pair: await signaturesForCorp(user.corpId, url) };
-    app = { corpId: initialSignatures.pair.corpId, agentId: initialSignatures.pair.agentId };
-  } catch {
-    // The browser asks the signature endpoint itself and shows that error if it persists.
+    pair = await signaturesForCorp(corpId, url);
+    initial = { url, pair };
+    app = { corpId: pair.corpId, agentId: pair.agentId };
+  } catch (err) {
+    const pub = publicError(err);
+    initial = { url, error: { status: pub.status, message: pub.userMessage[lang] } };
     if (config.suite)
       app = {
-        corpId: user.corpId,
-        agentId: (await getWecomFor(user.corpId).catch(() => null))?.agentId ?? '',
+        corpId,
+        agentId: (await getWecomFor(corpId).catch(() => null))?.agentId ?? '',
       };
   }
 
   return (
-    <SidebarApp
-      corpId={app.corpId}
-      agentId={app.agentId}
-      lang={lang}
-      demo={demo}
-      initialSignatures={initialSignatures}
-    />
+    <>
+      <SidebarApp
+        corpId={app.corpId}
+        agentId={app.agentId}
+        lang={lang}
+        demo={demo}
+        initialSignatures={initial}
+      />
+      {pair ? (
+        <>
+          {/* eslint-disable-next-line @next/next/no-sync-scripts -- the boot below needs window.ww */}
+          <script src={JSSDK_GLOBAL_PATH} />
+          <script dangerouslySetInnerHTML={{ __html: bootScript({ ...app, url, pair }) }} />
+        </>
+      ) : null}
+    </>
   );
 }

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { Suspense } from 'react';
+import { Skeleton } from '@/components/ui/Skeleton';
 import { isAdmin, loginPath, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
@@ -29,14 +31,6 @@ export default async function WorkbenchPage({
   const path = `/workbench${query.size ? `?${query}` : ''}`;
   const user = await requirePageUser(path, { corpId: corpid || null });
 
-  // The tag filter is a convenience: without the tag library (e.g. 48002) the list still works and says why.
-  let tagGroups: CorpTagGroup[] = [];
-  try {
-    tagGroups = await getCorpTags({ client: await getWecomFor(user.corpId) });
-  } catch {
-    tagGroups = [];
-  }
-
   // Third-party apps receive no member names: the client shows them (ww-open-data) once registered for this corp.
   const openDataApp =
     getConfig().suite && !user.name
@@ -63,7 +57,21 @@ export default async function WorkbenchPage({
         isAdmin={isAdmin(user)}
         openDataApp={openDataApp}
       />
-      <CustomerList tagGroups={tagGroups} pageSize={pageSize} />
+      {/* The page goes out at once; the list waits for the tag library (one WeCom budget) in a stream of its own. */}
+      <Suspense fallback={<Skeleton lines={3} label="正在加载客户 / Loading customers" />}>
+        <TaggedCustomerList corpId={user.corpId} pageSize={pageSize} />
+      </Suspense>
     </main>
   );
+}
+
+/** The tag filter is a convenience: without the tag library (e.g. 48002, or WeCom too slow) the list still works. */
+async function TaggedCustomerList({ corpId, pageSize }: { corpId: string; pageSize: number }) {
+  let tagGroups: CorpTagGroup[] = [];
+  try {
+    tagGroups = await getCorpTags({ client: await getWecomFor(corpId) });
+  } catch {
+    tagGroups = [];
+  }
+  return <CustomerList tagGroups={tagGroups} pageSize={pageSize} />;
 }

@@ -4,7 +4,17 @@ import { useEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
-import { connectWeCom, SdkError, toSdkError, type SignaturePair, type WeComClient } from '@/lib/jssdk-client';
+import {
+  connectWeCom,
+  contactPath,
+  GROUP_ENTRY,
+  groupChatPath,
+  SdkError,
+  SINGLE_ENTRIES,
+  toSdkError,
+  type InitialSignatures,
+  type WeComClient,
+} from '@/lib/jssdk-client';
 import { jsonFetcher, type ApiError } from './api';
 import { CustomerProfileCard } from './CustomerProfileCard';
 import { GroupChatCard, type OpenDataApp } from './GroupChatCard';
@@ -18,8 +28,8 @@ export interface SidebarAppProps {
   agentId: string;
   lang: Lang;
   demo: boolean;
-  /** Signatures the server computed for this page's URL, so that the browser does not have to ask. */
-  initialSignatures: { url: string; pair: SignaturePair } | null;
+  /** Signatures the server computed for this page's URL (so that the browser does not have to ask), or its error. */
+  initialSignatures: InitialSignatures | null;
 }
 
 type Phase =
@@ -28,8 +38,6 @@ type Phase =
   | { kind: 'single'; client: WeComClient; externalUserId: string }
   | { kind: 'group'; client: WeComClient; chatId: string }
   | { kind: 'other'; entry: string };
-
-const SINGLE_ENTRIES = new Set(['single_chat_tools', 'contact_profile']);
 
 /** The chat-toolbar page: register with WeCom, read the chat context, then show the customer or the group. */
 export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: SidebarAppProps) {
@@ -46,9 +54,9 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
       try {
         const client = await connectWeCom({ corpId, agentId, initial: initialSignatures ?? undefined });
         const { entry } = await client.getContext();
-        if (SINGLE_ENTRIES.has(entry)) {
+        if (SINGLE_ENTRIES.includes(entry)) {
           set({ kind: 'single', client, externalUserId: await client.getCurExternalContact() });
-        } else if (entry === 'group_chat_tools') {
+        } else if (entry === GROUP_ENTRY) {
           set({ kind: 'group', client, chatId: await client.getCurExternalChat() });
         } else {
           set({ kind: 'other', entry });
@@ -177,7 +185,7 @@ const swrOptions = { revalidateOnFocus: false, revalidateOnReconnect: false, sho
 function CustomerView({ id, lang }: { id: string; lang: Lang }) {
   const t = messages(lang);
   const { data, error, isValidating, mutate } = useSWR<CustomerProfile, ApiError>(
-    `/api/contacts/${encodeURIComponent(id)}`,
+    contactPath(id),
     jsonFetcher(lang),
     swrOptions,
   );
@@ -190,7 +198,7 @@ function CustomerView({ id, lang }: { id: string; lang: Lang }) {
 function GroupView({ id, lang, app }: { id: string; lang: Lang; app: OpenDataApp }) {
   const t = messages(lang);
   const { data, error, isValidating, mutate } = useSWR<GroupChatDto, ApiError>(
-    `/api/group-chats/${encodeURIComponent(id)}`,
+    groupChatPath(id),
     jsonFetcher(lang),
     swrOptions,
   );

@@ -1,3 +1,4 @@
+import { takeBootFetch } from '@/lib/jssdk-client';
 import type { Lang } from './i18n';
 
 /** An error answer of our own API: `{error:{code,message,messageZh,messageEn}}` with its status (0 = network). */
@@ -16,16 +17,20 @@ interface ErrorBody {
   error?: { code?: string; message?: string; messageZh?: string; messageEn?: string };
 }
 
-/** SWR fetcher for our JSON routes; the browser's Accept-Language picks the message language on the server. */
+/**
+ * SWR fetcher for our JSON routes; the browser's Accept-Language picks the message language on the server. The
+ * first read of a URL the page's boot script already fetched takes that response.
+ */
 export function jsonFetcher(lang: Lang) {
   return async <T>(url: string): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(url, {
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-        cache: 'no-store',
-      });
+      res = await (takeBootFetch(url) ??
+        fetch(url, {
+          headers: { accept: 'application/json' },
+          credentials: 'same-origin',
+          cache: 'no-store',
+        }));
     } catch {
       throw new ApiError(
         0,

@@ -1,32 +1,40 @@
 'use client';
 
+import { readBoot, type Boot, JS_API_LIST } from './boot';
 import { SdkError, toSdkError, type SdkStep } from './errors';
 import {
   createSignatureSource,
   httpFetchPair,
   SignatureFetchError,
   type FetchPair,
-  type SignaturePair,
+  type InitialSignatures,
 } from './signatures';
 
 export { SdkError, kindOfErrMsg, toSdkError, type SdkErrorKind, type SdkStep } from './errors';
-export { createSignatureSource, httpFetchPair, SignatureFetchError, type SignaturePair } from './signatures';
+export {
+  createSignatureSource,
+  httpFetchPair,
+  SignatureFetchError,
+  type InitialSignatures,
+  type SignaturePair,
+} from './signatures';
 export { sdkErrorMessage, type SdkMessage } from './messages';
+export { contactPath, GROUP_ENTRY, groupChatPath, JS_API_LIST, SINGLE_ENTRIES, takeBootFetch } from './boot';
 
 type WW = typeof import('@wecom/jssdk');
 
 export const DEFAULT_TIMEOUT_MS = 8000;
-
-/** Everything the sidebar calls; the client rejects APIs missing here. */
-export const JS_API_LIST = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
 
 export type EntryType = string;
 
 export interface ConnectOptions {
   corpId: string;
   agentId: string;
-  /** Signatures the server rendered into the page for its own URL (saves a request). */
-  initial?: { url: string; pair: SignaturePair };
+  /**
+   * Signatures the server rendered into the page for its own URL (saves a request), or why it could not sign
+   * (then the first attempt fails with that answer instead of asking again).
+   */
+  initial?: InitialSignatures;
   fetchPair?: FetchPair;
   timeoutMs?: number;
 }
@@ -86,10 +94,22 @@ export function versionBelow(version: string, min: string): boolean {
 }
 
 let connecting: Promise<WeComClient> | undefined;
+let sdk: Promise<WW> | undefined;
+
+/**
+ * The one SDK of this page: the global build the boot script registered with, or else the module (loaded in the
+ * browser only, after the client bridge, if any, is in place: the SDK reads the UA at import).
+ */
+function loadSdk(boot: Boot | undefined): Promise<WW> {
+  sdk ??= boot ? Promise.resolve(boot.ww) : import('@wecom/jssdk');
+  return sdk;
+}
 
 /**
  * Registers the app with the WeCom client once per page load and waits for agentConfig. An `invalid signature`
- * answer gets exactly one second chance with freshly fetched tickets (refresh=1) before it is reported.
+ * answer gets exactly one second chance with freshly fetched tickets (refresh=1) before it is reported. When the
+ * page's boot script already started registration and the context calls, their raw results are taken over here
+ * and classified like any other answer.
  */
 export function connectWeCom(opts: ConnectOptions): Promise<WeComClient> {
   connecting ??= doConnect(opts);
@@ -98,11 +118,12 @@ export function connectWeCom(opts: ConnectOptions): Promise<WeComClient> {
 
 async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Loaded in the browser only, after the client bridge (if any) is in place: the SDK reads the UA at import.
+  const boot = readBoot(opts);
   let ww: WW;
   try {
-    ww = await import('@wecom/jssdk');
+    ww = await loadSdk(boot);
   } catch {
+    sdk = undefined;
     throw new SdkError('failed', 'load', 'load:fail');
   }
   if (!ww.env.isWeCom) throw new SdkError('not-wecom', 'load', 'not inside the WeCom client');
@@ -115,17 +136,26 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
 
   // register() starts agentConfig eagerly and leaves its rejection unhandled; we observe the same task below.
   ignoreSdkRejections();
-  ww.register({
-    corpId: opts.corpId,
-    agentId: opts.agentId,
-    jsApiList: JS_API_LIST,
-    getConfigSignature: signature('config'),
-    getAgentConfigSignature: signature('agentConfig'),
-  });
+  if (boot) {
+    // Registered already: from now on the boot signs through our source (refresh=1 included).
+    boot.install(async (kind, url) => (await source.get(url))[kind]);
+  } else {
+    ww.register({
+      corpId: opts.corpId,
+      agentId: opts.agentId,
+      jsApiList: JS_API_LIST,
+      getConfigSignature: signature('config'),
+      getAgentConfigSignature: signature('agentConfig'),
+    });
+  }
 
-  const agentConfig = () => withTimeout<unknown>(ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+  const agentConfig = (started?: Promise<unknown>) =>
+    withTimeout<unknown>(started ?? ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+  // The boot's context calls ran after its own agentConfig: usable only when that first attempt succeeded.
+  let early: Pick<Boot, 'context' | 'contact' | 'chat'> | undefined;
   try {
-    await agentConfig();
+    await agentConfig(boot?.agentConfig);
+    early = boot;
   } catch (first) {
     const err = configError(first);
     if (err.kind !== 'invalid-signature') throw err;
@@ -137,6 +167,12 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
       throw configError(second);
     }
   }
+  /** Each early answer serves the first call of its kind only; later calls ask the client again. */
+  const takeEarly = <K extends 'context' | 'contact' | 'chat'>(key: K): Boot[K] | undefined => {
+    const p = early?.[key];
+    if (early) early = { ...early, [key]: undefined };
+    return p as Boot[K] | undefined;
+  };
 
   const call = <T>(step: SdkStep, fn: () => Promise<T>) =>
     withTimeout(fn(), timeoutMs, step).catch((e: unknown) => {
@@ -152,15 +188,21 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
       if (version && versionBelow(version, '3.0.24')) {
         throw new SdkError('unsupported', 'getContext', `getContext:fail WeCom ${version} < 3.0.24`);
       }
-      const res = await call('getContext', () => ww.getContext());
+      const started = takeEarly('context');
+      const res = await call('getContext', () => started ?? ww.getContext());
       return { entry: String(res.entry) };
     },
     async getCurExternalContact() {
-      const res = await call('getCurExternalContact', () => ww.getCurExternalContact());
+      const started = takeEarly('contact');
+      const res = await call(
+        'getCurExternalContact',
+        async () => (await started) ?? ww.getCurExternalContact(),
+      );
       return res.userId;
     },
     async getCurExternalChat() {
-      const res = await call('getCurExternalChat', () => ww.getCurExternalChat());
+      const started = takeEarly('chat');
+      const res = await call('getCurExternalChat', async () => (await started) ?? ww.getCurExternalChat());
       return res.chatId;
     },
     async sendChatMessage(message) {
@@ -185,7 +227,7 @@ let openingData: Promise<void> | undefined;
  */
 export function initOpenData(app: ConnectOptions): Promise<void> {
   openingData ??= connectWeCom(app)
-    .then(() => import('@wecom/jssdk'))
+    .then(() => loadSdk(readBoot(app)))
     .then((ww) => ww.initOpenData())
     .then(() => undefined)
     .catch(() => {

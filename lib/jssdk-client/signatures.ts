@@ -25,20 +25,32 @@ export class SignatureFetchError extends Error {
 export type FetchPair = (url: string, refresh: boolean) => Promise<SignaturePair>;
 
 /**
- * Hands out signatures per URL: the pair the server rendered into the page for its own URL, otherwise one request
- * per URL. After `refreshNext()` the next request for a URL asks the server to re-fetch its tickets (refresh=1).
+ * What the server rendered for the page's own URL: the pair, or the answer it got instead (WeCom too slow or
+ * failing), so that the page shows that state at once rather than asking again.
  */
-export function createSignatureSource(opts: {
-  initial?: { url: string; pair: SignaturePair };
-  fetchPair: FetchPair;
-}) {
+export type InitialSignatures =
+  { url: string; pair: SignaturePair } | { url: string; error: { status: number; message: string } };
+
+/**
+ * Hands out signatures per URL: the pair the server rendered into the page for its own URL (or, once, the error it
+ * got), otherwise one request per URL. After `refreshNext()` the next request for a URL asks the server to re-fetch its tickets (refresh=1).
+ */
+export function createSignatureSource(opts: { initial?: InitialSignatures; fetchPair: FetchPair }) {
   const cache = new Map<string, Promise<SignaturePair>>();
-  if (opts.initial) cache.set(opts.initial.url, Promise.resolve(opts.initial.pair));
+  // The server's failure is the answer of the first request for its URL; the next one asks again.
+  let initialError: InitialSignatures | undefined;
+  if (opts.initial && 'pair' in opts.initial) cache.set(opts.initial.url, Promise.resolve(opts.initial.pair));
+  else initialError = opts.initial;
   let refreshPending = false;
   let refreshes = 0;
 
   return {
     get(url: string): Promise<SignaturePair> {
+      if (initialError && 'error' in initialError && initialError.url === url && !refreshPending) {
+        const { status, message } = initialError.error;
+        initialError = undefined;
+        return Promise.reject(new SignatureFetchError(status, message));
+      }
       if (refreshPending) {
         refreshPending = false;
         refreshes += 1;

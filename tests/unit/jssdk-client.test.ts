@@ -36,6 +36,21 @@ describe('signature source', () => {
     expect(calls).toEqual([['https://app.example.com/sidebar?x=1', false]]);
   });
 
+  it("answers the server's signing failure once for its URL, then asks the endpoint", async () => {
+    const calls: Array<[string, boolean]> = [];
+    const source = createSignatureSource({
+      initial: { url: 'u', error: { status: 504, message: '企业微信响应超时' } },
+      fetchPair: async (url, refresh) => {
+        calls.push([url, refresh]);
+        return pair('endpoint');
+      },
+    });
+    await expect(source.get('u')).rejects.toMatchObject({ name: 'SignatureFetchError', status: 504 });
+    expect(calls).toEqual([]);
+    expect((await source.get('u')).config.nonceStr).toBe('c-endpoint');
+    expect(calls).toEqual([['u', false]]);
+  });
+
   it('after refreshNext asks once with refresh=true and then keeps the fresh pair', async () => {
     const calls: Array<[string, boolean]> = [];
     const source = createSignatureSource({

@@ -1,0 +1,127 @@
+/**
+ * The sidebar's boot: a small inline script in the server-rendered HTML that starts ww.register, the context calls
+ * and the profile (or group) fetch as soon as the page is parsed, before the framework's JavaScript has loaded.
+ * It interprets nothing: it keeps the raw promises (answers or errors of the WeCom client, the raw Response) on
+ * `window.__wecomBoot`, and lib/jssdk-client takes them over, classifies every failure and retries as it always
+ * does (an `invalid signature` still gets its refresh=1 second chance, through the signature source it installs).
+ *
+ * Imported by the server page (the script text) and by the browser (the hand-over); no server-only code here.
+ */
+import type { SignaturePair } from './signatures';
+
+/** Everything the sidebar calls; the client rejects APIs missing here. */
+export const JS_API_LIST = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+
+/** Entries that carry a customer (single chat, or the customer's profile page). */
+export const SINGLE_ENTRIES = ['single_chat_tools', 'contact_profile'];
+export const GROUP_ENTRY = 'group_chat_tools';
+
+/** Where the page reads a customer / a group chat; the boot fetches exactly these URLs. */
+export const contactPath = (externalUserId: string) => `/api/contacts/${encodeURIComponent(externalUserId)}`;
+export const groupChatPath = (chatId: string) => `/api/group-chats/${encodeURIComponent(chatId)}`;
+
+/** @wecom/jssdk's global build (defines `window.ww`), served by the app for the boot script. */
+export const JSSDK_GLOBAL_PATH = '/jssdk/wecom.global.js';
+
+type SignatureKind = 'config' | 'agentConfig';
+type RawWw = typeof import('@wecom/jssdk');
+
+/** What the boot script leaves for the page. Every promise settles with what the client answered, untouched. */
+export interface Boot {
+  ww: RawWw;
+  corpId: string;
+  agentId: string;
+  /** The page hands over its signature source; until then the boot signs with the inlined pair. */
+  install(source: (kind: SignatureKind, url: string) => Promise<unknown>): void;
+  agentConfig: Promise<unknown>;
+  context: Promise<{ entry?: unknown }>;
+  /** getCurExternalContact's answer, or null when the entry has no customer. */
+  contact: Promise<{ userId: string } | null>;
+  /** getCurExternalChat's answer, or null when the entry is not a group chat. */
+  chat: Promise<{ chatId: string } | null>;
+  /** The profile / group fetch started as soon as its id was known, by path. */
+  fetches: Record<string, Promise<Response> | undefined>;
+}
+
+/**
+ * The inline script. ES5 without helpers, so it runs as written in every WeCom webview; the data is JSON with `<`
+ * escaped, so nothing in it can close the script element.
+ */
+export function bootScript(init: {
+  corpId: string;
+  agentId: string;
+  url: string;
+  pair: SignaturePair;
+}): string {
+  const data = JSON.stringify({
+    corpId: init.corpId,
+    agentId: init.agentId,
+    url: init.url,
+    pair: init.pair,
+    jsApiList: JS_API_LIST,
+    single: SINGLE_ENTRIES,
+    group: GROUP_ENTRY,
+    contactPath: contactPath(''),
+    chatPath: groupChatPath(''),
+  }).replace(/</g, '\\u003c');
+  return `(function (w, d) {
+  var ww = w.ww;
+  if (!ww || !ww.env || !ww.env.isWeCom || w.__wecomBoot) return;
+  var source = null, waiting = [];
+  function keep(p) { p.catch(function () {}); return p; }
+  function signature(kind) {
+    return function (url) {
+      if (source) return source(kind, url);
+      if (url === d.url) return d.pair[kind];
+      return new Promise(function (r) { waiting.push(r); }).then(function (s) { return s(kind, url); });
+    };
+  }
+  var b = { ww: ww, corpId: d.corpId, agentId: d.agentId, fetches: {} };
+  b.install = function (s) { source = s; waiting.splice(0).forEach(function (r) { r(s); }); };
+  ww.register({
+    corpId: d.corpId,
+    agentId: d.agentId,
+    jsApiList: d.jsApiList,
+    getConfigSignature: signature('config'),
+    getAgentConfigSignature: signature('agentConfig')
+  });
+  b.agentConfig = keep(ww.ensureConfigReady());
+  b.context = keep(b.agentConfig.then(function () { return ww.getContext(); }));
+  function prefetch(path) {
+    b.fetches[path] = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
+  }
+  b.contact = keep(b.context.then(function (c) {
+    if (d.single.indexOf(c.entry) < 0) return null;
+    return ww.getCurExternalContact().then(function (r) {
+      if (r && r.userId) prefetch(d.contactPath + encodeURIComponent(r.userId));
+      return r;
+    });
+  }));
+  b.chat = keep(b.context.then(function (c) {
+    if (c.entry !== d.group) return null;
+    return ww.getCurExternalChat().then(function (r) {
+      if (r && r.chatId) prefetch(d.chatPath + encodeURIComponent(r.chatId));
+      return r;
+    });
+  }));
+  w.__wecomBoot = b;
+})(window, ${data});`;
+}
+
+/** The boot's hand-over in this page, if the boot script ran for this app. */
+export function readBoot(app: { corpId: string; agentId: string }): Boot | undefined {
+  if (typeof window === 'undefined') return undefined;
+  const boot = (window as { __wecomBoot?: Boot }).__wecomBoot;
+  return boot && boot.corpId === app.corpId && String(boot.agentId) === String(app.agentId)
+    ? boot
+    : undefined;
+}
+
+/** The boot's fetch of `path`, once: the first reader gets it, later reads fetch anew. */
+export function takeBootFetch(path: string): Promise<Response> | undefined {
+  if (typeof window === 'undefined') return undefined;
+  const boot = (window as { __wecomBoot?: Boot }).__wecomBoot;
+  const fetched = boot?.fetches[path];
+  if (fetched && boot) boot.fetches[path] = undefined;
+  return fetched;
+}
