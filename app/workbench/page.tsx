@@ -58,7 +58,13 @@ export default async function WorkbenchPage({
         openDataApp={openDataApp}
       />
       {/* The page goes out at once; the list waits for the tag library (one WeCom budget) in a stream of its own. */}
-      <Suspense fallback={<Skeleton lines={3} label="正在加载客户 / Loading customers" />}>
+      <Suspense
+        fallback={
+          <div data-testid="customer-list-pending">
+            <Skeleton lines={3} label="正在加载客户 / Loading customers" />
+          </div>
+        }
+      >
         <TaggedCustomerList corpId={user.corpId} pageSize={pageSize} />
       </Suspense>
     </main>
