@@ -3,6 +3,7 @@ import { control } from './control';
 import type { Ctx } from './context';
 import { onEvent, selfBuiltSink } from './events';
 import { callerIp, dropResponse, errText, json, notFound, sleep, wecomError } from './http';
+import { chatCompletions, models } from './llm';
 import { authorize, webLogin } from './pages';
 import { createState, resetState, type EmulatorState } from './state';
 import { createSuiteEmulator, type SuiteEmulator } from './suite';
@@ -104,6 +105,14 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       ctx.now = now();
       return runApi(ctx, api);
     }
+    if (p === '/llm/v1/chat/completions') {
+      state.counters['llm/chat/completions'] = (state.counters['llm/chat/completions'] ?? 0) + 1;
+      const faulted = await applyFaults(ctx, 'llm/chat/completions', false);
+      if (faulted) return faulted;
+      return chatCompletions(ctx);
+    }
+    if (p === '/llm/v1/models') return models();
+    if (p === '/wecom-emulator/llm/requests') return json({ requests: state.llmRequests });
     if (p === '/connect/oauth2/authorize') return authorize(ctx);
     if (p === '/wwlogin/sso/login') return webLogin(ctx);
     if (p.startsWith('/wecom-emulator/')) {

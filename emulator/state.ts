@@ -170,6 +170,8 @@ export interface EmulatorState {
   switches: Switches;
   client: ClientContext;
   messages: ChatMessage[];
+  /** The last requests to the emulated chat-completions model (emulator/llm.ts), oldest first. */
+  llmRequests: Array<{ at: number; messages: Array<{ role: string; content: string }> }>;
   /** Callback settings per agentid; kept across resets (they are console settings, not corp data). */
   appCallbacks: Record<string, AppCallback>;
   /** Newest first, at most 50. */
@@ -210,6 +212,7 @@ export function createState(now: number): EmulatorState {
     },
     client: { ...DEFAULT_CLIENT },
     messages: [],
+    llmRequests: [],
     appCallbacks: {},
     eventPushes: [],
     mass: createMassState(),
