@@ -31,6 +31,9 @@ export const DEMO_CALLBACK = {
   encodingAesKey: 'dM4pZ8qW2eR6tY0uI3oP7aS1dF5gH9jK2lX6cV0bN4m',
 } as const;
 
+/** The emulated answer model of demo mode (emulator/llm.ts), served on the app's own origin. */
+export const DEMO_LLM = { apiKey: 'sk-emulated-demo-key', model: 'xinghe-emulated-chat' } as const;
+
 export type AppMode = 'demo' | 'live';
 
 export interface AppConfig {
@@ -64,6 +67,8 @@ export interface AppConfig {
     encodingAesKey: string;
     providerCorpId?: string;
   };
+  /** The assistant's answer model (OpenAI-compatible); demo mode uses the emulated one on its own origin. */
+  llm?: { baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   production: boolean;
 }
 
@@ -101,6 +106,10 @@ const EnvSchema = z.object({
   NODE_ENV: optional,
   DATA_DIR: optional,
   SCHEDULE_MISSED_AFTER_MINUTES: optional,
+  LLM_BASE_URL: optional,
+  LLM_API_KEY: optional,
+  LLM_MODEL: optional,
+  LLM_TIMEOUT_MS: optional,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -225,6 +234,28 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     );
   }
 
+  const llmSet = [env.LLM_BASE_URL, env.LLM_API_KEY, env.LLM_MODEL].filter(Boolean).length;
+  if (llmSet > 0 && llmSet < 3) {
+    const missing = missingOf(env, ['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL']).join(', ');
+    throw new ConfigError(`生成回答需要同时设置 ${missing} / Generated answers also need ${missing}`);
+  }
+  const timeoutMs = Number(env.LLM_TIMEOUT_MS ?? 20_000);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) {
+    throw new ConfigError(
+      'LLM_TIMEOUT_MS 必须是不小于 100 的整数 / LLM_TIMEOUT_MS must be an integer of at least 100',
+    );
+  }
+  if (env.LLM_BASE_URL) origin('LLM_BASE_URL', env.LLM_BASE_URL);
+  const llm =
+    llmSet === 3
+      ? {
+          baseUrl: env.LLM_BASE_URL!.replace(/\/$/, ''),
+          apiKey: env.LLM_API_KEY!,
+          model: env.LLM_MODEL!,
+          timeoutMs,
+        }
+      : undefined;
+
   if (isLive) {
     const liveMissing = missingOf(env, ['SESSION_SECRET', 'APP_BASE_URL']);
     if (liveMissing.length > 0) {
@@ -256,6 +287,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       scheduleMissedAfterMs,
       callback,
       suite,
+      llm,
       production,
     };
   }
@@ -283,6 +315,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     scheduleMissedAfterMs,
     callback: callback ?? { ...DEMO_CALLBACK },
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
+    llm: llm ?? { ...DEMO_LLM, baseUrl: `${appBaseUrl}/llm/v1`, timeoutMs },
     production,
   };
 }

@@ -1,12 +1,9 @@
-/** A knowledge-base request that cannot be done as asked; carries the HTTP status and a bilingual message. */
-export class KnowledgeError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 413,
-    readonly code: string,
-    readonly zh: string,
-    readonly en: string,
-  ) {
-    super(`${zh} ${en}`);
+import { HttpError } from '../http';
+
+/** A knowledge-base request that cannot be done as asked: a status, a stable code, Chinese and English. */
+export class KnowledgeError extends HttpError {
+  constructor(status: 400 | 404 | 413, code: string, zh: string, en: string) {
+    super(status, code, { zh, en });
     this.name = 'KnowledgeError';
   }
 }

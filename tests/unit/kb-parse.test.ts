@@ -131,8 +131,8 @@ describe('parsing each file type into passages along its structure', () => {
     expect((await failure(parseDocument('a.exe', utf8('x')))).code).toBe('unsupported_type');
     const notPdf = await failure(parseDocument('a.pdf', utf8('hello')));
     expect([notPdf.status, notPdf.code]).toEqual([400, 'unreadable_file']);
-    expect(notPdf.zh).toMatch(/无法读取/);
-    expect(notPdf.en).toMatch(/cannot be read/);
+    expect(notPdf.userMessage.zh).toMatch(/无法读取/);
+    expect(notPdf.userMessage.en).toMatch(/cannot be read/);
     expect((await failure(parseDocument('a.docx', utf8('PK not a zip')))).status).toBe(400);
     expect((await failure(parseDocument('faq.csv', utf8('a,b\n1,2\n')))).code).toBe('faq_columns');
   });

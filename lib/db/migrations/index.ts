@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core';
 import * as m0100 from './0100_crm';
+import * as m0200 from './0200_kb';
 import * as m0400 from './0400_content';
 
 /*
@@ -20,7 +21,9 @@ const crm = {
 };
 
 // assistant (0200–0299)
-const assistant = {};
+const assistant = {
+  '0200_kb': m0200,
+};
 
 // prod (0300–0399)
 const prod = {};
