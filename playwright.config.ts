@@ -56,8 +56,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      // Demo mode: nothing configured, the embedded emulator answers on the app's own origin.
-      command: nextCommand(DEMO_PORT),
+      // Demo mode: nothing configured, the embedded emulator answers on the app's own origin; a new database each start.
+      command: `rm -f .data/e2e-demo-${DEMO_PORT}/app.db* && ${nextCommand(DEMO_PORT)}`,
       url: `http://localhost:${DEMO_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
@@ -69,8 +69,8 @@ export default defineConfig({
       },
     },
     {
-      // Demo mode as a third-party (服务商) app with two emulated corps.
-      command: nextCommand(SUITE_PORT),
+      // Demo mode as a third-party (服务商) app with two emulated corps; a new database each start.
+      command: `rm -f .data/e2e-suite-${SUITE_PORT}/app.db* && ${nextCommand(SUITE_PORT)}`,
       url: `http://localhost:${SUITE_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { getConfig } from './config';
 import { badRequest, HttpError } from './http';
 import { ChatIdSchema } from './ids';
-import { getStore } from './store';
-import type { Store } from './store/types';
+import type { Selectable, Transaction } from 'kysely';
+import { getDb, type Database, type Db } from './db';
+import type { QuickRepliesTable } from './db/tables/core';
+import { readJson } from './json';
 
 /**
  * Quick replies: snippets a salesperson sends into the current chat from the sidebar. Each reply is scoped to all
@@ -70,6 +72,7 @@ export const QuickReplyPatchSchema = z
 
 export const ReorderSchema = z.array(z.string().min(1).max(64)).max(MAX_REPLIES);
 
+/** The old key-value layout (`quick-replies:<corpId>` in STORE_URL), read once by the import into the database. */
 const StoredReplySchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -79,7 +82,11 @@ const StoredReplySchema = z.object({
   scope: ScopeSchema,
   order: z.number(),
 });
-const StoredSchema = z.object({ version: z.literal(1), items: z.array(StoredReplySchema) });
+export const LegacyStoredSchema = z.object({ version: z.literal(1), items: z.array(StoredReplySchema) });
+export const legacyStoreKey = (corpId: string) => `quick-replies:${corpId}`;
+
+/** A row's `body` column. */
+const BodySchema = z.union([z.object({ text: z.string() }), z.object({ news: NewsSchema })]);
 
 export type QuickReplyScope = z.infer<typeof ScopeSchema>;
 export type QuickReplyNews = z.infer<typeof NewsSchema>;
@@ -100,10 +107,11 @@ export interface QuickReply {
 export type ReplyContext = { entry: 'single' } | { entry: 'group'; chatId: string };
 
 export interface QuickReplyDeps {
-  store?: Store;
+  db?: Db;
   corpId?: string;
-  /** Seed demo replies when none are stored yet (default: demo mode). */
+  /** Show demo replies until the admin saves their own (default: demo mode). */
   seed?: boolean;
+  now?: () => number;
 }
 
 const notFound = () =>
@@ -126,70 +134,106 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return result.data;
 }
 
-export const storeKey = (corpId: string) => `quick-replies:${corpId}`;
-
-function resolve(deps: QuickReplyDeps) {
-  const store = deps.store ?? getStore();
+async function resolve(deps: QuickReplyDeps) {
+  const db = deps.db ?? (await getDb());
   const corpId = deps.corpId ?? getConfig().corpId;
   const seed = deps.seed ?? getConfig().mode === 'demo';
-  return { store, key: storeKey(corpId), seed };
+  return { db, corpId, seed, now: deps.now ?? Date.now };
 }
 
 function sorted(items: QuickReply[]): QuickReply[] {
   return [...items].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
 
-async function load(store: Store, key: string, seed: boolean): Promise<QuickReply[]> {
-  const raw = await store.get(key);
-  if (raw === null) return seed ? demoQuickReplies() : [];
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = null;
-  }
-  const parsed = StoredSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new HttpError(500, 'quick_replies_corrupt', {
-      zh: '快捷回复数据已损坏，请在管理后台重新保存',
-      en: 'The stored quick replies are corrupt; save them again in the admin page',
-    });
-  }
-  return sorted(parsed.data.items);
+const corrupt = () =>
+  new HttpError(500, 'quick_replies_corrupt', {
+    zh: '快捷回复数据已损坏，请在管理后台重新保存',
+    en: 'The stored quick replies are corrupt; save them again in the admin page',
+  });
+
+type Row = Selectable<QuickRepliesTable>;
+
+function fromRow(row: Row): QuickReply {
+  const body = readJson(row.body, BodySchema);
+  const scope = readJson(row.scope, ScopeSchema);
+  if (!body || !scope || (row.kind !== 'text' && row.kind !== 'news')) throw corrupt();
+  const base = { id: row.id, title: row.title, scope, order: row.position };
+  if (row.kind === 'text' && 'text' in body) return { ...base, kind: 'text', text: body.text };
+  if (row.kind === 'news' && 'news' in body) return { ...base, kind: 'news', news: body.news };
+  throw corrupt();
 }
 
-async function save(store: Store, key: string, items: QuickReply[]) {
-  const normalised = sorted(items).map((item, index) => ({ ...item, order: index + 1 }));
-  await store.set(key, JSON.stringify({ version: 1, items: normalised }));
-  return normalised;
+export function toRow(corpId: string, reply: QuickReply, createdAt: number, updatedAt: number): Row {
+  return {
+    corp_id: corpId,
+    id: reply.id,
+    kind: reply.kind,
+    title: reply.title,
+    body: JSON.stringify(reply.kind === 'text' ? { text: reply.text ?? '' } : { news: reply.news }),
+    scope: JSON.stringify(reply.scope),
+    position: reply.order,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  };
 }
 
-/** Serialises read-modify-write across requests and processes (the store's lock works for SQLite and Redis too). */
+/** One query in the usual case: the rows; only an empty answer asks whether the admin ever saved any. */
+async function load(db: Db | Transaction<Database>, corpId: string, seed: boolean): Promise<Row[] | null> {
+  const rows = await db
+    .selectFrom('quick_replies')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  if (rows.length > 0 || !seed) return rows;
+  const saved = await db
+    .selectFrom('quick_reply_lists')
+    .select('version')
+    .where('corp_id', '=', corpId)
+    .executeTakeFirst();
+  return saved ? rows : null;
+}
+
+/**
+ * One change of a corp's replies in one transaction. Bumping the corp's list version first takes that row's
+ * write lock (PostgreSQL) or the database's (SQLite), so concurrent changes, from any process on any host, apply
+ * one after the other and each sees the previous one.
+ */
 async function mutate<T>(
   deps: QuickReplyDeps,
   fn: (items: QuickReply[]) => { items: QuickReply[]; result: (saved: QuickReply[]) => T },
 ): Promise<T> {
-  const { store, key, seed } = resolve(deps);
-  const lockKey = `lock:${key}`;
-  let release: (() => Promise<void>) | null = null;
-  for (let attempt = 0; attempt < 50 && !release; attempt++) {
-    release = await store.tryLock(lockKey, 5000);
-    if (!release) await new Promise((r) => setTimeout(r, 20 + attempt * 5));
-  }
-  if (!release) {
-    throw new HttpError(503, 'quick_replies_busy', {
-      zh: '快捷回复正在被修改，请稍后重试',
-      en: 'Quick replies are being changed; try again shortly',
-    });
-  }
-  try {
-    const current = await load(store, key, seed);
-    const { items, result } = fn(current);
-    const saved = await save(store, key, items);
+  const { db, corpId, seed, now } = await resolve(deps);
+  return db.transaction().execute(async (trx) => {
+    const at = now();
+    const { version } = await trx
+      .insertInto('quick_reply_lists')
+      .values({ corp_id: corpId, version: 1, updated_at: at })
+      .onConflict((oc) =>
+        oc.column('corp_id').doUpdateSet((eb) => ({
+          version: eb('quick_reply_lists.version', '+', 1),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    const rows = await load(trx, corpId, false);
+    // The first save of a demo corp starts from the demo replies it was showing.
+    const current =
+      version === 1 && rows?.length === 0 && seed ? demoQuickReplies() : (rows ?? []).map(fromRow);
+    const createdAt = new Map((rows ?? []).map((r) => [r.id, r.created_at]));
+    const { items, result } = fn(sorted(current));
+    const saved = sorted(items).map((item, index) => ({ ...item, order: index + 1 }));
+    await trx.deleteFrom('quick_replies').where('corp_id', '=', corpId).execute();
+    if (saved.length > 0) {
+      await trx
+        .insertInto('quick_replies')
+        .values(saved.map((r) => toRow(corpId, r, createdAt.get(r.id) ?? at, at)))
+        .execute();
+    }
     return result(saved);
-  } finally {
-    await release();
-  }
+  });
 }
 
 function newId(): string {
@@ -203,8 +247,9 @@ function toReply(input: z.output<typeof QuickReplyInputSchema>, id: string, orde
 }
 
 export async function listQuickReplies(deps: QuickReplyDeps = {}): Promise<QuickReply[]> {
-  const { store, key, seed } = resolve(deps);
-  return load(store, key, seed);
+  const { db, corpId, seed } = await resolve(deps);
+  const rows = await load(db, corpId, seed);
+  return rows === null ? demoQuickReplies() : rows.map(fromRow);
 }
 
 export function matchesContext(reply: QuickReply, context: ReplyContext): boolean {

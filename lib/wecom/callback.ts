@@ -1,6 +1,9 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { errorResponse, HttpError } from '@/lib/http';
+import type { Db } from '@/lib/db';
+import { readJson } from '@/lib/json';
+import { LockTimeoutError, withLock } from '@/lib/store/lock';
 import type { Store } from '@/lib/store/types';
 import {
   CallbackCryptoError,
@@ -120,11 +123,11 @@ export async function openDelivery(req: Request, ep: CallbackEndpoint): Promise<
   return { message, plaintext, receiveId, id, query };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * POST delivery: refuse anything that does not verify (4xx, nothing stored), run the handler at most once per
  * delivery, and acknowledge only after it finished. A failed handler answers 500 so that WeCom retries.
+ * The "done" records are a replay guard in the store; what must not be lost the handler stores in the database,
+ * where a retried event is stored once too (by its dedup key), even if the store forgot the delivery.
  */
 export async function receiveCallback(
   req: Request,
@@ -142,80 +145,148 @@ export async function receiveCallback(
   try {
     const previous = await ep.store.get(doneKey);
     if (previous !== null) return text(previous);
-    let release = await ep.store.tryLock(lockKey, LOCK_TTL_MS);
-    // The same push is being handled right now (WeCom retried early): wait a little for that outcome.
-    for (let i = 0; !release && i < 8; i++) {
-      await sleep(100);
-      const done = await ep.store.get(doneKey);
-      if (done !== null) return text(done);
-      release = await ep.store.tryLock(lockKey, LOCK_TTL_MS);
-    }
-    if (!release) {
-      throw new HttpError(409, 'callback-in-progress', {
-        zh: '同一回调正在处理中，请稍后重试',
-        en: 'The same callback is being handled; retry later',
-      });
-    }
-    try {
-      const again = await ep.store.get(doneKey);
-      if (again !== null) return text(again);
-      const reply = (await handler(delivery)) ?? 'success';
-      await ep.store.set(doneKey, reply, DONE_TTL_MS);
-      return text(reply);
-    } finally {
-      await release();
-    }
+    // The same push may be handled right now (WeCom retried early): wait a little for that outcome.
+    const reply = await withLock(
+      ep.store,
+      lockKey,
+      async () => {
+        const again = await ep.store.get(doneKey);
+        if (again !== null) return again;
+        const answer = (await handler(delivery)) ?? 'success';
+        await ep.store.set(doneKey, answer, DONE_TTL_MS);
+        return answer;
+      },
+      {
+        ttlMs: LOCK_TTL_MS,
+        waitMs: 800,
+        pollMs: 100,
+        whileWaiting: async () => (await ep.store.get(doneKey)) ?? undefined,
+      },
+    );
+    return text(reply);
   } catch (err) {
+    if (err instanceof LockTimeoutError) {
+      return errorResponse(
+        new HttpError(409, 'callback-in-progress', {
+          zh: '同一回调正在处理中，请稍后重试',
+          en: 'The same callback is being handled; retry later',
+        }),
+        req,
+      );
+    }
     return errorResponse(err, req);
   }
 }
 
+/** Which callback URL an event came in on. */
+export type EventSource = 'app' | 'suite' | 'suite-data';
+
 export interface RecordedEvent {
+  id: number;
   at: number;
+  source: EventSource;
   event: string;
   changeType?: string;
-  fields: Record<string, string>;
+  externalUserId?: string;
+  userId?: string;
+  chatId?: string;
+  tagId?: string;
+  /** The decrypted message's fields (nested lists such as MemChangeList keep their shape). */
+  fields: XmlObject;
 }
 
-const MAX_EVENTS = 50;
+const textOrNull = (message: XmlObject, name: string) => xmlText(message, name) || null;
 
-/** Keeps the newest events of a corp (for the admin page and tests); a short lock keeps appends from racing. */
+/** The event's kind: Event (self-built and data callbacks), InfoType (instruction callbacks) or MsgType. */
+export function eventType(message: XmlObject): string {
+  return xmlText(message, 'Event') || xmlText(message, 'InfoType') || xmlText(message, 'MsgType');
+}
+
+export interface RecordEventInput {
+  corpId: string;
+  source: EventSource;
+  message: XmlObject;
+  /** The decrypted XML as received: the same event delivered again has the same text. */
+  plaintext: string;
+  /** Leave the event pending (processed_at null) for work after the acknowledgement. */
+  pending?: boolean;
+  now?: number;
+}
+
+/** The dedup key of an event: a retry or replay of the same push (same decrypted XML) gets the same key. */
+export function eventDedupKey(source: EventSource, corpId: string, plaintext: string): string {
+  return createHash('sha256').update(`${source}\n${corpId}\n${plaintext}`).digest('hex');
+}
+
+/**
+ * Appends an event to the callback event log, once: a retried or replayed push finds its dedup key taken and
+ * changes nothing. Returns the event's id and whether this call stored it.
+ */
 export async function recordEvent(
-  store: Store,
-  corpId: string,
-  message: XmlObject,
-  now = Date.now(),
-): Promise<void> {
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(message)) if (typeof v === 'string') fields[k] = v;
-  const entry: RecordedEvent = {
-    at: now,
-    event: xmlText(message, 'Event') || xmlText(message, 'InfoType') || xmlText(message, 'MsgType'),
-    changeType: xmlText(message, 'ChangeType') || undefined,
-    fields,
-  };
-  const key = `wecom:events:${corpId}`;
-  let release = await store.tryLock(`${key}:lock`, 5000);
-  for (let i = 0; !release && i < 20; i++) {
-    await sleep(25);
-    release = await store.tryLock(`${key}:lock`, 5000);
-  }
-  try {
-    const list = await listEvents(store, corpId);
-    list.unshift(entry);
-    await store.set(key, JSON.stringify(list.slice(0, MAX_EVENTS)));
-  } finally {
-    await release?.();
-  }
+  db: Db,
+  input: RecordEventInput,
+): Promise<{ id: number; inserted: boolean }> {
+  const { corpId, source, message } = input;
+  const type = eventType(message);
+  const at = input.now ?? Date.now();
+  const dedupKey = eventDedupKey(source, corpId, input.plaintext);
+  const inserted = await db
+    .insertInto('callback_events')
+    .values({
+      corp_id: corpId,
+      source,
+      event_type: type,
+      change_type: textOrNull(message, 'ChangeType'),
+      external_userid: textOrNull(message, 'ExternalUserID'),
+      userid: textOrNull(message, 'UserID'),
+      chat_id: textOrNull(message, 'ChatId'),
+      tag_id: type === 'change_external_tag' ? textOrNull(message, 'Id') : null,
+      payload: JSON.stringify(message),
+      dedup_key: dedupKey,
+      received_at: at,
+      processed_at: input.pending ? null : at,
+      attempts: 0,
+      last_error: null,
+      locked_until: null,
+      result: null,
+    })
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, inserted: true };
+  const existing = await db
+    .selectFrom('callback_events')
+    .select('id')
+    .where('dedup_key', '=', dedupKey)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, inserted: false };
 }
 
-export async function listEvents(store: Store, corpId: string): Promise<RecordedEvent[]> {
-  const raw = await store.get(`wecom:events:${corpId}`);
-  if (!raw) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? (parsed as RecordedEvent[]) : [];
-  } catch {
-    return [];
-  }
+/** A corp's newest events first (admin page, tests, the customer timeline). */
+export async function listEvents(
+  db: Db,
+  corpId: string,
+  options: { limit?: number; externalUserId?: string } = {},
+): Promise<RecordedEvent[]> {
+  let query = db
+    .selectFrom('callback_events')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(options.limit ?? 50, 1), 500));
+  if (options.externalUserId) query = query.where('external_userid', '=', options.externalUserId);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.received_at,
+    source: row.source as EventSource,
+    event: row.event_type,
+    changeType: row.change_type ?? undefined,
+    externalUserId: row.external_userid ?? undefined,
+    userId: row.userid ?? undefined,
+    chatId: row.chat_id ?? undefined,
+    tagId: row.tag_id ?? undefined,
+    fields: readJson<XmlObject>(row.payload) ?? {},
+  }));
 }

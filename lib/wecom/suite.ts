@@ -4,6 +4,11 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
 import { HttpError, type Bilingual } from '../http';
+import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
+import { getDb, type Database, type Db } from '../db';
+import type { SuiteCorpsTable } from '../db/tables/core';
+import { readJson } from '../json';
 import { getStore } from '../store';
 import type { Store } from '../store/types';
 import { xmlText, type XmlObject } from './callback-crypto';
@@ -146,14 +151,28 @@ export interface SuiteIdentity {
 export interface SuiteServiceOptions {
   suite: SuiteConfig;
   apiBase: string;
+  /** Token and ticket cache, locks and replay guards (may be lost). */
   store: Store;
+  /** Durable data: the suite_ticket, every authorized corp, the instruction events (default: getDb()). */
+  db?: Db;
   fetch?: typeof fetch;
   now?: () => number;
-  /** Where a permanent code goes when the store refuses it (append-only, read back on the next lookup). */
+  /** Where a permanent code goes when the database refuses it (append-only, read back on the next lookup). */
   recoveryFile?: string;
   log?: (line: string) => void;
   /** Fault injection for tests: called between the storing steps of an auth-code exchange. */
   onExchangeStep?: (step: 'fetched' | 'code-recorded' | 'stored') => void | Promise<void>;
+  /**
+   * Runs the work that follows an acknowledged auth event (default: right after, in this process). The event is
+   * stored first, so work lost to a crash is picked up by processPending() on the next start or push.
+   */
+  schedule?: (work: () => Promise<void>) => void;
+}
+
+/** A decrypted instruction callback: the parsed message and its text (the same push has the same text). */
+export interface InstructionDelivery {
+  message: XmlObject;
+  plaintext: string;
 }
 
 export interface SuiteService {
@@ -173,61 +192,89 @@ export interface SuiteService {
   /** The WeCom client of one authorized corp (its tokens and jsapi tickets live in the ordinary token layer). */
   clientFor(corpId: string): Promise<WecomClient>;
   getUserInfo3rd(code: string): Promise<SuiteIdentity>;
-  /** Acts on a decrypted instruction-callback message; resolves after everything is stored. */
-  handleInstruction(message: XmlObject): Promise<void>;
+  /**
+   * Acts on a decrypted instruction callback. What must be kept (the ticket, the event) is stored before it
+   * resolves; the slow part of auth events (get_permanent_code, get_auth_info) is scheduled to run after the reply.
+   */
+  handleInstruction(delivery: InstructionDelivery): Promise<void>;
+  /** Finishes auth events whose work has not completed (after a crash, or a failed attempt). */
+  processPending(): Promise<number>;
+  /** Resolves when the work scheduled so far has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AUTH_CODE_RECORD_TTL_MS = 24 * 3600_000;
+/** Instruction events whose work runs after the acknowledgement. */
+const DEFERRED_INFO_TYPES = new Set(['create_auth', 'reset_permanent_code', 'change_auth', 'cancel_auth']);
+/** Change events of an authorized corp, recorded in the event log (third-party format: InfoType + AuthCorpId). */
+const CHANGE_INFO_TYPES = new Set(['change_external_contact', 'change_external_chat', 'change_external_tag']);
+const EVENT_LEASE_MS = 30_000;
+const MAX_EVENT_ATTEMPTS = 5;
+
+const StoredAuthSchema = z.object({
+  corpId: z.string(),
+  corpName: z.string(),
+  corpFullName: z.string().optional(),
+  agentId: z.string(),
+  permanentCode: z.string(),
+  authUserId: z.string().optional(),
+  authOpenUserId: z.string().optional(),
+  state: z.string().optional(),
+  installedAt: z.number(),
+  updatedAt: z.number(),
+});
 
 export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   const { suite, store } = opts;
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((line: string) => console.warn(line));
+  const database = (): Promise<Db> => (opts.db ? Promise.resolve(opts.db) : getDb());
   const prefix = `wecom:suite:${suite.suiteId}`;
-  const keys = {
-    ticket: `${prefix}:ticket`,
-    corps: `${prefix}:corps`,
-    corp: (corpId: string) => `${prefix}:corp:${corpId}`,
-  };
-
-  async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let release = await store.tryLock(`${key}:lock`, 10_000);
-    for (let i = 0; !release && i < 100; i++) {
-      await sleep(20);
-      release = await store.tryLock(`${key}:lock`, 10_000);
-    }
-    if (!release) throw new SuiteError('store-failed');
-    try {
-      return await fn();
-    } finally {
-      await release().catch(() => undefined);
-    }
-  }
-
-  async function readJson<T>(key: string): Promise<T | null> {
-    const raw = await store.get(key);
-    if (!raw) return null;
-    try {
-      return JSON.parse(raw) as T;
-    } catch {
-      return null;
-    }
-  }
+  const inflight = new Set<Promise<void>>();
+  const schedule =
+    opts.schedule ??
+    ((work: () => Promise<void>) => {
+      const running = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
+        .catch((err: unknown) => log(`[suite] deferred work failed: ${redact(String(err)).slice(0, 200)}`))
+        .finally(() => inflight.delete(running));
+      inflight.add(running);
+    });
 
   // ---- suite_ticket -> suite_access_token ----------------------------------------------------------------
 
   async function saveSuiteTicket(ticket: string, timestampSec: number): Promise<boolean> {
     if (!ticket) return false;
-    return withLock(keys.ticket, async () => {
-      const current = await readJson<{ ticket: string; timestamp: number }>(keys.ticket);
-      if (current && current.timestamp > timestampSec) return false;
-      await store.set(keys.ticket, JSON.stringify({ ticket, timestamp: timestampSec, receivedAt: now() }));
-      return true;
-    });
+    const db = await database();
+    // Kept only when not older than the stored one: one statement, so concurrent pushes cannot interleave.
+    const saved = await db
+      .insertInto('suite_tickets')
+      .values({ suite_id: suite.suiteId, ticket, timestamp: timestampSec, received_at: now() })
+      .onConflict((oc) =>
+        oc
+          .column('suite_id')
+          .doUpdateSet((eb) => ({
+            ticket: eb.ref('excluded.ticket'),
+            timestamp: eb.ref('excluded.timestamp'),
+            received_at: eb.ref('excluded.received_at'),
+          }))
+          .where('suite_tickets.timestamp', '<=', timestampSec),
+      )
+      .returning('suite_id')
+      .executeTakeFirst();
+    return saved !== undefined;
   }
 
-  const suiteTicket = () => readJson<{ ticket: string; timestamp: number }>(keys.ticket);
+  async function suiteTicket(): Promise<{ ticket: string; timestamp: number } | null> {
+    const db = await database();
+    const row = await db
+      .selectFrom('suite_tickets')
+      .select(['ticket', 'timestamp'])
+      .where('suite_id', '=', suite.suiteId)
+      .executeTakeFirst();
+    return row ?? null;
+  }
 
   const suiteCredentials: CredentialProvider = {
     secrets: [suite.suiteSecret],
@@ -244,9 +291,12 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       } catch (err) {
         if (err instanceof WecomError && err.errcode === 40085) {
           // Drop it unless a newer push replaced it meanwhile; the next push brings a valid one.
-          await withLock(keys.ticket, async () => {
-            if ((await suiteTicket())?.ticket === stored.ticket) await store.delete(keys.ticket);
-          });
+          const db = await database();
+          await db
+            .deleteFrom('suite_tickets')
+            .where('suite_id', '=', suite.suiteId)
+            .where('ticket', '=', stored.ticket)
+            .execute();
           throw new SuiteError('suite-ticket-invalid', { cause: err });
         }
         if (err instanceof WecomError && (err.errcode === 40080 || err.errcode === 40083)) {
@@ -289,13 +339,76 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
 
   const recoveryFile = opts.recoveryFile;
 
-  /** Writes with a few retries; if the store keeps failing, the code goes to the recovery file. */
-  async function persist(auth: SuiteAuthorization): Promise<void> {
+  function fromRow(row: Selectable<SuiteCorpsTable>): SuiteAuthorization {
+    return {
+      corpId: row.corp_id,
+      corpName: row.corp_name,
+      corpFullName: row.corp_full_name ?? undefined,
+      agentId: row.agent_id,
+      permanentCode: row.permanent_code,
+      authUserId: row.auth_user_id ?? undefined,
+      authOpenUserId: row.auth_open_user_id ?? undefined,
+      state: row.state ?? undefined,
+      installedAt: row.installed_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async function write(db: Db | Transaction<Database>, auth: SuiteAuthorization, authInfo?: unknown) {
+    const row = {
+      suite_id: suite.suiteId,
+      corp_id: auth.corpId,
+      corp_name: auth.corpName,
+      corp_full_name: auth.corpFullName ?? null,
+      agent_id: auth.agentId,
+      permanent_code: auth.permanentCode,
+      auth_user_id: auth.authUserId ?? null,
+      auth_open_user_id: auth.authOpenUserId ?? null,
+      state: auth.state ?? null,
+      auth_info: authInfo === undefined ? null : JSON.stringify(authInfo),
+      installed_at: auth.installedAt,
+      updated_at: auth.updatedAt,
+    };
+    // Never replace a newer authorization with an older one (a late retry, the recovery file).
+    await db
+      .insertInto('suite_corps')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['suite_id', 'corp_id'])
+          .doUpdateSet((eb) => ({
+            corp_name: eb.ref('excluded.corp_name'),
+            corp_full_name: eb.ref('excluded.corp_full_name'),
+            agent_id: eb.ref('excluded.agent_id'),
+            permanent_code: eb.ref('excluded.permanent_code'),
+            auth_user_id: eb.ref('excluded.auth_user_id'),
+            auth_open_user_id: eb.ref('excluded.auth_open_user_id'),
+            state: eb.ref('excluded.state'),
+            auth_info:
+              authInfo === undefined ? eb.ref('suite_corps.auth_info') : eb.ref('excluded.auth_info'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          .where('suite_corps.updated_at', '<=', auth.updatedAt),
+      )
+      .execute();
+  }
+
+  /** Writes with a few retries; if the database keeps failing, the code goes to the recovery file. */
+  async function persist(auth: SuiteAuthorization, authInfo?: unknown, eventId?: number): Promise<void> {
     let lastErr: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await store.set(keys.corp(auth.corpId), JSON.stringify(auth));
-        await addToIndex(auth.corpId);
+        const db = await database();
+        await db.transaction().execute(async (trx) => {
+          await write(trx, auth, authInfo);
+          if (eventId !== undefined) {
+            await trx
+              .updateTable('callback_events')
+              .set({ corp_id: auth.corpId, processed_at: now(), locked_until: null, last_error: null })
+              .where('id', '=', eventId)
+              .execute();
+          }
+        });
         return;
       } catch (err) {
         lastErr = err;
@@ -305,7 +418,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     if (recoveryFile) {
       mkdirSync(path.dirname(recoveryFile), { recursive: true });
       appendFileSync(recoveryFile, `${JSON.stringify(auth)}\n`, { mode: 0o600 });
-      log(`[suite] store unavailable; authorization of ${auth.corpId} kept in the recovery file`);
+      log(`[suite] database unavailable; authorization of ${auth.corpId} kept in the recovery file`);
       return;
     }
     throw new SuiteError('store-failed', { cause: lastErr });
@@ -326,42 +439,50 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       return;
     }
     for (const line of text.split('\n').filter(Boolean)) {
+      const auth = readJson(line, StoredAuthSchema);
+      if (!auth) continue;
       try {
-        const auth = JSON.parse(line) as SuiteAuthorization;
-        const existing = await readJson<SuiteAuthorization>(keys.corp(auth.corpId));
-        if (!existing || existing.updatedAt <= auth.updatedAt) await persist(auth);
+        await write(await database(), auth);
       } catch {
         appendFileSync(recoveryFile, `${line}\n`, { mode: 0o600 });
       }
     }
   }
 
-  async function addToIndex(corpId: string) {
-    await withLock(keys.corps, async () => {
-      const list = (await readJson<string[]>(keys.corps)) ?? [];
-      if (!list.includes(corpId)) await store.set(keys.corps, JSON.stringify([...list, corpId]));
-    });
+  async function readAuthorization(corpId: string): Promise<SuiteAuthorization | null> {
+    const db = await database();
+    const row = await db
+      .selectFrom('suite_corps')
+      .selectAll()
+      .where('suite_id', '=', suite.suiteId)
+      .where('corp_id', '=', corpId)
+      .executeTakeFirst();
+    return row ? fromRow(row) : null;
   }
 
   async function authorization(corpId: string): Promise<SuiteAuthorization | null> {
-    const found = await readJson<SuiteAuthorization>(keys.corp(corpId));
+    if (!corpId) return null;
+    const found = await readAuthorization(corpId);
     if (found || !recoveryFile) return found;
     await recover();
-    return readJson<SuiteAuthorization>(keys.corp(corpId));
+    return readAuthorization(corpId);
   }
 
   async function authorizedCorps(): Promise<PublicAuthorization[]> {
     await recover();
-    const ids = (await readJson<string[]>(keys.corps)) ?? [];
-    const out: PublicAuthorization[] = [];
-    for (const id of ids) {
-      const auth = await readJson<SuiteAuthorization>(keys.corp(id));
-      if (!auth) continue;
-      const { permanentCode: _secret, ...pub } = auth;
+    const db = await database();
+    const rows = await db
+      .selectFrom('suite_corps')
+      .selectAll()
+      .where('suite_id', '=', suite.suiteId)
+      .orderBy('installed_at')
+      .orderBy('corp_id')
+      .execute();
+    return rows.map((row) => {
+      const { permanentCode: _secret, ...pub } = fromRow(row);
       void _secret;
-      out.push(pub);
-    }
-    return out;
+      return pub;
+    });
   }
 
   function firstAgentId(authInfo: unknown): string | null {
@@ -378,17 +499,44 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     state?: string;
   }
 
-  async function exchangeAuthCode(authCode: string): Promise<SuiteAuthorization> {
-    // An auth code works once. What it gave is recorded under its hash before anything else, so that a retry of
-    // the same delivery after a crash finishes the storing instead of spending the code again (40078).
+  const RecordedExchangeSchema = z.object({ auth: StoredAuthSchema, authInfo: z.unknown().optional() });
+  type RecordedExchange = z.infer<typeof RecordedExchangeSchema>;
+
+  async function applyExchange(recorded: RecordedExchange, eventId?: number): Promise<SuiteAuthorization> {
+    const previous = await readAuthorization(recorded.auth.corpId).catch(() => null);
+    await persist(recorded.auth, recorded.authInfo, eventId);
+    await opts.onExchangeStep?.('stored');
+    // A new permanent code (reinstall, reset) invalidates tokens cached for the old one.
+    if (previous && previous.permanentCode !== recorded.auth.permanentCode)
+      await forgetCorpCredentials(previous);
+    return recorded.auth;
+  }
+
+  /**
+   * auth_code → permanent code. An auth code works once, so what it gave is recorded before it is applied: in the
+   * event's row (instruction callbacks) and under the code's hash in the store (install redirects). A retry after
+   * a crash finishes the storing from that record instead of spending the code again (40078).
+   */
+  async function exchangeAuthCode(authCode: string, eventId?: number): Promise<SuiteAuthorization> {
     const codeKey = `${prefix}:authcode:${createHash('sha256').update(authCode).digest('hex')}`;
-    const recorded = await readJson<SuiteAuthorization>(codeKey);
-    if (recorded) {
-      const current = await readJson<SuiteAuthorization>(keys.corp(recorded.corpId));
-      if (!current || current.updatedAt <= recorded.updatedAt) await persist(recorded);
-      return recorded;
-    }
-    // v1 answers the agent id in the same round trip: one call between WeCom's push and our "success".
+    const db = await database();
+    const fromEvent =
+      eventId === undefined
+        ? null
+        : readJson(
+            (
+              await db
+                .selectFrom('callback_events')
+                .select('result')
+                .where('id', '=', eventId)
+                .executeTakeFirst()
+            )?.result,
+            RecordedExchangeSchema,
+          );
+    const recorded =
+      fromEvent ?? readJson(await store.get(codeKey).catch(() => null), RecordedExchangeSchema);
+    if (recorded) return applyExchange(recorded, eventId);
+    // v1 answers the agent id in the same round trip.
     const answer = await suiteCall<PermanentCodeAnswer>('service/get_permanent_code', {
       body: { auth_code: authCode },
       idempotent: false,
@@ -404,28 +552,31 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
         transport: 'invalid-response',
       });
     }
-    const previous = await readJson<SuiteAuthorization>(keys.corp(corpId)).catch(() => null);
-    const auth: SuiteAuthorization = {
-      corpId,
-      corpName: answer.auth_corp_info?.corp_name ?? corpId,
-      corpFullName: answer.auth_corp_info?.corp_full_name,
-      agentId,
-      permanentCode,
-      authUserId: answer.auth_user_info?.userid,
-      authOpenUserId: answer.auth_user_info?.open_userid,
-      state: answer.state,
-      installedAt: previous?.installedAt ?? now(),
-      updatedAt: now(),
+    const previous = await readAuthorization(corpId).catch(() => null);
+    const exchange: RecordedExchange = {
+      auth: {
+        corpId,
+        corpName: answer.auth_corp_info?.corp_name ?? corpId,
+        corpFullName: answer.auth_corp_info?.corp_full_name,
+        agentId,
+        permanentCode,
+        authUserId: answer.auth_user_info?.userid,
+        authOpenUserId: answer.auth_user_info?.open_userid,
+        state: answer.state,
+        installedAt: previous?.installedAt ?? now(),
+        updatedAt: now(),
+      },
+      authInfo: answer.auth_info,
     };
     await opts.onExchangeStep?.('fetched');
-    // If the store is down, persist() below still has the recovery file.
-    await store.set(codeKey, JSON.stringify(auth), AUTH_CODE_RECORD_TTL_MS).catch(() => undefined);
+    const serialized = JSON.stringify(exchange);
+    if (eventId !== undefined) {
+      await db.updateTable('callback_events').set({ result: serialized }).where('id', '=', eventId).execute();
+    }
+    // If the database is down, persist() below still has the recovery file.
+    await store.set(codeKey, serialized, AUTH_CODE_RECORD_TTL_MS).catch(() => undefined);
     await opts.onExchangeStep?.('code-recorded');
-    await persist(auth);
-    await opts.onExchangeStep?.('stored');
-    // A new permanent code (reinstall, reset) invalidates tokens cached for the old one.
-    if (previous && previous.permanentCode !== permanentCode) await forgetCorpCredentials(previous);
-    return auth;
+    return applyExchange(exchange, eventId);
   }
 
   async function refreshAuthInfo(corpId: string): Promise<SuiteAuthorization | null> {
@@ -442,7 +593,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       agentId: firstAgentId(answer.auth_info) ?? auth.agentId,
       updatedAt: now(),
     };
-    await persist(next);
+    await persist(next, answer.auth_info);
     if (next.agentId !== auth.agentId) await forgetCorpCredentials(auth);
     return next;
   }
@@ -462,15 +613,21 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     for (const key of Object.values(tokens.keys)) await store.delete(key);
   }
 
+  /** cancel_auth: the corp's authorization and its data go (the provider must delete a corp's data). */
   async function removeCorp(corpId: string): Promise<void> {
     const auth = await authorization(corpId);
-    await store.delete(keys.corp(corpId));
-    await withLock(keys.corps, async () => {
-      const list = (await readJson<string[]>(keys.corps)) ?? [];
-      await store.set(keys.corps, JSON.stringify(list.filter((id) => id !== corpId)));
+    const db = await database();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('suite_corps')
+        .where('suite_id', '=', suite.suiteId)
+        .where('corp_id', '=', corpId)
+        .execute();
+      await trx.deleteFrom('callback_events').where('corp_id', '=', corpId).execute();
+      await trx.deleteFrom('quick_replies').where('corp_id', '=', corpId).execute();
+      await trx.deleteFrom('quick_reply_lists').where('corp_id', '=', corpId).execute();
     });
     if (auth) await forgetCorpCredentials(auth);
-    await store.delete(`wecom:events:${corpId}`);
   }
 
   function corpCredentials(corpId: string): CredentialProvider {
@@ -542,32 +699,139 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     };
   }
 
-  async function handleInstruction(message: XmlObject): Promise<void> {
+  // ---- instruction events ------------------------------------------------------------------------------
+
+  /** The work an auth event asks for; idempotent, so running it again after a crash is safe. */
+  async function runEvent(eventId: number, message: XmlObject): Promise<void> {
+    const infoType = xmlText(message, 'InfoType');
+    const corpId = xmlText(message, 'AuthCorpId');
+    switch (infoType) {
+      case 'create_auth':
+      case 'reset_permanent_code':
+        await exchangeAuthCode(xmlText(message, 'AuthCode'), eventId);
+        return; // exchangeAuthCode marks the event done in the same transaction as the authorization
+      case 'change_auth':
+        await refreshAuthInfo(corpId);
+        break;
+      case 'cancel_auth':
+        await removeCorp(corpId);
+        return; // the corp's events went with it
+    }
+    const db = await database();
+    await db
+      .updateTable('callback_events')
+      .set({ processed_at: now(), locked_until: null, last_error: null })
+      .where('id', '=', eventId)
+      .execute();
+  }
+
+  /** Takes an event for this process (a lease, so a crashed worker's event is taken again later) and runs it. */
+  async function claimAndRun(eventId: number): Promise<boolean> {
+    const db = await database();
+    const at = now();
+    const claimed = await db
+      .updateTable('callback_events')
+      .set((eb) => ({ locked_until: at + EVENT_LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', eventId)
+      .where('processed_at', 'is', null)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
+      .returning(['payload', 'attempts'])
+      .executeTakeFirst();
+    if (!claimed) return false;
+    const message = readJson<XmlObject>(claimed.payload) ?? {};
+    try {
+      await runEvent(eventId, message);
+    } catch (err) {
+      const giveUp = claimed.attempts >= MAX_EVENT_ATTEMPTS;
+      log(
+        `[suite] ${xmlText(message, 'InfoType')} event ${eventId} failed (attempt ${claimed.attempts})${
+          giveUp ? '; giving up' : ''
+        }: ${redact(err instanceof Error ? err.message : String(err)).slice(0, 200)}`,
+      );
+      await db
+        .updateTable('callback_events')
+        .set({
+          last_error: redact(err instanceof Error ? err.message : String(err)).slice(0, 500),
+          locked_until: null,
+          ...(giveUp ? { processed_at: now() } : {}),
+        })
+        .where('id', '=', eventId)
+        .execute()
+        .catch(() => undefined);
+      throw err;
+    }
+    return true;
+  }
+
+  async function processPending(): Promise<number> {
+    const db = await database();
+    const at = now();
+    const pending = await db
+      .selectFrom('callback_events')
+      .select('id')
+      .where('source', '=', 'suite')
+      .where('processed_at', 'is', null)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
+      .where('corp_id', 'in', [suite.suiteId, ...(await authorizedIds(db))])
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(50)
+      .execute();
+    let done = 0;
+    for (const { id } of pending) {
+      try {
+        if (await claimAndRun(id)) done++;
+      } catch {
+        // logged by claimAndRun; retried on a later pass
+      }
+    }
+    return done;
+  }
+
+  async function authorizedIds(db: Db): Promise<string[]> {
+    const rows = await db
+      .selectFrom('suite_corps')
+      .select('corp_id')
+      .where('suite_id', '=', suite.suiteId)
+      .execute();
+    return rows.map((r) => r.corp_id);
+  }
+
+  async function handleInstruction({ message, plaintext }: InstructionDelivery): Promise<void> {
     const infoType = xmlText(message, 'InfoType');
     const suiteId = xmlText(message, 'SuiteId');
     if (suiteId && suiteId !== suite.suiteId) return;
-    switch (infoType) {
-      case 'suite_ticket':
-        await saveSuiteTicket(xmlText(message, 'SuiteTicket'), Number(xmlText(message, 'TimeStamp')) || 0);
-        return;
-      case 'create_auth':
-      case 'reset_permanent_code':
-        await exchangeAuthCode(xmlText(message, 'AuthCode'));
-        return;
-      case 'change_auth':
-        await refreshAuthInfo(xmlText(message, 'AuthCorpId'));
-        return;
-      case 'cancel_auth':
-        await removeCorp(xmlText(message, 'AuthCorpId'));
-        return;
-      case 'change_external_contact': {
-        const corpId = xmlText(message, 'AuthCorpId');
-        if (corpId && (await authorization(corpId))) await recordEvent(store, corpId, message, now());
-        return;
-      }
-      default:
-        log(`[suite] instruction ${redact(infoType).slice(0, 40)} ignored`);
+    if (infoType === 'suite_ticket') {
+      await saveSuiteTicket(xmlText(message, 'SuiteTicket'), Number(xmlText(message, 'TimeStamp')) || 0);
+      return;
     }
+    const db = await database();
+    if (DEFERRED_INFO_TYPES.has(infoType)) {
+      // Stored before the reply; the slow part runs after it (WeCom wants `success` within 1000 ms).
+      const corpId = xmlText(message, 'AuthCorpId') || suite.suiteId;
+      const { id, inserted } = await recordEvent(db, {
+        corpId,
+        source: 'suite',
+        message,
+        plaintext,
+        pending: true,
+        now: now(),
+      });
+      if (inserted)
+        schedule(async () => {
+          await claimAndRun(id);
+          await processPending();
+        });
+      return;
+    }
+    if (CHANGE_INFO_TYPES.has(infoType)) {
+      const corpId = xmlText(message, 'AuthCorpId');
+      if (corpId && (await authorization(corpId))) {
+        await recordEvent(db, { corpId, source: 'suite', message, plaintext, now: now() });
+      }
+      return;
+    }
+    log(`[suite] instruction ${redact(infoType).slice(0, 40)} ignored`);
   }
 
   return {
@@ -594,7 +858,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       });
       return code;
     },
-    exchangeAuthCode,
+    exchangeAuthCode: (authCode) => exchangeAuthCode(authCode),
     refreshAuthInfo,
     removeCorp,
     authorization,
@@ -602,6 +866,10 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     clientFor,
     getUserInfo3rd,
     handleInstruction,
+    processPending,
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
   };
 }
 

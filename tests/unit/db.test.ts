@@ -102,6 +102,7 @@ describe.each(kinds)('data layer contract on %s', (kind) => {
         attempts: 0,
         last_error: null,
         locked_until: null,
+        result: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -139,6 +140,7 @@ describe.each(kinds)('data layer contract on %s', (kind) => {
       attempts: 0,
       last_error: null,
       locked_until: null,
+      result: null,
     };
     const first = await t.db
       .insertInto('callback_events')

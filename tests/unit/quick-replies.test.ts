@@ -1,24 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { createStore } from '@/lib/store';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   createQuickReply,
   deleteQuickReply,
   listQuickReplies,
   reorderQuickReplies,
   repliesFor,
-  storeKey,
   updateQuickReply,
   type QuickReplyDeps,
 } from '@/lib/quick-replies';
 import { HttpError } from '@/lib/http';
+import { createTestDatabase, databaseKinds, type TestDatabase } from './fixtures/db';
 
 const VIP = 'wrcmQNQw1OkGAB7s8KiqQ6RNBg8KgyTM';
 const CHANNEL = 'wrQaUhneDrDzfNkk9tc5bATvCN8rVl9x';
 const CORP = 'ww5f3c2a1b9e8d7c60';
 
-function deps(seed: boolean): QuickReplyDeps {
-  return { store: createStore('memory:'), corpId: CORP, seed };
-}
+const kinds = await databaseKinds();
+const opened: TestDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((t) => t.drop()));
+});
 
 async function status(p: Promise<unknown>): Promise<number> {
   try {
@@ -29,9 +30,16 @@ async function status(p: Promise<unknown>): Promise<number> {
   }
 }
 
-describe('quick replies', () => {
+describe.each(kinds)('quick replies on %s', (kind) => {
+  let t: TestDatabase | undefined;
+  async function deps(seed: boolean): Promise<QuickReplyDeps> {
+    t = await createTestDatabase(kind);
+    opened.push(t);
+    return { db: t.db, corpId: CORP, seed };
+  }
+
   it('seeds demo replies when nothing is stored, and different groups see different replies', async () => {
-    const d = deps(true);
+    const d = await deps(true);
     const all = await listQuickReplies(d);
     expect(all.length).toBeGreaterThan(3);
     expect(all.map((r) => r.order)).toEqual(all.map((_, i) => i + 1));
@@ -47,11 +55,11 @@ describe('quick replies', () => {
   });
 
   it('live mode without stored replies is empty', async () => {
-    expect(await listQuickReplies(deps(false))).toEqual([]);
+    expect(await listQuickReplies(await deps(false))).toEqual([]);
   });
 
-  it('creates, updates, reorders and deletes, persisting under quick-replies:<corpId>', async () => {
-    const d = deps(false);
+  it('creates, updates, reorders and deletes, persisting one row per reply', async () => {
+    const d = await deps(false);
     const a = await createQuickReply(
       { kind: 'text', title: ' 问候 ', text: '您好', scope: { type: 'all' } },
       d,
@@ -70,8 +78,11 @@ describe('quick replies', () => {
     expect(b.order).toBe(2);
     expect(b.scope).toEqual({ type: 'groups', chatIds: [VIP] });
 
-    const raw = JSON.parse((await d.store!.get(storeKey(CORP)))!);
-    expect(raw.items).toHaveLength(2);
+    const rows = await t!.db.selectFrom('quick_replies').selectAll().where('corp_id', '=', CORP).execute();
+    expect(rows.map((r) => [r.id, r.position])).toEqual([
+      [a.id, 1],
+      [b.id, 2],
+    ]);
 
     const changed = await updateQuickReply(a.id, { text: '您好！', scope: { type: 'single' } }, d);
     expect(changed).toMatchObject({ id: a.id, text: '您好！', scope: { type: 'single' }, order: 1 });
@@ -94,7 +105,7 @@ describe('quick replies', () => {
   });
 
   it('rejects invalid input with 400 and unknown ids with 404', async () => {
-    const d = deps(false);
+    const d = await deps(false);
     expect(
       await status(createQuickReply({ kind: 'text', title: '', text: 'x', scope: { type: 'all' } }, d)),
     ).toBe(400);
@@ -134,7 +145,7 @@ describe('quick replies', () => {
   });
 
   it('concurrent creates are all kept', async () => {
-    const d = deps(false);
+    const d = await deps(false);
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         createQuickReply({ kind: 'text', title: `t${i}`, text: `x${i}`, scope: { type: 'all' } }, d),
@@ -143,5 +154,24 @@ describe('quick replies', () => {
     const items = await listQuickReplies(d);
     expect(items).toHaveLength(8);
     expect(items.map((r) => r.order)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('keeps the demo replies the admin was shown when the first change is saved, and deleting all stays empty', async () => {
+    const d = await deps(true);
+    const demo = await listQuickReplies(d);
+    const added = await createQuickReply(
+      { kind: 'text', title: '新', text: '新的', scope: { type: 'all' } },
+      d,
+    );
+    const after = await listQuickReplies(d);
+    expect(after.map((r) => r.id)).toEqual([...demo.map((r) => r.id), added.id]);
+    for (const r of after) await deleteQuickReply(r.id, d);
+    expect(await listQuickReplies(d)).toEqual([]);
+  });
+
+  it('keeps one corp’s replies from another corp', async () => {
+    const d = await deps(false);
+    await createQuickReply({ kind: 'text', title: 'A', text: 'a', scope: { type: 'all' } }, d);
+    expect(await listQuickReplies({ ...d, corpId: 'wwothercorp0000001' })).toEqual([]);
   });
 });

@@ -6,34 +6,46 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
 import { CORP_B, SUITE } from '@/emulator/suite/seed';
+import { openDb } from '@/lib/db';
 import { createStore } from '@/lib/store';
 import { receiveCallback } from '@/lib/wecom/callback';
 import { createSuiteService } from '@/lib/wecom/suite';
 import { instructionEndpoint } from '@/lib/wecom/suite-callbacks';
+import { createTestDatabase, mustRunPostgres, type TestDatabase } from './fixtures/db';
 import { mustRunRedis, REDIS_URL, uniquePrefix } from './fixtures/redis';
 
-// `kill -9` in the middle of a create_auth delivery: the instance dies after fetching the permanent code, WeCom
-// retries the same delivery (to another instance, or after the restart) and the permanent code is not lost.
+// `kill -9` between the reply to a create_auth push and the end of its work: the instance answered `success`
+// (within WeCom's 1000 ms), then died while storing the permanent code. The event was stored before the reply, so
+// the restarted instance finishes the work without spending the auth code again.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = path.join(root, 'tests/unit/fixtures/suite-crash.ts');
 let emu: RunningEmulator;
+const databases: TestDatabase[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
 afterAll(async () => {
   await emu?.close();
+  await Promise.all(databases.map((d) => d.drop()));
 });
+
+async function database(kind: 'sqlite' | 'postgres') {
+  const t = await createTestDatabase(kind);
+  databases.push(t);
+  return t;
+}
 
 function startInstance(
   storeUrl: string,
+  databaseUrl: string,
   step: string,
   keyPrefix = '',
 ): Promise<{ url: string; exited: Promise<string | null>; kill: () => void }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', script, emu.url, storeUrl, step, keyPrefix],
+    ['--conditions=react-server', '--import', 'tsx', script, emu.url, storeUrl, databaseUrl, step, keyPrefix],
     { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const exited = new Promise<string | null>((resolve) =>
@@ -64,68 +76,104 @@ async function permanentCodeCalls(): Promise<number> {
   return state.counters['service/get_permanent_code'] ?? 0;
 }
 
-describe('kill -9 during a create_auth delivery', () => {
+describe('kill -9 after the reply to a create_auth push, before its work finished', () => {
   for (const step of ['code-recorded', 'stored']) {
     it(`keeps the permanent code when the instance dies at "${step}"`, async () => {
       await emuPost('/wecom-emulator/reset', {});
       const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'suite-crash-')), 'wecom.db');
-      const instance = await startInstance(`sqlite:${dbFile}`, step);
+      const t = await database('sqlite');
+      const instance = await startInstance(`sqlite:${dbFile}`, t.url, step);
       await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
       expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
 
       const push = await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId });
-      expect(push.ok).toBe(false); // no "success": the instance was killed mid-delivery
+      // The instance answered `success` before the slow part, then died in it.
+      expect(push).toMatchObject({ ok: true, body: 'success' });
       expect(await instance.exited).toBe('SIGKILL');
       expect(await permanentCodeCalls()).toBe(1);
 
-      // WeCom retries the same delivery a little later; a restarted instance opens the same SQLite file (the dead
-      // instance's delivery lock has expired by then).
+      // The restarted instance (later than the dead one's lease on the event) finishes the pending work.
       const store = createStore(`sqlite:${dbFile}`, { now: () => Date.now() + 60_000 });
+      const db = openDb(t.url);
       try {
-        const suite = createSuiteService({ suite: { ...SUITE }, apiBase: emu.url, store, log: () => {} });
-        const retry = await receiveCallback(
-          new Request(push.sent!.url, { method: 'POST', body: push.sent!.body }),
-          instructionEndpoint(suite),
-          ({ message }) => suite.handleInstruction(message),
-        );
-        expect(await retry.text()).toBe('success');
+        const suite = createSuiteService({
+          suite: { ...SUITE },
+          apiBase: emu.url,
+          store,
+          db,
+          now: () => Date.now() + 60_000,
+          log: () => {},
+        });
+        await suite.processPending();
         expect(await permanentCodeCalls()).toBe(1);
         expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([CORP_B.corpId]);
         const list = await (
           await suite.clientFor(CORP_B.corpId)
         ).call<{ external_userid: string[] }>('externalcontact/list', { query: { userid: 'sunli' } });
         expect(list.external_userid.length).toBeGreaterThan(0);
+        // WeCom's retry of the acknowledged push changes nothing.
+        const retry = await receiveCallback(
+          new Request(push.sent!.url, { method: 'POST', body: push.sent!.body }),
+          instructionEndpoint(suite),
+          (delivery) => suite.handleInstruction(delivery),
+        );
+        expect(await retry.text()).toBe('success');
+        await suite.idle();
+        expect(await permanentCodeCalls()).toBe(1);
       } finally {
         await store.close();
+        await db.destroy();
       }
     });
   }
 });
 
-describe.runIf(await mustRunRedis())('with Redis (many hosts)', () => {
-  it('keeps the suite_ticket and permanent codes after the instance is killed and another one connects', async () => {
-    await emuPost('/wecom-emulator/reset', {});
-    const keyPrefix = uniquePrefix('suite');
-    const instance = await startInstance(REDIS_URL, 'never', keyPrefix);
-    await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
-    expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
-    expect(await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId })).toMatchObject({
-      ok: true,
-    });
-    instance.kill();
-    expect(await instance.exited).toBe('SIGKILL');
+describe.runIf((await mustRunRedis()) && (await mustRunPostgres()))(
+  'with Redis and PostgreSQL (many hosts)',
+  () => {
+    it('keeps the suite_ticket and permanent codes after the instance is killed and the store flushed', async () => {
+      await emuPost('/wecom-emulator/reset', {});
+      const keyPrefix = uniquePrefix('suite');
+      const t = await database('postgres');
+      const instance = await startInstance(REDIS_URL, t.url, 'never', keyPrefix);
+      await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
+      expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
+      expect(await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId })).toMatchObject({
+        ok: true,
+      });
+      const db = openDb(t.url);
+      try {
+        // The work after the reply finishes in the instance; wait for its result in the shared database.
+        for (let i = 0; i < 100; i++) {
+          const row = await db.selectFrom('suite_corps').select('corp_id').executeTakeFirst();
+          if (row) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        instance.kill();
+        expect(await instance.exited).toBe('SIGKILL');
 
-    const store = createStore(REDIS_URL, { keyPrefix });
-    try {
-      const suite = createSuiteService({ suite: { ...SUITE }, apiBase: emu.url, store, log: () => {} });
-      expect(await suite.suiteTicket()).not.toBeNull();
-      expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([CORP_B.corpId]);
-      const list = await (
-        await suite.clientFor(CORP_B.corpId)
-      ).call<{ external_userid: string[] }>('externalcontact/list', { query: { userid: 'sunli' } });
-      expect(list.external_userid.length).toBeGreaterThan(0);
-    } finally {
-      await store.close();
-    }
-  });
-});
+        // Everything of the instance's in the store is lost (as after a Redis restart without persistence).
+        const store = createStore(REDIS_URL, { keyPrefix: `${keyPrefix}other:` });
+        try {
+          const suite = createSuiteService({
+            suite: { ...SUITE },
+            apiBase: emu.url,
+            store,
+            db,
+            log: () => {},
+          });
+          expect(await suite.suiteTicket()).not.toBeNull();
+          expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([CORP_B.corpId]);
+          const list = await (
+            await suite.clientFor(CORP_B.corpId)
+          ).call<{ external_userid: string[] }>('externalcontact/list', { query: { userid: 'sunli' } });
+          expect(list.external_userid.length).toBeGreaterThan(0);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await db.destroy();
+      }
+    });
+  },
+);

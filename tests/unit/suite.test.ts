@@ -9,6 +9,7 @@ import { WELL_KNOWN } from '@/emulator/seed';
 import { encryptMessage, msgSignature } from '@/emulator/suite/crypto';
 import { CORP_A_INFO, CORP_B, CORP_B_WELL_KNOWN, SUITE } from '@/emulator/suite/seed';
 import { DEMO_CREDENTIALS } from '@/lib/config';
+import { closeDb, getDb, openDb } from '@/lib/db';
 import { createStore, getStore } from '@/lib/store';
 import { listEvents } from '@/lib/wecom/callback';
 import { WecomError } from '@/lib/wecom/errors';
@@ -16,6 +17,7 @@ import { getCustomerForUser } from '@/lib/wecom/contacts';
 import { sign } from '@/lib/wecom/jssdk';
 import { getWecomFor } from '@/lib/wecom/tenant';
 import { createSuiteService, getSuite, SuiteError, type SuiteService } from '@/lib/wecom/suite';
+import { createTestDatabase, type TestDatabase } from './fixtures/db';
 
 // Third-party mode end to end: the real route handlers of the app served over HTTP, the emulator pushing
 // encrypted callbacks to them, the install flow for two corps, per-corp clients, bad deliveries, and the
@@ -27,6 +29,7 @@ let app: Server;
 let appUrl = '';
 let emu: RunningEmulator;
 let suite: SuiteService;
+let database: TestDatabase;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'suite-'));
 const dbFile = path.join(dataDir, 'wecom.db');
 const A = CORP_A_INFO.corpId;
@@ -63,7 +66,9 @@ beforeAll(async () => {
   const appHost = `127.0.0.1:${(app.address() as AddressInfo).port}`;
   appUrl = `http://${appHost}`;
   emu = await startEmulator({ port: 0, trustedDomains: [appHost] });
+  database = await createTestDatabase('sqlite');
   Object.assign(process.env, {
+    DATABASE_URL: database.url,
     WECOM_CORP_ID: DEMO_CREDENTIALS.corpId,
     WECOM_AGENT_ID: DEMO_CREDENTIALS.agentId,
     WECOM_AGENT_SECRET: DEMO_CREDENTIALS.agentSecret,
@@ -97,6 +102,8 @@ afterAll(async () => {
   await emu?.close();
   await new Promise<void>((r) => app?.close(() => r()));
   await getStore().close();
+  await closeDb();
+  await database?.drop();
 });
 
 async function emuPost(p: string, body: unknown) {
@@ -305,11 +312,13 @@ describe('third-party mode against the emulator', () => {
     const oldCode = (await suite.authorization(B))!.permanentCode;
     const push = await emuPost('/wecom-emulator/suite/install', { corpId: B, state: 'market' });
     expect(push).toMatchObject({ ok: true, body: 'success' });
+    await suite.idle(); // get_permanent_code runs after the reply
     const newCode = (await suite.authorization(B))!.permanentCode;
     expect(newCode).not.toBe(oldCode);
     const calls = (await counters())['service/get_permanent_code'];
     const again = await fetch(push.sent!.url, { method: 'POST', body: push.sent!.body });
     expect(await again.text()).toBe('success');
+    await suite.idle();
     expect((await counters())['service/get_permanent_code']).toBe(calls);
     expect((await suite.authorization(B))!.permanentCode).toBe(newCode);
     // The reinstall's new code works; the cached token of the old one was dropped.
@@ -324,11 +333,13 @@ describe('third-party mode against the emulator', () => {
   it('change_auth refreshes with get_auth_info; reset_permanent_code replaces the code', async () => {
     const before = (await counters())['service/get_auth_info'] ?? 0;
     expect(await emuPost('/wecom-emulator/suite/change-auth', { corpId: A })).toMatchObject({ ok: true });
+    await suite.idle();
     expect((await counters())['service/get_auth_info']).toBe(before + 1);
     const old = (await suite.authorization(A))!.permanentCode;
     expect(await emuPost('/wecom-emulator/suite/reset-permanent-code', { corpId: A })).toMatchObject({
       ok: true,
     });
+    await suite.idle();
     expect((await suite.authorization(A))!.permanentCode).not.toBe(old);
   });
 
@@ -340,7 +351,7 @@ describe('third-party mode against the emulator', () => {
       externalUserId: CORP_B_WELL_KNOWN.fengLei,
     });
     expect(push).toMatchObject({ ok: true });
-    const events = await listEvents(getStore(), B);
+    const events = await listEvents(await getDb(), B);
     expect(events[0]).toMatchObject({ event: 'change_external_contact', changeType: 'add_external_contact' });
     expect(events[0]!.fields.ExternalUserID).toBe(CORP_B_WELL_KNOWN.fengLei);
     const stranger = delivery('<xml><Event><![CDATA[change_external_contact]]></Event></xml>', {
@@ -351,10 +362,11 @@ describe('third-party mode against the emulator', () => {
 
   it('cancel_auth deletes the corp and its credentials', async () => {
     expect(await emuPost('/wecom-emulator/suite/cancel-auth', { corpId: B })).toMatchObject({ ok: true });
+    await suite.idle();
     expect(await suite.authorization(B)).toBeNull();
     expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([A]);
     await expect(suite.clientFor(B)).rejects.toMatchObject({ code: 'corp-not-authorized' });
-    expect(await listEvents(getStore(), B)).toEqual([]);
+    expect(await listEvents(await getDb(), B)).toEqual([]);
   });
 
   it('turns an expired suite_ticket (40085) into a clear error, and recovers on the next push', async () => {
@@ -393,7 +405,7 @@ describe('third-party mode against the emulator', () => {
       body: body(good.encrypted),
     });
     expect(await res.text()).toBe('success');
-    expect((await listEvents(getStore(), DEMO_CREDENTIALS.corpId))[0]).toMatchObject({
+    expect((await listEvents(await getDb(), DEMO_CREDENTIALS.corpId))[0]).toMatchObject({
       changeType: 'del_follow_user',
     });
     const foreign = seal(event, B);
@@ -404,12 +416,14 @@ describe('third-party mode against the emulator', () => {
     expect(refused.status).toBe(403);
   });
 
-  it('keeps the ticket and the permanent codes across a restart (SQLite file closed and reopened)', async () => {
+  it('keeps the ticket and the permanent codes across a restart (database and store closed and reopened)', async () => {
     const before = await snapshot();
     await getStore().close();
+    await closeDb();
     const reopened = createStore(`sqlite:${dbFile}`);
+    const db = openDb(database.url);
     try {
-      const again = createSuiteService({ suite: suite.suite, apiBase: emu.url, store: reopened });
+      const again = createSuiteService({ suite: suite.suite, apiBase: emu.url, store: reopened, db });
       expect(await again.suiteTicket()).toEqual(before.ticket);
       expect((await again.authorizedCorps()).map((c) => c.corpId)).toEqual([A]);
       const list = await (
@@ -420,6 +434,7 @@ describe('third-party mode against the emulator', () => {
       expect(list.external_userid).toContain(WELL_KNOWN.linXiaomei);
     } finally {
       await reopened.close();
+      await db.destroy();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core';
+import * as m0002 from './0002_callback_event_result';
 import * as m0100 from './0100_crm';
 import * as m0200 from './0200_kb';
 import * as m0400 from './0400_content';
@@ -13,6 +14,7 @@ import * as m0400 from './0400_content';
 // data (0001–0099)
 const data = {
   '0001_core': m0001,
+  '0002_callback_event_result': m0002,
 };
 
 // crm (0100–0199)

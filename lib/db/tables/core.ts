@@ -80,6 +80,8 @@ export interface CallbackEventsTable {
   last_error: string | null;
   /** While a process works on the event, others leave it alone until then. */
   locked_until: number | null;
+  /** JSON: what that work obtained before applying it (e.g. the permanent code's answer), so a retry reuses it. */
+  result: string | null;
 }
 
 /** One-time imports from the key-value store (STORE_URL) that older versions kept durable data in. */

@@ -1,5 +1,6 @@
 import { getConfig } from '@/lib/config';
 import { crmCallbackEvent } from '@/lib/crm/server';
+import { getDb } from '@/lib/db';
 import { HttpError } from '@/lib/http';
 import { route } from '@/lib/route';
 import { getStore } from '@/lib/store';
@@ -30,8 +31,8 @@ export const GET = route({ auth: 'none' }, ({ req }) => verifyCallbackUrl(req, e
 
 export const POST = route({ auth: 'none' }, ({ req }) => {
   const ep = endpoint();
-  return receiveCallback(req, ep, async ({ message }) => {
-    await recordEvent(ep.store, getConfig().corpId, message);
+  return receiveCallback(req, ep, async ({ message, plaintext }) => {
+    await recordEvent(await getDb(), { corpId: getConfig().corpId, source: 'app', message, plaintext });
     await crmCallbackEvent(message, getConfig().corpId);
   });
 });

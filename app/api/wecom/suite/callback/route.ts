@@ -11,12 +11,15 @@ export const GET = route({ auth: 'none' }, ({ req }) =>
   verifyCallbackUrl(req, instructionEndpoint(requireSuite())),
 );
 
-/** 指令回调: everything is stored before the `success` that WeCom waits for. */
+/**
+ * 指令回调: the ticket and every event are stored before the `success` that WeCom waits for; the slow part of
+ * auth events (get_permanent_code …) runs after it (WeCom wants the answer within 1000 ms).
+ */
 export const POST = route({ auth: 'none' }, ({ req }) => {
   const suite = requireSuite();
-  return receiveCallback(req, instructionEndpoint(suite), async ({ message }) => {
-    await suite.handleInstruction(message);
+  return receiveCallback(req, instructionEndpoint(suite), async (delivery) => {
+    await suite.handleInstruction(delivery);
     // Customer, group and tag changes of an authorized corp (InfoType change_external_*, AuthCorpId).
-    await crmCallbackEvent(message);
+    await crmCallbackEvent(delivery.message);
   });
 });
