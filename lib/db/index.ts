@@ -1,5 +1,5 @@
 import 'server-only';
-import { getConfig, type AppMode } from '../config';
+import { getConfig, type AppConfig, type AppMode } from '../config';
 import { HttpError } from '../http';
 import { openDb, type Db } from './connect';
 import { migrateToLatest, pendingMigrations } from './migrate';
@@ -66,12 +66,34 @@ export function getDb(): Promise<Db> {
       if (err instanceof SchemaBehindError) throw err;
       throw new DatabaseUnavailableError(`database at DATABASE_URL could not be prepared`, { cause: err });
     }
+    await importLegacyOnce(db, config);
     return db;
   })().catch((err: unknown) => {
     globalDb.__wecomDb = undefined;
     throw err;
   });
   return globalDb.__wecomDb;
+}
+
+/** Copies durable data that older versions kept in STORE_URL, once per database; a failure is retried next start. */
+async function importLegacyOnce(db: Db, config: AppConfig): Promise<void> {
+  try {
+    const { importLegacyStore } = await import('./legacy-import');
+    const { getStore } = await import('../store');
+    const result = await importLegacyStore(db, getStore(), {
+      corpId: config.corpId,
+      suiteId: config.suite?.suiteId,
+    });
+    if (result.corps + result.quickReplyCorps + result.events > 0) {
+      console.warn(
+        `[db] copied from STORE_URL: ${result.corps} corps, quick replies of ${result.quickReplyCorps} corps, ${result.events} events`,
+      );
+    }
+  } catch (err) {
+    console.error(
+      `[db] copying data from STORE_URL failed; retried at the next start: ${err instanceof Error ? err.message : ''}`,
+    );
+  }
 }
 
 /** Closes the process's database (graceful shutdown, tests). */

@@ -289,7 +289,6 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     call: (api, options) => call<Record<string, unknown>>(api, options),
     now: opts.now,
     sleep,
-    log,
   });
 
   return { corpId: opts.corpId, agentId: opts.agentId, store: opts.store, call, request, tokens };

@@ -1,4 +1,7 @@
 import 'server-only';
+import { z } from 'zod';
+import { readJson } from '../json';
+import { withLock } from '../store/lock';
 import type { Store } from '../store/types';
 import type { CallOptions, CredentialProvider, RawRequest } from './client';
 import { WecomError } from './errors';
@@ -17,15 +20,17 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Refresh this long before expires_in runs out (default 5 min, at most half the lifetime). */
   safetyMarginMs?: number;
-  /** Upper bound for how long one fetch may hold the cross-process lock (default 20 s). */
+  /** Upper bound for how long one fetch may hold the cross-process lock (default 15 s). */
   lockTtlMs?: number;
-  /** How long to wait for another process's fetch before fetching anyway (default 8 s). */
+  /**
+   * How long to wait for another process's fetch (default: a little over lockTtlMs, so that the lock of a holder
+   * that crashed has expired by then). Nobody fetches without the lock: after this the call fails (503, retry).
+   */
   lockWaitMs?: number;
   pollMs?: number;
   /** How long this process trusts its in-memory copy before reading the store again (default 30 s). */
   memoryTtlMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  log?: (line: string) => void;
 }
 
 export interface TokenManager {
@@ -48,6 +53,8 @@ interface Entry {
   refreshAt: number;
 }
 
+const EntrySchema = z.object({ value: z.string(), refreshAt: z.number() });
+
 interface Fresh {
   value: string;
   expiresInSec: number;
@@ -58,10 +65,9 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? defaultSleep;
-  const log = opts.log ?? ((line: string) => console.warn(line));
   const safetyMarginMs = opts.safetyMarginMs ?? 5 * 60_000;
-  const lockTtlMs = opts.lockTtlMs ?? 20_000;
-  const lockWaitMs = opts.lockWaitMs ?? 8_000;
+  const lockTtlMs = opts.lockTtlMs ?? 15_000;
+  const lockWaitMs = opts.lockWaitMs ?? lockTtlMs + 1_000;
   const pollMs = opts.pollMs ?? 50;
   const memoryTtlMs = opts.memoryTtlMs ?? 30_000;
   const { store, corpId, agentId } = opts;
@@ -84,16 +90,7 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   }
 
   async function read(kind: CredentialKind): Promise<Entry | null> {
-    const raw = await opts.store.get(keys[kind]);
-    if (!raw) return null;
-    try {
-      const parsed = JSON.parse(raw) as Partial<Entry>;
-      return typeof parsed.value === 'string' && typeof parsed.refreshAt === 'number'
-        ? { value: parsed.value, refreshAt: parsed.refreshAt }
-        : null;
-    } catch {
-      return null;
-    }
+    return readJson(await opts.store.get(keys[kind]), EntrySchema);
   }
 
   async function fetchFresh(kind: CredentialKind): Promise<Entry> {
@@ -120,29 +117,30 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
 
   /**
    * One fetch per credential across processes: take the store lock, re-check (someone may have just finished),
-   * fetch; everyone else polls the store until the value shows up, and fetches alone only after lockWaitMs.
+   * fetch; everyone else polls the store until the value shows up (withLock's wait).
    */
   async function load(kind: CredentialKind, stale?: string): Promise<string> {
     const cached = await read(kind);
     if (usable(cached, stale)) return remember(kind, cached);
-    const polls = Math.max(1, Math.ceil(lockWaitMs / pollMs));
-    for (let i = 0; i < polls; i++) {
-      const release = await store.tryLock(keys[kind], lockTtlMs);
-      if (release) {
-        try {
-          const again = await read(kind);
-          if (usable(again, stale)) return remember(kind, again);
-          return remember(kind, await fetchFresh(kind));
-        } finally {
-          await release().catch(() => {});
-        }
-      }
-      await sleep(pollMs * (0.5 + Math.random()));
-      const other = await read(kind);
-      if (usable(other, stale)) return remember(kind, other);
-    }
-    log(`[wecom] waited ${lockWaitMs} ms for another instance to fetch ${keys[kind]}; fetching it here`);
-    return remember(kind, await fetchFresh(kind));
+    const entry = await withLock(
+      store,
+      keys[kind],
+      async () => {
+        const again = await read(kind);
+        return usable(again, stale) ? again : fetchFresh(kind);
+      },
+      {
+        ttlMs: lockTtlMs,
+        waitMs: lockWaitMs,
+        pollMs,
+        sleep,
+        whileWaiting: async () => {
+          const other = await read(kind);
+          return usable(other, stale) ? other : undefined;
+        },
+      },
+    );
+    return remember(kind, entry);
   }
 
   function obtain(kind: CredentialKind, stale?: string, skipMemory = false): Promise<string> {
