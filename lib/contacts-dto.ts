@@ -9,6 +9,11 @@ export interface Bilingual {
 }
 
 export type CustomerType = 'wechat' | 'wecom';
+
+export type ExternalAttrDto =
+  | { kind: 'text'; name: string; text: string }
+  | { kind: 'web'; name: string; url: string; title: string }
+  | { kind: 'miniprogram'; name: string; title: string };
 export type Gender = 'male' | 'female' | 'unknown';
 
 export interface TagDto {
@@ -32,6 +37,11 @@ export interface CustomerProfile {
   corpName: string | null;
   corpFullName: string | null;
   position: string | null;
+  /**
+   * The 企业微信 customer's own 对外资料 (external_profile.external_attr): text, web link or mini-program
+   * attributes, in WeCom's order; empty for WeChat customers. Attribute types the app does not know are left out.
+   */
+  externalProfile: ExternalAttrDto[];
   gender: Gender;
   /** What the viewing employee recorded about this customer. */
   follow: {

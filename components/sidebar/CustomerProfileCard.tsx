@@ -41,7 +41,8 @@ export function CustomerProfileCard({ profile, lang }: { profile: CustomerProfil
             </p>
           </div>
         </div>
-        {profile.type === 'wecom' && (profile.position || profile.corpFullName) ? (
+        {profile.type === 'wecom' &&
+        (profile.position || profile.corpFullName || profile.externalProfile.length > 0) ? (
           <dl className={styles.fields} style={{ marginTop: 10 }}>
             {profile.corpFullName ? (
               <>
@@ -55,6 +56,27 @@ export function CustomerProfileCard({ profile, lang }: { profile: CustomerProfil
                 <dd>{profile.position}</dd>
               </>
             ) : null}
+            {profile.externalProfile.map((a, i) => (
+              <div
+                key={`${a.name}-${i}`}
+                data-testid="external-attr"
+                data-kind={a.kind}
+                style={{ display: 'contents' }}
+              >
+                <dt>{a.name}</dt>
+                <dd>
+                  {a.kind === 'text' ? (
+                    a.text
+                  ) : a.kind === 'web' ? (
+                    <a href={a.url} target="_blank" rel="noopener noreferrer">
+                      {a.title}
+                    </a>
+                  ) : (
+                    `${t.miniprogram}：${a.title}`
+                  )}
+                </dd>
+              </div>
+            ))}
           </dl>
         ) : null}
       </section>

@@ -6,7 +6,10 @@ import { ApiError, reloginHref } from './api';
 import { messages, type Lang } from './i18n';
 import styles from './sidebar.module.css';
 
-/** A failed call of our own API: each status gets its own state (401, 403, 404, 400, 502 config, 5xx/network). */
+/**
+ * A failed call of our own API: each status gets its own state (401, 403, 404 not found, 410 no longer available,
+ * 400, 502 config, 5xx/network), and an errcode the server has no rule for gets its number and WeCom's link.
+ */
 export function ApiErrorState({
   error,
   lang,
@@ -24,6 +27,21 @@ export function ApiErrorState({
       {retrying ? t.retrying : t.retry}
     </Button>
   );
+  // An errcode the server has no rule for: its number and WeCom's page for it, not a guessed fix.
+  const unknown = /^wecom_unknown_(-?\d+)$/.exec(error.code);
+  if (unknown) {
+    const href = `https://open.work.weixin.qq.com/devtool/query?e=${unknown[1]}`;
+    return (
+      <StateMessage state="wecom-unknown" tone="error" title={t.unknownErrcodeTitle} actions={retry}>
+        <p>{error.message}</p>
+        <p>
+          <a href={href} target="_blank" rel="noopener noreferrer" data-testid="errcode-link">
+            {t.errcodeLink} {unknown[1]}
+          </a>
+        </p>
+      </StateMessage>
+    );
+  }
   switch (error.status) {
     case 401:
       return (
@@ -49,6 +67,12 @@ export function ApiErrorState({
     case 404:
       return (
         <StateMessage state="not-found" tone="warn" title={t.notFoundTitle}>
+          <p>{error.message}</p>
+        </StateMessage>
+      );
+    case 410:
+      return (
+        <StateMessage state="gone" tone="warn" title={t.goneTitle}>
           <p>{error.message}</p>
         </StateMessage>
       );

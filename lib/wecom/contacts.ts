@@ -6,6 +6,7 @@ import type {
   CustomerSummary,
   CustomerType,
   EmployeeRef,
+  ExternalAttrDto,
   Gender,
   GroupChatDto,
   GroupMemberDto,
@@ -63,6 +64,15 @@ interface WireExternalContact {
   position?: string;
   corp_name?: string;
   corp_full_name?: string;
+  external_profile?: { external_attr?: WireExternalAttr[] };
+}
+
+interface WireExternalAttr {
+  type?: number;
+  name?: string;
+  text?: { value?: string };
+  web?: { url?: string; title?: string };
+  miniprogram?: { appid?: string; pagepath?: string; title?: string };
 }
 
 export interface WireContactDetail {
@@ -196,6 +206,21 @@ export function groupTags(tags: WireTag[] | undefined): TagGroupDto[] {
   return [...groups].map(([groupName, list]) => ({ groupName, tags: list }));
 }
 
+/** external_attr as the page shows it: type 0 text, 1 web (http(s) only), 2 mini-program; anything else is left out. */
+export function externalAttrs(attrs: WireExternalAttr[] | undefined): ExternalAttrDto[] {
+  const out: ExternalAttrDto[] = [];
+  for (const a of attrs ?? []) {
+    const name = a.name?.trim();
+    if (!name) continue;
+    if (a.type === 0 && a.text?.value?.trim()) out.push({ kind: 'text', name, text: a.text.value });
+    else if (a.type === 1 && a.web?.url && /^https?:\/\//i.test(a.web.url))
+      out.push({ kind: 'web', name, url: a.web.url, title: a.web.title?.trim() || a.web.url });
+    else if (a.type === 2 && a.miniprogram?.title?.trim())
+      out.push({ kind: 'miniprogram', name, title: a.miniprogram.title });
+  }
+  return out;
+}
+
 /** The profile as `viewerUserId` may see it; throws 403 when the viewer does not follow the customer. */
 export function toCustomerProfile(detail: WireContactDetail, viewerUserId: string): CustomerProfile {
   const followers = detail.follow_user ?? [];
@@ -212,6 +237,7 @@ export function toCustomerProfile(detail: WireContactDetail, viewerUserId: strin
     corpName: type === 'wecom' ? (text(c.corp_name) ?? text(c.corp_full_name)) : null,
     corpFullName: type === 'wecom' ? text(c.corp_full_name) : null,
     position: type === 'wecom' ? text(c.position) : null,
+    externalProfile: type === 'wecom' ? externalAttrs(c.external_profile?.external_attr) : [],
     gender: genderOf(c.gender),
     follow: {
       remark: text(mine.remark),

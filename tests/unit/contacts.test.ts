@@ -12,8 +12,10 @@ import {
   joinSceneText,
   listCustomerIds,
   listCustomersPage,
+  toCustomerProfile,
   type ContactsDeps,
 } from '@/lib/wecom/contacts';
+import { DOC_IDS } from '@/emulator/seed';
 import { WecomError } from '@/lib/wecom/errors';
 
 const LIN = 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn';
@@ -118,6 +120,45 @@ describe('customer profile', () => {
     expect((err as HttpError).status).toBe(403);
     expect((err as HttpError).message).not.toContain('陈思远');
     expect((await getCustomerForUser('lina', ONLY_LINA, deps)).name).toBe('陈思远');
+  });
+
+  it('shows the 企业微信 customer’s external_profile attributes and personal tags; ignores unknown fields', async () => {
+    const p = await getCustomerForUser('zhangwei', DOC_IDS.getCustomer, deps);
+    expect(p.externalProfile).toEqual([
+      { kind: 'text', name: '文本名称', text: '文本' },
+      { kind: 'web', name: '网页名称', url: 'http://www.test.com', title: '标题' },
+      { kind: 'miniprogram', name: '测试app', title: 'my miniprogram' },
+    ]);
+    expect(p.follow.tagGroups).toEqual([
+      { groupName: '客户等级', tags: [{ id: DOC_IDS.tag, name: '战略客户', kind: 'corp' }] },
+      { groupName: '个人标签', tags: [{ id: null, name: '标签名称', kind: 'personal' }] },
+    ]);
+    expect(p.follow.addWayText.zh).toBe('视频号添加');
+    const wechat = await getCustomerForUser('zhangwei', DOC_IDS.listWechatCustomer, deps);
+    expect(wechat.externalProfile).toEqual([]);
+    // Fields and attribute types WeCom may add later are ignored, not shown and not fatal.
+    const wire = {
+      external_contact: {
+        external_userid: 'wo1',
+        name: 'x',
+        type: 2,
+        brand_new_field: { a: 1 },
+        external_profile: {
+          external_attr: [
+            { type: 9, name: '未来类型', future: {} },
+            { type: 1, name: '脚本', web: { url: 'javascript:alert(1)', title: 'x' } },
+            { type: 0, name: '地址', text: { value: '深圳' } },
+          ],
+          external_corp_name: '简称',
+        },
+      },
+      follow_user: [
+        { userid: 'zhangwei', add_way: 99, tags: [{ tag_name: 'n', type: 7, extra: 1 }], novel: true },
+      ],
+    };
+    const mapped = toCustomerProfile(wire as never, 'zhangwei');
+    expect(mapped.externalProfile).toEqual([{ kind: 'text', name: '地址', text: '深圳' }]);
+    expect(JSON.stringify(mapped)).not.toMatch(/brand_new_field|novel|future|javascript/);
   });
 
   it('a customer without followers (84061) is a 410 "no longer available" WecomError', async () => {

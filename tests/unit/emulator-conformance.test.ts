@@ -205,7 +205,7 @@ describe('customers', () => {
     expect(other).not.toHaveProperty('wechat_channels');
     expect(other).toMatchObject({ state: '外联二维码1', add_way: 3, oper_userid: DOC_IDS.getCustomer });
     expect(r.external_contact.external_profile).toEqual(
-      DOC.EXTERNALCONTACT_GET.external_contact!.external_profile,
+      (DOC.EXTERNALCONTACT_GET.external_contact as Json).external_profile,
     );
     expect(r.external_contact).not.toHaveProperty('unionid');
   });
