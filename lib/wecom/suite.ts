@@ -2,6 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { getConfig } from '../config';
 import { HttpError, type Bilingual } from '../http';
 import type { Selectable, Transaction } from 'kysely';
@@ -23,6 +24,7 @@ import {
 import { WecomError } from './errors';
 import { isValidCode, newOAuthState, STATE_PATTERN } from './oauth';
 import { redact } from './redact';
+import { CORP_CLIENT_CACHE_MAX, CORP_CLIENT_IDLE_MS } from './suite-limits';
 import { expiringCredential } from './tokens';
 
 /**
@@ -160,6 +162,8 @@ export interface SuiteServiceOptions {
   /** Where a permanent code goes when the database refuses it (append-only, read back on the next lookup). */
   recoveryFile?: string;
   log?: (line: string) => void;
+  /** How many corps' clients stay in memory (default CORP_CLIENT_CACHE_MAX). */
+  clientCacheMax?: number;
   /** Fault injection for tests: called between the storing steps of an auth-code exchange. */
   onExchangeStep?: (step: 'fetched' | 'code-recorded' | 'stored') => void | Promise<void>;
   /**
@@ -598,7 +602,14 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     return next;
   }
 
-  const clients = new Map<string, { client: WecomClient; permanentCode: string; agentId: string }>();
+  // The clients of the busiest corps stay in memory; an idle or evicted corp's client is rebuilt on its next request
+  // (no WeCom call: its token and tickets live in the shared store), so memory stays bounded with any number of
+  // installed corps.
+  const clients = new LRUCache<string, { client: WecomClient; permanentCode: string; agentId: string }>({
+    max: opts.clientCacheMax ?? CORP_CLIENT_CACHE_MAX,
+    ttl: CORP_CLIENT_IDLE_MS,
+    updateAgeOnGet: true,
+  });
 
   async function forgetCorpCredentials(auth: Pick<SuiteAuthorization, 'corpId' | 'agentId'>) {
     clients.delete(auth.corpId);
