@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { callerIp, escapeHtml, html, json, notFound, ok, redirect, wecomError } from '../http';
 import { onEvent, thirdPartyXml } from '../events';
-import type { EmulatorState } from '../state';
+import { runApi } from '../cgi';
+import type { Ctx } from '../context';
+import { createState, type EmulatorState } from '../state';
 import { decryptMessage, msgSignature, safeEqual, sealPush, signatureMatches } from './crypto';
 import {
   AUTH_CODE_TTL_MS,
@@ -196,9 +198,18 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
   const count = (api: string) => {
     host.primary.counters[api] = (host.primary.counters[api] ?? 0) + 1;
   };
+  /** Many more installed corps, for load tests: each a small corp of its own (one member, no customers). */
+  const scaleCorps = new Map<string, { info: CorpInfo; state: EmulatorState }>();
+  /** Which scale corp a corp token belongs to. */
+  const scaleTokens = new Map<string, string>();
   const corpState = (corpId: string): EmulatorState | null =>
-    corpId === host.primary.corp.corpId ? host.primary : corpId === CORP_B.corpId ? corpB.state : null;
-  const corpInfo = (corpId: string) => CORPS.find((c) => c.corpId === corpId) ?? null;
+    corpId === host.primary.corp.corpId
+      ? host.primary
+      : corpId === CORP_B.corpId
+        ? corpB.state
+        : (scaleCorps.get(corpId)?.state ?? null);
+  const corpInfo = (corpId: string) =>
+    CORPS.find((c) => c.corpId === corpId) ?? scaleCorps.get(corpId)?.info ?? null;
 
   const fail = (req: Request, errcode: number) => wecomError(errcode, callerIp(req), now(), TEXT[errcode]);
 
@@ -333,6 +344,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       thirdParty: true,
     });
     cs.currentToken.set(agentId, token);
+    if (scaleCorps.has(corpId)) scaleTokens.set(token, corpId);
     return { token, expiresIn: SUITE_TOKEN_TTL_MS / 1000 };
   }
 
@@ -522,6 +534,8 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
         const auth = state.authorizations.get(corpId);
         if (!auth || !safeEqual(auth.permanentCode, permanentCode)) return fail(req, 40084);
         if (api === 'service/get_corp_token') {
+          const scale = scaleCorps.get(corpId)?.state;
+          if (scale) scale.counters[api] = (scale.counters[api] ?? 0) + 1;
           const token = issueCorpToken(corpId, auth.agentId);
           return ok({ access_token: token.token, expires_in: token.expiresIn });
         }
@@ -757,6 +771,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
 
   async function control(req: Request, action: string): Promise<Response> {
     if (action === 'state' && req.method === 'GET') return json(publicState());
+    if (action === 'scale-corps' && req.method === 'GET') return json(scaleCounters());
     if (req.method !== 'POST') return notFound();
     const body = (await readJson(req)) ?? {};
     const corpId = str(body.corpId);
@@ -830,6 +845,12 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
           `<ExternalUserID><![CDATA[${str(body.externalUserId)}]]></ExternalUserID></xml>`;
         return json(await push('data', xml, { infoType: 'change_external_contact', corpId }));
       }
+      case 'scale-corps': {
+        const count = Number(body.count);
+        if (!Number.isInteger(count) || count < 1 || count > 10_000)
+          return json({ ok: false, error: 'count must be an integer from 1 to 10000' }, 400);
+        return json(await installScaleCorps(count));
+      }
       case 'client': {
         if (!corpState(corpId)) return json({ ok: false, error: 'unknown corpId' }, 400);
         state.clientCorpId = corpId;
@@ -838,6 +859,96 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       default:
         return notFound();
     }
+  }
+
+  /**
+   * Load tests: `count` more corps, each installing the suite through the usual create_auth push (a few at a time),
+   * so that the app learns every permanent code the way it does in production.
+   */
+  async function installScaleCorps(count: number) {
+    const created: string[] = [];
+    for (let i = scaleCorps.size; created.length < count; i++) {
+      const corpId = `ww${createHash('sha256').update(`scale-corp-${i}`).digest('hex').slice(0, 16)}`;
+      const state = createState(now());
+      const admin = { ...state.employees[0]!, userid: 'admin' };
+      Object.assign(state, {
+        corp: { corpId, name: `压测企业 ${i + 1}` },
+        apps: [],
+        departments: state.departments.slice(0, 1),
+        employees: [admin],
+        customers: [],
+        groupChats: [],
+        tagGroups: [],
+        client: { ...state.client, userId: 'admin', externalUserId: null },
+      });
+      const info: CorpInfo = {
+        corpId,
+        name: state.corp.name,
+        fullName: `${state.corp.name}有限公司`,
+        adminUserId: 'admin',
+        suiteAgentId: '1000010',
+      };
+      scaleCorps.set(corpId, { info, state });
+      created.push(corpId);
+    }
+    let installed = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < created.length) {
+          const corpId = created[next++]!;
+          const code = newAuthCode(corpId, 'scale', 1);
+          const pushed = await push(
+            'callback',
+            authEventXml('create_auth', { AuthCode: code, State: 'scale' }),
+            {
+              infoType: 'create_auth',
+              corpId,
+            },
+          );
+          if (pushed.ok) installed += 1;
+        }
+      }),
+    );
+    return { ok: installed === created.length, created: created.length, installed, corpIds: created };
+  }
+
+  /** Token and ticket calls per scale corp (each corp's own counters). */
+  function scaleCounters() {
+    const apis = ['service/get_corp_token', 'get_jsapi_ticket', 'ticket/get'];
+    const perCorp = [...scaleCorps.values()].map(({ state: cs }) =>
+      apis.reduce((sum, api) => sum + (cs.counters[api] ?? 0), 0),
+    );
+    const totals = Object.fromEntries(
+      apis.map((api) => [
+        api,
+        [...scaleCorps.values()].reduce((n, c) => n + (c.state.counters[api] ?? 0), 0),
+      ]),
+    );
+    return {
+      corps: scaleCorps.size,
+      totals,
+      maxPerCorp: perCorp.reduce((a, b) => Math.max(a, b), 0),
+      corpsCalled: perCorp.filter((n) => n > 0).length,
+    };
+  }
+
+  /** A WeCom API called with a scale corp's token: that corp's own (small) backend answers. */
+  async function scaleApi(req: Request, url: URL, corpId: string, meta: { ip?: string }): Promise<Response> {
+    const cs = scaleCorps.get(corpId)!.state;
+    const api = url.pathname.slice('/cgi-bin/'.length).replace(/\/$/, '');
+    cs.counters[api] = (cs.counters[api] ?? 0) + 1;
+    cs.clockOffsetMs = host.primary.clockOffsetMs;
+    const ctx: Ctx = {
+      state: cs,
+      req,
+      url,
+      now: now(),
+      ip: callerIp(req, meta.ip),
+      base: publicBase,
+      trustedDomains: host.trustedDomains,
+    };
+    return runApi(ctx, api);
   }
 
   /** Marketplace installs of every demo corp that has not installed the suite yet (create_auth pushes). */
@@ -901,6 +1012,10 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
     }
     const avatar = /^\/wecom-emulator\/avatars\/([^/]+)\.svg$/.exec(path);
     if (avatar && isCorpBKey(decodeURIComponent(avatar[1]!))) return corpB.handle(req, meta);
+    const scaleOwner = scaleTokens.get(url.searchParams.get('access_token') ?? '');
+    if (path.startsWith('/cgi-bin/') && scaleOwner) return scaleApi(req, url, scaleOwner, meta);
+    if (path.startsWith('/wecom-emulator/suite/scale-corps') && req.method === 'GET')
+      return json(scaleCounters());
     if (path.startsWith('/cgi-bin/') && tokenOwnedByCorpB(url)) {
       syncClock();
       return corpB.handle(req, meta);
@@ -921,6 +1036,8 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
     handle,
     reset() {
       Object.assign(state, freshState());
+      scaleCorps.clear();
+      scaleTokens.clear();
       corpB.reset();
       applyCorpSeed(corpB.state, CORP_B);
       if (state.autoInstall && state.callbackUrl) {
