@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserResult } from './browser';
 import type { LoadResult } from './load';
+import type { LatencyResult } from './scale';
 import { ROOT } from './servers';
 import type { KbResult } from './kb';
 
@@ -93,6 +94,20 @@ export interface Results {
     }[];
   };
   kb?: KbResult;
+  scale?: {
+    corps: number;
+    connections: number;
+    seconds: number;
+    oneCorp: LatencyResult;
+    manyCorps: LatencyResult;
+    p99Ratio: number;
+    /** JavaScript heap in use after a full GC: one corp warm; all corps installed; all corps active. */
+    heapBytes: { oneCorp: number; installed: number; active: number };
+    bytesPerActiveCorp: number;
+    bytesPerInstalledCorp: number;
+    clientCacheMax: number;
+    upstream: { corps: number; totals: Record<string, number>; maxPerCorp: number; corpsCalled: number };
+  };
   /** Wall-clock seconds per part of the run. */
   sectionSec: Record<string, number>;
   errors: string[];
@@ -209,6 +224,49 @@ export function table(r: Results): string {
         '',
       ]);
     }
+  }
+  if (r.scale) {
+    const s = r.scale;
+    const cell = (x: LatencyResult) =>
+      `${fmt(x.reqPerSec)} req/s · p50 ${fmt(x.p50Ms, 1)} ms · p99 ${fmt(x.p99Ms, 1)} ms`;
+    const u = s.upstream;
+    rows.push([
+      `s. Third-party, ${fmt(s.corps)} installed corps: token + ticket calls per corp (max)`,
+      fmt(u.maxPerCorp),
+      `${fmt(u.corpsCalled)} corps called; get_corp_token ${fmt(u.totals['service/get_corp_token'] ?? 0)}, ` +
+        `get_jsapi_ticket ${fmt(u.totals.get_jsapi_ticket ?? 0)}, ticket/get ${fmt(u.totals['ticket/get'] ?? 0)}`,
+      '≤ 3 per 7,200 s',
+      mark(u.maxPerCorp <= 3 && u.corpsCalled === s.corps),
+    ]);
+    rows.push([
+      `s. Heap growth per active corp (${fmt(s.corps)} corps active)`,
+      `${fmt(s.bytesPerActiveCorp)} B`,
+      `heap after GC: ${fmt(s.heapBytes.installed / 2 ** 20, 1)} → ${fmt(s.heapBytes.active / 2 ** 20, 1)} MiB; ` +
+        `corp clients kept: at most ${fmt(s.clientCacheMax)} (LRU, idle ones dropped)`,
+      '≤ 2,048 B',
+      mark(s.bytesPerActiveCorp <= 2048),
+    ]);
+    rows.push([
+      `s. \`/api/jssdk/signature\`, ${s.connections} connections, traffic on one corp`,
+      cell(s.oneCorp),
+      `${fmt(s.oneCorp.requests)} requests, ${fmt(s.corps)} sessions`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `s. \`/api/jssdk/signature\`, traffic spread over ${fmt(s.corps)} corps`,
+      cell(s.manyCorps),
+      `${fmt(s.manyCorps.requests)} requests, one session per corp`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `s. p99, ${fmt(s.corps)} corps / one corp`,
+      fmt(s.p99Ratio, 2),
+      '',
+      '≤ 1.2',
+      mark(s.p99Ratio <= 1.2),
+    ]);
   }
   if (r.rss) {
     rows.push([

@@ -15,9 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startEmulator } from '../emulator/index';
-import { DEMO_CREDENTIALS } from '../lib/config';
+import { DEMO_CREDENTIALS, DEMO_SUITE } from '../lib/config';
+import { CORP_CLIENT_CACHE_MAX } from '../lib/wecom/suite-limits';
 import { measurePages, WECOM_UA } from './browser';
 import { measureKnowledgeBase } from './kb';
+import { combine, heapUsedAfterGc, sessionCookie, spread, visitEach, type LatencyResult } from './scale';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
 import { burst, compare, pool } from './load';
 import { machine, readmeSection, writeResults, type Results, type StampedeRow } from './report';
@@ -48,6 +50,10 @@ const WARMUP_SECONDS = 2;
 /** The measured seconds of each target are split into this many interleaved rounds. */
 const ROUNDS = 2;
 const BROWSER_OPENS = 20;
+const SCALE_CORPS = 2000;
+const SCALE_CONNECTIONS = 32;
+const SCALE_SECONDS = 8;
+const SCALE_ROUNDS = 2;
 const LATENCY_MS = 50;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const DIST_DIR = '.next-bench';
@@ -500,6 +506,104 @@ async function main(): Promise<Results> {
         }
       },
     );
+
+    // s. Third-party mode with many installed corps: one process, sidebar signatures spread over them.
+    await section(results, 's', `third-party scale (${SCALE_CORPS} corps)`, async () => {
+      const port = await freePort();
+      const inspectPort = await freePort();
+      const appUrl = `http://127.0.0.1:${port}`;
+      const env: NodeJS.ProcessEnv = {
+        ...cleanEnv(),
+        WECOM_SUITE_ID: DEMO_SUITE.suiteId,
+        WECOM_SUITE_SECRET: DEMO_SUITE.suiteSecret,
+        WECOM_SUITE_TOKEN: DEMO_SUITE.token,
+        WECOM_SUITE_ENCODING_AES_KEY: DEMO_SUITE.encodingAesKey,
+        WECOM_API_BASE: emu.url,
+        WECOM_OAUTH_BASE: emu.url,
+        WECOM_LOGIN_BASE: emu.url,
+        APP_BASE_URL: appUrl,
+        SESSION_SECRET: sessionSecret,
+        STORE_URL: `sqlite:${path.join(tmp, 'suite-store.db')}`,
+        DATA_DIR: path.join(tmp, 'suite'),
+      };
+      await migrateDatabase(env);
+      const suiteApp = await startNext('app (third-party)', {
+        port,
+        readyPath: '/api/session',
+        env: { ...env, NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}` },
+      });
+      try {
+        // As in the provider console: the instruction URL saved, a suite ticket pushed, the demo corps installed.
+        const configured = await fetch(`${emu.url}/wecom-emulator/suite/config`, {
+          method: 'POST',
+          body: JSON.stringify({
+            callbackUrl: `${appUrl}/api/wecom/suite/callback`,
+            pushTicket: true,
+            installDemoCorps: true,
+          }),
+        });
+        if (!configured.ok) throw new Error(`suite config → ${configured.status}`);
+        const url = `${appUrl}/api/jssdk/signature?url=${encodeURIComponent(`${appUrl}/sidebar`)}`;
+        const opts = { connections: SCALE_CONNECTIONS, seconds: SCALE_SECONDS };
+        // The same number of distinct sessions either way: members of one corp, or one member in each corp.
+        const oneCorp = await Promise.all(
+          Array.from({ length: SCALE_CORPS }, (_, i) =>
+            sessionCookie(sessionSecret, DEMO_CREDENTIALS.corpId, `member${i}`),
+          ),
+        );
+        await spread(url, oneCorp, { connections: SCALE_CONNECTIONS, seconds: 2 });
+        const heapOneCorp = await heapUsedAfterGc(inspectPort);
+
+        const made = (await (
+          await fetch(`${emu.url}/wecom-emulator/suite/scale-corps`, {
+            method: 'POST',
+            body: JSON.stringify({ count: SCALE_CORPS }),
+          })
+        ).json()) as { ok: boolean; installed: number; corpIds: string[] };
+        if (!made.ok) throw new Error(`installed ${made.installed} of ${SCALE_CORPS} corps`);
+        const manyCorps = await Promise.all(
+          made.corpIds.map((c) => sessionCookie(sessionSecret, c, 'admin')),
+        );
+        const heapInstalled = await heapUsedAfterGc(inspectPort);
+        // Every corp active once (its token and tickets fetched), then the measured rounds, interleaved.
+        const warm = await visitEach(url, manyCorps, SCALE_CONNECTIONS);
+        if (warm.failed) throw new Error(`first visits: ${JSON.stringify(warm.statuses)}`);
+        const one: LatencyResult[] = [];
+        const many: LatencyResult[] = [];
+        for (let round = 0; round < SCALE_ROUNDS; round++) {
+          one.push(await spread(url, oneCorp, opts));
+          many.push(await spread(url, manyCorps, opts));
+        }
+        const heapActive = await heapUsedAfterGc(inspectPort);
+        const counts = (await (await fetch(`${emu.url}/wecom-emulator/suite/scale-corps`)).json()) as {
+          corps: number;
+          totals: Record<string, number>;
+          maxPerCorp: number;
+          corpsCalled: number;
+        };
+        const oneCorpResult = combine(one);
+        const manyCorpResult = combine(many);
+        results.scale = {
+          corps: SCALE_CORPS,
+          connections: SCALE_CONNECTIONS,
+          seconds: SCALE_SECONDS * SCALE_ROUNDS,
+          oneCorp: oneCorpResult,
+          manyCorps: manyCorpResult,
+          p99Ratio: manyCorpResult.p99Ms / oneCorpResult.p99Ms,
+          heapBytes: { oneCorp: heapOneCorp, installed: heapInstalled, active: heapActive },
+          bytesPerActiveCorp: (heapActive - heapInstalled) / SCALE_CORPS,
+          bytesPerInstalledCorp: (heapInstalled - heapOneCorp) / SCALE_CORPS,
+          clientCacheMax: CORP_CLIENT_CACHE_MAX,
+          upstream: counts,
+        };
+        if (oneCorpResult.failed || manyCorpResult.failed)
+          results.errors.push(
+            `s: failed requests ${JSON.stringify(oneCorpResult.statuses)} / ${JSON.stringify(manyCorpResult.statuses)}`,
+          );
+      } finally {
+        await suiteApp.proc.stop();
+      }
+    });
   } finally {
     await stopAll();
     for (const close of closers.reverse()) await close().catch(() => {});
