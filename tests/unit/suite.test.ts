@@ -275,6 +275,27 @@ describe('third-party mode against the emulator', () => {
     expect((await counters())['service/get_corp_token']).toBe(before + 1);
   });
 
+  it('keeps a bounded number of corp clients; an evicted corp is rebuilt from the store without a WeCom call', async () => {
+    const small = createSuiteService({
+      suite: suite.suite,
+      apiBase: emu.url,
+      store: getStore(),
+      clientCacheMax: 1,
+    });
+    const firstA = await small.clientFor(A);
+    await firstA.tokens.getCorpTicket();
+    expect(await small.clientFor(A)).toBe(firstA);
+    await (await small.clientFor(B)).tokens.getCorpTicket();
+    const before = await counters();
+    // B took A's place: A's client is new, its token and ticket come from the shared store.
+    const againA = await small.clientFor(A);
+    expect(againA).not.toBe(firstA);
+    expect(await againA.tokens.getCorpTicket()).toBe(await firstA.tokens.getCorpTicket());
+    const after = await counters();
+    for (const api of ['service/get_corp_token', 'get_jsapi_ticket', 'ticket/get'])
+      expect(after[api] ?? 0).toBe(before[api] ?? 0);
+  });
+
   it('refuses bad deliveries with 4xx and changes nothing', async () => {
     const before = await snapshot();
     const calls = (await counters())['service/get_permanent_code'];
