@@ -362,5 +362,16 @@ export function readmeSection(r: Results): string {
           "  app's `/_next/` scripts that the page loads; peak RSS is the `next start` process tree during (c).",
         ]
       : []),
+    ...(r.scale
+      ? [
+          `- **s.** One process in third-party mode against the standalone emulator, which installs ${fmt(r.scale.corps)} more`,
+          '  corps through the usual create_auth pushes (`POST /wecom-emulator/suite/scale-corps`). Sessions are sealed',
+          "  with the app's session secret, the same number of distinct sessions either way (members of one corp, or",
+          `  one member per corp); ${r.scale.connections} concurrent clients, ${r.scale.seconds} s per case in interleaved rounds, after`,
+          "  every corp's first request (which fetches its corp token and both tickets). Heap is V8's used heap after",
+          "  a full GC, read through the app process's inspector. Token and ticket calls are the emulator's counters",
+          '  per corp (get_corp_token, get_jsapi_ticket, ticket/get), all within one 7,200 s credential lifetime.',
+        ]
+      : []),
   ].join('\n');
 }
