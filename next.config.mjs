@@ -5,7 +5,7 @@ const nextConfig = {
   // Lets several builds or dev servers of one checkout coexist (tests, benchmarks).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and Node-only drivers stay out of the server bundle and load from node_modules.
-  serverExternalPackages: ['better-sqlite3', 'ioredis', 'kysely', 'pg'],
+  serverExternalPackages: ['better-sqlite3', 'ioredis', 'kysely', 'pg', '@node-rs/jieba'],
   // The sidebar's boot script loads @wecom/jssdk's global build, which a route serves from node_modules.
   outputFileTracingIncludes: {
     '/jssdk/wecom.global.js': ['./node_modules/@wecom/jssdk/dist/wecom.global.prod.js'],
