@@ -91,6 +91,16 @@ describe('npm run doctor', () => {
     expect(out).toContain('all 9 checks passed');
   });
 
+  it('from an untrusted IP: credentials OK, the trusted-IP check red with where to add the IP', async () => {
+    await ctl.switches({ ipBlocked: true });
+    const { code, out } = await doctor({ APP_BASE_URL: appUrl });
+    expect(code, out).toBe(1);
+    expect(out).toMatch(/✔ App credentials/);
+    expect(out).toMatch(/✘ Trusted IP/);
+    expect(out).toContain('60020');
+    expect(out).toContain('管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP');
+  });
+
   it('exits 1 in demo mode when the emulator refuses the secret, and 2 for a broken configuration', async () => {
     await ctl.switches({ invalidSecret: true });
     const bad = await doctor({ APP_BASE_URL: appUrl });
