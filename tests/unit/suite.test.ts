@@ -296,6 +296,23 @@ describe('third-party mode against the emulator', () => {
       expect(after[api] ?? 0).toBe(before[api] ?? 0);
   });
 
+  it('60020 on a third-party corp token names the provider’s IP allow-list, not the corp’s 企业可信IP', async () => {
+    const clientA = await suite.clientFor(A);
+    await emuPost('/wecom-emulator/switches', { ipBlocked: true });
+    try {
+      const err = await clientA
+        .call('externalcontact/list', { query: { userid: 'zhangwei' } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WecomError);
+      expect((err as WecomError).errcode).toBe(60020);
+      const message = (err as WecomError).toPublic().userMessage;
+      expect(message.zh).toContain('服务商管理后台 → 服务商信息 → 基本信息 → IP白名单');
+      expect(message.zh).not.toContain('企业可信IP');
+    } finally {
+      await emuPost('/wecom-emulator/switches', { ipBlocked: false });
+    }
+  });
+
   it('refuses bad deliveries with 4xx and changes nothing', async () => {
     const before = await snapshot();
     const calls = (await counters())['service/get_permanent_code'];
