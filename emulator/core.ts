@@ -76,6 +76,20 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
           trustedDomains,
           primary: state,
           createBackend: () => createEmulator({ ...opts, suite: false }),
+          applyFaults: (req, api) =>
+            applyFaults(
+              {
+                state,
+                req,
+                url: new URL(req.url),
+                now: now(),
+                ip: callerIp(req),
+                base: (opts.publicBaseUrl ?? new URL(req.url).origin).replace(/\/$/, ''),
+                trustedDomains,
+              },
+              api,
+              true,
+            ),
         });
   const reset = () => {
     resetState(state, baseClock());

@@ -1,3 +1,4 @@
+import { deliver } from './deliver';
 import { sealPush } from './suite/crypto';
 import type { EmulatorState, EventPush } from './state';
 
@@ -111,7 +112,7 @@ export function thirdPartyXml(suiteId: string, corpId: string, e: CrmEvent, at: 
 
 /**
  * The sink of the self-built apps: every app in 客户联系's 可调用应用 list whose console has a callback URL gets the
- * event, encrypted for the corp id. WeCom treats any HTTP 200 as received.
+ * event, encrypted for the corp id. WeCom treats any HTTP 200 as received, and retries otherwise (deliver()).
  */
 export function selfBuiltSink(state: EmulatorState, doFetch: typeof fetch = fetch): EventSink {
   return async (e, at) => {
@@ -127,33 +128,35 @@ export function selfBuiltSink(state: EmulatorState, doFetch: typeof fetch = fetc
         body: '',
         ok: false,
       };
-      const sealed = sealPush(
-        {
-          token: cb.token,
-          encodingAesKey: cb.encodingAesKey,
-          receiveId: state.corp.corpId,
-          toUserName: state.corp.corpId,
-          agentId: app.agentId,
+      const started = Date.now();
+      const delivered = await deliver({
+        doFetch,
+        seal: () => {
+          const sealed = sealPush(
+            {
+              token: cb.token,
+              encodingAesKey: cb.encodingAesKey,
+              receiveId: state.corp.corpId,
+              toUserName: state.corp.corpId,
+              agentId: app.agentId,
+            },
+            selfBuiltXml(state.corp.corpId, e, at),
+            Math.floor((at + Date.now() - started) / 1000),
+          );
+          const url = new URL(cb.url);
+          for (const [k, v] of sealed.query) url.searchParams.set(k, v);
+          return { url, body: sealed.body };
         },
-        selfBuiltXml(state.corp.corpId, e, at),
-        Math.floor(at / 1000),
-      );
-      try {
-        const url = new URL(cb.url);
-        for (const [k, v] of sealed.query) url.searchParams.set(k, v);
-        record.sent = { url: url.toString(), body: sealed.body };
-        const res = await doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8' },
-          body: sealed.body,
-          signal: AbortSignal.timeout(5000),
-        });
-        record.status = res.status;
-        record.body = (await res.text()).slice(0, 500);
-        record.ok = res.status === 200;
-      } catch (err) {
-        record.body = `push failed: ${err instanceof Error ? err.message : 'unknown'}`;
-      }
+        accept: (status) => status === 200,
+        loseAnswer: () => state.pushFaults.loseAnswers > 0 && state.pushFaults.loseAnswers-- > 0,
+      });
+      Object.assign(record, {
+        status: delivered.status,
+        body: delivered.body,
+        ok: delivered.ok,
+        attempts: delivered.attempts.length,
+        sent: delivered.sent,
+      });
       state.eventPushes.unshift(record);
       state.eventPushes.length = Math.min(state.eventPushes.length, 50);
     }

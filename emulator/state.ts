@@ -142,6 +142,8 @@ export interface EventPush {
   status: number;
   body: string;
   ok: boolean;
+  /** How many times it was sent (1 + retries). */
+  attempts?: number;
   sent?: { url: string; body: string };
 }
 
@@ -176,6 +178,8 @@ export interface EmulatorState {
   appCallbacks: Record<string, AppCallback>;
   /** Newest first, at most 50. */
   eventPushes: EventPush[];
+  /** Test fault for pushes: the next N answers are lost on their way back (so WeCom retries). */
+  pushFaults: { loseAnswers: number };
   /** Temporary media and mass messages (群发). */
   mass: MassState;
   visibleRange: VisibleRange;
@@ -215,6 +219,7 @@ export function createState(now: number): EmulatorState {
     llmRequests: [],
     appCallbacks: {},
     eventPushes: [],
+    pushFaults: { loseAnswers: 0 },
     mass: createMassState(),
     visibleRange: structuredClone(WHOLE_CORP),
     oauthVisitor: null,

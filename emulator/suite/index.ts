@@ -1,10 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { callerIp, escapeHtml, html, json, notFound, ok, redirect, wecomError } from '../http';
+import { AUTH_PUSH_TIMEOUT_MS, deliver, PUSH_TIMEOUT_MS } from '../deliver';
 import { onEvent, thirdPartyXml } from '../events';
 import { runApi } from '../cgi';
 import type { Ctx } from '../context';
 import { createState, type EmulatorState } from '../state';
-import { decryptMessage, msgSignature, safeEqual, sealPush, signatureMatches } from './crypto';
+import {
+  decryptMessage,
+  encryptMessage,
+  msgSignature,
+  safeEqual,
+  sealPush,
+  signatureMatches,
+} from './crypto';
 import {
   AUTH_CODE_TTL_MS,
   CORP_A_INFO,
@@ -50,6 +58,9 @@ export interface CorpBackend {
   reset(): void;
 }
 
+/** Third-party auth events: WeCom wants their `success` within 1000 ms. */
+const AUTH_INFO_TYPES = new Set(['create_auth', 'change_auth', 'cancel_auth', 'reset_permanent_code']);
+
 export interface SuiteHost {
   /** Emulator time (base clock + offset). */
   now(): number;
@@ -61,6 +72,8 @@ export interface SuiteHost {
   /** Creates the second corp's backend (a separate emulator instance whose data is replaced). */
   createBackend(): CorpBackend;
   fetch?: typeof fetch;
+  /** The emulator's faults (latency, errcodes) for the service APIs too (`service/get_permanent_code` …). */
+  applyFaults?: (req: Request, api: string) => Promise<Response | null>;
 }
 
 interface Authorization {
@@ -81,7 +94,9 @@ interface PushRecord {
   status: number;
   body: string;
   ok: boolean;
-  /** What was sent (tests replay it to check idempotency). */
+  /** How many times it was sent (1 + retries). */
+  attempts: number;
+  /** What was sent last (tests replay it to check idempotency). */
   sent?: { url: string; body: string };
 }
 
@@ -219,47 +234,77 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
 
   // ---- pushes -------------------------------------------------------------------------------------------
 
+  /**
+   * One push to the instruction URL (receiveid = suite id) or the data URL (receiveid = the authorizing corp), as
+   * WeCom delivers it: the instruction URL must answer exactly `success` (auth events within 1000 ms), the data URL
+   * any HTTP 200; otherwise it is sent again, up to three times (deliver()).
+   */
   async function push(
     target: 'callback' | 'data',
     message: string,
     meta: { infoType: string; corpId?: string },
   ): Promise<PushRecord> {
     const base = target === 'callback' ? state.callbackUrl : state.dataCallbackUrl;
-    const record: PushRecord = { at: now(), target, ...meta, status: 0, body: '', ok: false };
+    const record: PushRecord = { at: now(), target, ...meta, status: 0, body: '', ok: false, attempts: 0 };
     if (!base) {
       record.body = 'no callback URL configured';
     } else {
       const receiveId = target === 'callback' ? SUITE.suiteId : (meta.corpId ?? SUITE.suiteId);
-      const sealed = sealPush(
-        {
-          token: SUITE.token,
-          encodingAesKey: SUITE.encodingAesKey,
-          receiveId,
-          toUserName: receiveId,
+      const faults = host.primary.pushFaults;
+      const delivered = await deliver({
+        doFetch,
+        seal: () => {
+          const sealed = sealPush(
+            { token: SUITE.token, encodingAesKey: SUITE.encodingAesKey, receiveId, toUserName: receiveId },
+            message,
+            Math.floor(now() / 1000),
+          );
+          const url = new URL(base.replace('$CORPID$', encodeURIComponent(meta.corpId ?? '')));
+          for (const [k, v] of sealed.query) url.searchParams.set(k, v);
+          return { url, body: sealed.body };
         },
-        message,
-        Math.floor(now() / 1000),
-      );
-      const url = new URL(base.replace('$CORPID$', encodeURIComponent(meta.corpId ?? '')));
-      for (const [k, v] of sealed.query) url.searchParams.set(k, v);
-      record.sent = { url: url.toString(), body: sealed.body };
-      try {
-        const res = await doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8' },
-          body: sealed.body,
-          signal: AbortSignal.timeout(5000),
-        });
-        record.status = res.status;
-        record.body = (await res.text()).slice(0, 500);
-        record.ok = res.status === 200 && record.body === 'success';
-      } catch (err) {
-        record.body = `push failed: ${err instanceof Error ? err.message : 'unknown'}`;
-      }
+        accept: (status, body) => status === 200 && (target === 'data' || body === 'success'),
+        timeoutMs: AUTH_INFO_TYPES.has(meta.infoType) ? AUTH_PUSH_TIMEOUT_MS : PUSH_TIMEOUT_MS,
+        loseAnswer: () => faults.loseAnswers > 0 && faults.loseAnswers-- > 0,
+      });
+      Object.assign(record, {
+        status: delivered.status,
+        body: delivered.body,
+        ok: delivered.ok,
+        attempts: delivered.attempts.length,
+        sent: delivered.sent,
+      });
     }
     state.pushes.unshift(record);
     state.pushes.length = Math.min(state.pushes.length, 50);
     return record;
+  }
+
+  /**
+   * URL verification as the provider console does it when the URLs are saved: a GET with an echostr encrypted for
+   * the provider's corpid on both URLs (the data URL's $CORPID$ is replaced by that corpid too); the URL must
+   * answer the plaintext alone.
+   */
+  async function verifyUrl(target: 'callback' | 'data'): Promise<Record<string, unknown>> {
+    const base = target === 'callback' ? state.callbackUrl : state.dataCallbackUrl;
+    if (!base) return { ok: false, error: 'no callback URL configured' };
+    const receiveId = SUITE.providerCorpId;
+    const echo = String(1_000_000_000_000 + (randomBytes(5).readUIntBE(0, 5) % 9_000_000_000_000));
+    const echostr = encryptMessage(SUITE.encodingAesKey, echo, receiveId);
+    const timestamp = String(Math.floor(now() / 1000));
+    const nonce = String(100_000_000 + (randomBytes(4).readUInt32BE(0) % 900_000_000));
+    const url = new URL(base.replace('$CORPID$', encodeURIComponent(receiveId)));
+    url.searchParams.set('msg_signature', msgSignature(SUITE.token, timestamp, nonce, echostr));
+    url.searchParams.set('timestamp', timestamp);
+    url.searchParams.set('nonce', nonce);
+    url.searchParams.set('echostr', echostr);
+    try {
+      const res = await doFetch(url, { signal: AbortSignal.timeout(1000) });
+      const body = (await res.text()).slice(0, 200);
+      return { ok: res.status === 200 && body === echo, status: res.status, body, receiveId };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : 'unknown', receiveId };
+    }
   }
 
   const ts = () => Math.floor(now() / 1000);
@@ -456,6 +501,8 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
 
   async function serviceApi(req: Request, url: URL, api: string): Promise<Response> {
     count(api);
+    const faulted = await host.applyFaults?.(req, api);
+    if (faulted) return faulted;
     switch (api) {
       case 'service/get_suite_token': {
         const body = await readJson(req);
@@ -795,6 +842,19 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       }
       case 'push-ticket':
         return json(await pushSuiteTicket());
+      case 'verify-url': {
+        const target = str(body.target) === 'data' ? 'data' : 'callback';
+        return json(await verifyUrl(target));
+      }
+      case 'push-faults': {
+        // The next N answers to pushes (instruction, data and self-built callback URLs) are lost on the way back.
+        const n = Number(body.loseAnswers ?? 0);
+        if (!Number.isInteger(n) || n < 0 || n > 10)
+          return json({ ok: false, error: 'loseAnswers is 0-10' }, 400);
+        host.primary.pushFaults.loseAnswers = n;
+        corpB.state.pushFaults.loseAnswers = n;
+        return json({ ok: true, loseAnswers: n });
+      }
       case 'install': {
         // Marketplace install: WeCom pushes create_auth with a fresh auth code.
         if (!corpInfo(corpId)) return json({ ok: false, error: 'unknown corpId' }, 400);

@@ -15,6 +15,10 @@ export async function prepareDatabaseAtStart(): Promise<void> {
   }
   try {
     await getDb();
+    // Third-party mode: finish auth events whose work a previous process did not complete (crash, restart).
+    const { getSuite } = await import('../wecom/suite');
+    const suite = getSuite();
+    if (suite) void suite.processPending().catch(() => undefined);
   } catch (err) {
     if (err instanceof SchemaBehindError) {
       console.error(`[db] ${err.message}`);

@@ -43,7 +43,7 @@ export interface Delivery {
   message: XmlObject;
   plaintext: string;
   receiveId: string;
-  /** Stable id of this delivery (hash of the ciphertext): a retry of the same push has the same id. */
+  /** Stable id of this delivery (hash of the decrypted message): a retry of the same push has the same id. */
   id: string;
   query: URLSearchParams;
 }
@@ -119,7 +119,8 @@ export async function openDelivery(req: Request, ep: CallbackEndpoint): Promise<
   const { message: plaintext, receiveId } = ep.crypto.decrypt(encrypted);
   if (!(await ep.acceptReceiveId(receiveId))) throw new CallbackCryptoError('receiveid');
   const message = parseCallbackXml(plaintext);
-  const id = createHash('sha256').update(encrypted).digest('hex');
+  // WeCom seals each retry anew (timestamp, nonce, random): the same message is the same delivery.
+  const id = createHash('sha256').update(`${receiveId}\n${plaintext}`).digest('hex');
   return { message, plaintext, receiveId, id, query };
 }
 

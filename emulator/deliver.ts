@@ -1,0 +1,72 @@
+/**
+ * How WeCom delivers a callback push (DOC 90238, wecom-crm.md §5.1): "企业微信服务器在五秒内收不到响应会断掉连接，
+ * 并且重新发起请求，总共重试三次". A delivery that is not answered in time, or not with what WeCom expects, is sent
+ * again, up to three more times. Third-party instruction callbacks must answer exactly `success`, and auth events
+ * within 1000 ms (wecom-platform.md §5); other callbacks count any HTTP 200 as received. Each attempt is sealed
+ * anew (fresh timestamp and nonce around the same message), so a receiver recognises a retry by its content.
+ */
+
+export const PUSH_TIMEOUT_MS = 5000;
+/** Auth events of a third-party app (create_auth, change_auth, cancel_auth, reset_permanent_code). */
+export const AUTH_PUSH_TIMEOUT_MS = 1000;
+export const PUSH_RETRIES = 3;
+
+export interface PushAttempt {
+  status: number;
+  body: string;
+  ok: boolean;
+}
+
+export interface Delivered {
+  ok: boolean;
+  status: number;
+  body: string;
+  /** Every attempt, first to last. */
+  attempts: PushAttempt[];
+  /** The last request sent (tests replay it). */
+  sent?: { url: string; body: string };
+}
+
+export interface DeliverOptions {
+  doFetch: typeof fetch;
+  /** Seals the message for one attempt. */
+  seal: () => { url: URL; body: string };
+  /** What counts as received. */
+  accept: (status: number, body: string) => boolean;
+  timeoutMs?: number;
+  retries?: number;
+  /** Test fault: true when this attempt's answer is to be lost on the way back (after the receiver acted on it). */
+  loseAnswer?: () => boolean;
+}
+
+export async function deliver(opts: DeliverOptions): Promise<Delivered> {
+  const attempts: PushAttempt[] = [];
+  const retries = opts.retries ?? PUSH_RETRIES;
+  let sent: Delivered['sent'];
+  for (let i = 0; i <= retries; i++) {
+    const { url, body } = opts.seal();
+    sent = { url: url.toString(), body };
+    const attempt: PushAttempt = { status: 0, body: '', ok: false };
+    try {
+      const res = await opts.doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? PUSH_TIMEOUT_MS),
+      });
+      attempt.status = res.status;
+      attempt.body = (await res.text()).slice(0, 500);
+      attempt.ok = opts.accept(res.status, attempt.body);
+      if (attempt.ok && opts.loseAnswer?.()) {
+        attempt.ok = false;
+        attempt.body = `answer lost: ${attempt.body}`;
+      }
+    } catch (err) {
+      attempt.body = `push failed: ${err instanceof Error ? err.message : 'unknown'}`;
+    }
+    attempts.push(attempt);
+    if (attempt.ok) break;
+  }
+  const last = attempts[attempts.length - 1]!;
+  return { ok: last.ok, status: last.status, body: last.body, attempts, sent };
+}
