@@ -12,14 +12,23 @@ export const DEMO_PORT = port('E2E_DEMO_PORT', 3100);
 export const LIVE_PORT = port('E2E_LIVE_PORT', 3200);
 export const EMULATOR_PORT = port('E2E_EMULATOR_PORT', 4100);
 export const SUITE_PORT = port('E2E_SUITE_PORT', 3300);
-/** E2E_DEV=1 runs `next dev` instead of the production build (faster while iterating). */
-const nextCommand = (p: number) => (process.env.E2E_DEV ? `npx next dev -p ${p}` : `npx next start -p ${p}`);
+/**
+ * The production server (`npm start`: the standalone build behind scripts/server.mjs), its output kept in
+ * E2E_LOG_DIR so that tests/e2e/global-teardown.ts can check a whole run's logs. E2E_DEV=1 runs `next dev`
+ * instead (faster while iterating).
+ */
+export const LOG_DIR = process.env.E2E_LOG_DIR ?? '.data/e2e-logs';
+const nextCommand = (p: number, name: string) =>
+  process.env.E2E_DEV
+    ? `npx next dev -p ${p}`
+    : `mkdir -p ${LOG_DIR} && exec node scripts/start.mjs -p ${p} > ${LOG_DIR}/${name}.log 2>&1`;
 const distDir = process.env.NEXT_DIST_DIR ?? '.next';
 
-const LIVE_SECRET = 'e2e-live-session-secret-0123456789abcdef';
+export const LIVE_SECRET = 'e2e-live-session-secret-0123456789abcdef';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalTeardown: './tests/e2e/global-teardown.ts',
   outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   fullyParallel: false,
   // One worker: the demo app's emulator (and the simulated client) is shared state.
@@ -57,7 +66,7 @@ export default defineConfig({
   webServer: [
     {
       // Demo mode: nothing configured, the embedded emulator answers on the app's own origin; a new database each start.
-      command: `rm -f .data/e2e-demo-${DEMO_PORT}/app.db* && ${nextCommand(DEMO_PORT)}`,
+      command: `rm -f .data/e2e-demo-${DEMO_PORT}/app.db* && ${nextCommand(DEMO_PORT, `demo-${DEMO_PORT}`)}`,
       url: `http://localhost:${DEMO_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
@@ -66,11 +75,12 @@ export default defineConfig({
         NEXT_DIST_DIR: distDir,
         DATA_DIR: `.data/e2e-demo-${DEMO_PORT}`,
         STORE_URL: 'memory:',
+        WECOM_DEMO: '1',
       },
     },
     {
       // Demo mode as a third-party (服务商) app with two emulated corps; a new database each start.
-      command: `rm -f .data/e2e-suite-${SUITE_PORT}/app.db* && ${nextCommand(SUITE_PORT)}`,
+      command: `rm -f .data/e2e-suite-${SUITE_PORT}/app.db* && ${nextCommand(SUITE_PORT, `suite-${SUITE_PORT}`)}`,
       url: `http://localhost:${SUITE_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
@@ -79,6 +89,7 @@ export default defineConfig({
         NEXT_DIST_DIR: process.env.E2E_DEV ? `${distDir}-suite` : distDir,
         DATA_DIR: `.data/e2e-suite-${SUITE_PORT}`,
         STORE_URL: 'memory:',
+        WECOM_DEMO: '1',
         WECOM_DEMO_SUITE: '1',
       },
     },
@@ -91,7 +102,7 @@ export default defineConfig({
     {
       // Live mode against the standalone emulator: proves nothing of the emulator is served by the app.
       // Live mode starts only on a migrated database, as an operator would run it.
-      command: `npx tsx scripts/db-migrate.ts && ${nextCommand(LIVE_PORT)}`,
+      command: `npx tsx scripts/db-migrate.ts && ${nextCommand(LIVE_PORT, `live-${LIVE_PORT}`)}`,
       url: `http://localhost:${LIVE_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

@@ -1,6 +1,9 @@
 import Link from 'next/link';
 import { getConfig } from '@/lib/config';
 
+// Demo or live is decided when the server starts, never when it is built.
+export const dynamic = 'force-dynamic';
+
 export default function Home() {
   const demo = getConfig().mode === 'demo';
   return (

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import type { AppConfig } from './config';
+import { DEMO_VERIFY_FILE, type AppConfig } from './config';
 import type { Bilingual } from './http';
 import type { Store } from './store/types';
 import type { WecomClient } from './wecom/client';
@@ -336,6 +336,9 @@ async function domainFileCheck(deps: CheckDeps, timeoutMs: number): Promise<Chec
   } catch {
     names = [];
   }
+  // The demo corp's file is served in demo mode only: a live deployment needs its own.
+  const onlyDemoFile = config.mode !== 'demo' && names.includes(DEMO_VERIFY_FILE);
+  if (config.mode !== 'demo') names = names.filter((n) => n !== DEMO_VERIFY_FILE);
   const howTo = bi(
     `在 ${CONSOLE.trustedDomain.zh} → 申请校验域名 下载 WW_verify_*.txt，执行 npm run verify-file -- <下载的文件>，然后重新部署`,
     `Under ${CONSOLE.trustedDomain.en} → verify the domain, download WW_verify_*.txt, run npm run verify-file -- <downloaded file>, then redeploy`,
@@ -351,7 +354,12 @@ async function domainFileCheck(deps: CheckDeps, timeoutMs: number): Promise<Chec
     return result(
       'domainFile',
       'fail',
-      bi('public/ 中没有 WW_verify_*.txt 校验文件', 'No WW_verify_*.txt file in public/'),
+      onlyDemoFile
+        ? bi(
+            `public/ 中只有演示企业的 ${DEMO_VERIFY_FILE}（正式模式下不提供），没有本企业的校验文件`,
+            `public/ holds only the demo corp's ${DEMO_VERIFY_FILE} (not served outside demo mode), not your own`,
+          )
+        : bi('public/ 中没有 WW_verify_*.txt 校验文件', 'No WW_verify_*.txt file in public/'),
       howTo,
     );
   }

@@ -14,6 +14,12 @@ export const DEMO_CREDENTIALS = {
 } as const;
 
 /**
+ * The demo corp's domain-verification file in public/ (the emulator expects it). It is served in demo mode only,
+ * and the admin's domain check in live mode does not count it.
+ */
+export const DEMO_VERIFY_FILE = 'WW_verify_Xh7Kp2Lm9Qa4Rt6Z.txt';
+
+/**
  * The emulator's demo service provider (third-party suite), used when demo mode runs as a third-party app
  * (`WECOM_DEMO_SUITE=1`). Like DEMO_CREDENTIALS, these open nothing outside the emulator.
  */
@@ -70,6 +76,8 @@ export interface AppConfig {
   /** The assistant's answer model (OpenAI-compatible); demo mode uses the emulated one on its own origin. */
   llm?: { baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   production: boolean;
+  /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +110,9 @@ const EnvSchema = z.object({
   WECOM_SUITE_ENCODING_AES_KEY: optional,
   WECOM_PROVIDER_CORP_ID: optional,
   WECOM_DEMO_SUITE: optional,
+  WECOM_DEMO: optional,
+  METRICS_TOKEN: optional,
+  NEXT_PHASE: optional,
   PORT: optional,
   NODE_ENV: optional,
   DATA_DIR: optional,
@@ -289,7 +300,19 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       suite,
       llm,
       production,
+      metricsToken: env.METRICS_TOKEN,
     };
+  }
+
+  // A production server with nothing configured must not silently become a public demo.
+  if (production && env.WECOM_DEMO !== '1' && env.NEXT_PHASE !== 'phase-production-build') {
+    throw new ConfigError(
+      '生产环境未配置企业微信（WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_AGENT_SECRET 或第三方应用的 WECOM_SUITE_*）。' +
+        '如确实要在生产构建中运行演示模式，请设置 WECOM_DEMO=1（模拟器控制接口只接受本机请求）/ ' +
+        'No WeCom configuration in production (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_AGENT_SECRET, or the WECOM_SUITE_* ' +
+        'values of a third-party app). To run the demo from a production build on purpose, set WECOM_DEMO=1 ' +
+        '(the emulator control API then answers this machine only)',
+    );
   }
 
   // Demo mode: the embedded emulator answers on our own origin.
@@ -317,6 +340,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
     llm: llm ?? { ...DEMO_LLM, baseUrl: `${appBaseUrl}/llm/v1`, timeoutMs },
     production,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

@@ -89,11 +89,11 @@ export function publicError(err: unknown): HttpError {
   if (isPublicConvertible(err)) {
     const pub = err.toPublic();
     if (pub.status >= 500)
-      console.error(`[api] ${pub.code}: ${err instanceof Error ? err.message : pub.code}`);
+      logger().error({ msg: 'api error', code: pub.code, detail: err instanceof Error ? err.message : pub.code });
     return pub;
   }
   if (err instanceof z.ZodError) return invalidInput('input', err);
-  console.error('[api] unexpected error:', err instanceof Error ? err.message : 'unknown');
+  logger().error({ msg: 'api unexpected error', err: err instanceof Error ? err.name : 'unknown' });
   return new HttpError(500, 'internal', INTERNAL);
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies } from 'next/headers';
 import { getIronSession, type IronSession, type SessionOptions } from 'iron-session';
 import { getConfig } from './config';
+import { noteSignedIn } from './ops/request-context';
 
 export interface SessionUser {
   corpId: string;
@@ -64,9 +65,13 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   const seal = (await cookies()).get(sessionOptions().cookieName)?.value;
   const now = Date.now();
   const hit = seal ? opened.get(seal) : undefined;
-  if (hit && hit.until > now) return hit.user;
+  if (hit && hit.until > now) {
+    if (hit.user) noteSignedIn(hit.user);
+    return hit.user;
+  }
   const session = await getSession();
   const user = session.user ?? null;
+  if (user) noteSignedIn(user);
   const expiry = seal ? sealExpiry(seal) : undefined;
   if (seal && user && expiry) {
     if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);

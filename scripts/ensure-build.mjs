@@ -13,6 +13,9 @@ const sources = [
   'emulator',
   'public',
   'proxy.ts',
+  'instrumentation.ts',
+  'scripts/server.mjs',
+  'scripts/standalone.mjs',
   'next.config.mjs',
   'package.json',
 ];
@@ -27,7 +30,14 @@ function newest(p) {
 if (process.env.E2E_DEV) process.exit(0);
 const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 const changedAt = Math.max(...sources.map(newest));
-if (builtAt > changedAt) process.exit(0);
+const completeStandalone = () =>
+  spawnSync(process.execPath, ['scripts/standalone.mjs'], { stdio: 'inherit', env: process.env }).status ?? 1;
+if (builtAt > changedAt) {
+  // A build made by `next build` alone still needs its standalone output completed.
+  const serverEntry = path.join(distDir, 'standalone', 'server.mjs');
+  if (existsSync(serverEntry) && statSync(serverEntry).mtimeMs >= builtAt) process.exit(0);
+  process.exit(completeStandalone());
+}
 
 console.log(
   builtAt
@@ -35,4 +45,5 @@ console.log(
     : `No build in ${distDir}: building.`,
 );
 const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', env: process.env });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+process.exit(completeStandalone());

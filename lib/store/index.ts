@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '../config';
 import { HttpError } from '../http';
+import { onShutdown } from '../ops/shutdown';
 import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
 import { SqliteStore } from './sqlite';
@@ -75,6 +76,10 @@ const globalStore = globalThis as typeof globalThis & { __wecomStore?: Store };
 
 /** The store of this process, opened once from STORE_URL (kept across dev-server reloads). */
 export function getStore(): Store {
-  globalStore.__wecomStore ??= guardStore(createStore(getConfig().storeUrl));
+  if (!globalStore.__wecomStore) {
+    const store = guardStore(createStore(getConfig().storeUrl));
+    globalStore.__wecomStore = store;
+    onShutdown('store', 'close', () => store.close());
+  }
   return globalStore.__wecomStore;
 }

@@ -1,4 +1,6 @@
 import 'server-only';
+import { logger } from '../ops/log';
+import { countUpstreamCall } from '../ops/metrics';
 import type { Store } from '../store/types';
 import { WecomError } from './errors';
 import { redact } from './redact';
@@ -156,7 +158,7 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
   const backoffMs = opts.backoffMs ?? 200;
   const base = opts.apiBase.replace(/\/+$/, '');
   const known = () => [...(opts.credentials.secrets ?? []), ...tokens.sensitiveValues()];
-  const log = (line: string) => (opts.log ?? ((l: string) => console.warn(l)))(redact(line, known()));
+  const log = (line: string) => (opts.log ?? ((l: string) => logger().warn(l)))(redact(line, known()));
 
   async function once(
     api: string,
@@ -249,9 +251,25 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     for (let attempt = 0; ; attempt++) {
       const left = deadline - Date.now();
       if (left <= 0) throw deadlineError(api, budgetMs);
+      const started = performance.now();
+      // One line and one sample per attempt: the api path only (never the query, which carries tokens).
+      const record = (errcode: number) => {
+        const seconds = (performance.now() - started) / 1000;
+        countUpstreamCall(api, errcode, seconds);
+        logger().info({
+          msg: 'wecom call',
+          api,
+          errcode,
+          durationMs: Math.round(seconds * 10000) / 10,
+          attempt: attempt + 1,
+        });
+      };
       try {
-        return await once(api, url, init, Math.min(timeoutMs, left));
+        const answer = await once(api, url, init, Math.min(timeoutMs, left));
+        record(0);
+        return answer;
       } catch (err) {
+        record(err instanceof WecomError ? err.errcode : -1);
         if (!(err instanceof WecomError) || err.kind !== 'retryable' || !idempotent || attempt >= maxRetries)
           throw err;
         const delay = Math.round(Math.min(2000, backoffMs * 2 ** attempt) * (0.5 + random() / 2));

@@ -1,4 +1,5 @@
 import 'server-only';
+import { logger } from '../ops/log';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -232,7 +233,7 @@ const StoredAuthSchema = z.object({
 export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   const { suite, store } = opts;
   const now = opts.now ?? Date.now;
-  const log = opts.log ?? ((line: string) => console.warn(line));
+  const log = opts.log ?? ((line: string) => logger().warn(line));
   const database = (): Promise<Db> => (opts.db ? Promise.resolve(opts.db) : getDb());
   const prefix = `wecom:suite:${suite.suiteId}`;
   const inflight = new Set<Promise<void>>();

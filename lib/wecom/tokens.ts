@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { readJson } from '../json';
 import { withLock } from '../store/lock';
+import { logger } from '../ops/log';
 import type { Store } from '../store/types';
 import type { CallOptions, CredentialProvider, RawRequest } from './client';
 import { WecomError } from './errors';

@@ -6,14 +6,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
 import { checkDepsFor, runChecks, sessionSecretProblem, type CheckId, type CheckReport } from '@/lib/checks';
-import { DEMO_CREDENTIALS, type AppConfig } from '@/lib/config';
+import { DEMO_CREDENTIALS, DEMO_VERIFY_FILE, type AppConfig } from '@/lib/config';
 import { consoleValues } from '@/lib/console-values';
 import { createStore } from '@/lib/store';
 import type { Store } from '@/lib/store/types';
 import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
 import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
 
-const CODE = 'Xh7Kp2Lm9Qa4Rt6Z';
+/** A live deployment's own verification code (the demo corp's file does not count outside demo mode). */
+const CODE = 'Lv4Qe8Rt2Yu6Io0P';
 const STRONG_SECRET = 'Qm8vT2xL9pR4wZ7kN3bH6yF1cJ5dG0sA';
 
 let emu: Awaited<ReturnType<typeof startEmulator>>;
@@ -230,6 +231,16 @@ describe('domain verification check', () => {
     const r = find(await runChecks(deps), 'domainFile');
     expect(r.status).toBe('fail');
     expect(r.fix?.en).toContain('npm run verify-file');
+  });
+
+  it('does not count the demo corp’s file in live mode', async () => {
+    rmSync(path.join(publicDir, `WW_verify_${CODE}.txt`));
+    writeFileSync(path.join(publicDir, DEMO_VERIFY_FILE), DEMO_VERIFY_FILE.slice(10, 26));
+    const { deps } = setup(liveConfig());
+    const r = find(await runChecks(deps), 'domainFile');
+    expect(r.status).toBe('fail');
+    expect(r.detail.en).toContain('demo');
+    rmSync(path.join(publicDir, DEMO_VERIFY_FILE));
   });
 
   it('is red when the file on disk does not hold exactly its code', async () => {

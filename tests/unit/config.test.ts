@@ -60,4 +60,21 @@ describe('parseConfig', () => {
   it('rejects a partial suite configuration', () => {
     expect(() => parseConfig({ ...live, WECOM_SUITE_ID: 'suite' })).toThrow(/WECOM_SUITE_SECRET/);
   });
+
+  it('never runs a production server as a demo unless WECOM_DEMO=1 says so', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    expect(() => parseConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/WECOM_DEMO=1/);
+    expect(parseConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, WECOM_DEMO: '1' }).mode).toBe('demo');
+    expect(parseConfig({ ...live, NODE_ENV: 'production' }).mode).toBe('live');
+    // The build itself (which renders nothing for real) is not refused.
+    expect(
+      parseConfig({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build', DATA_DIR: dataDir }).mode,
+    ).toBe('demo');
+  });
+
+  it('reads METRICS_TOKEN', () => {
+    expect(parseConfig({ ...live, METRICS_TOKEN: 'm'.repeat(24) }).metricsToken).toBe('m'.repeat(24));
+    expect(parseConfig(live).metricsToken).toBeUndefined();
+  });
 });
