@@ -450,6 +450,7 @@ async function main(): Promise<Results> {
             STORE_URL: 'memory:',
             DATA_DIR: path.join(tmp, 'demo'),
             APP_BASE_URL: demoUrl,
+            WECOM_DEMO: '1',
           },
         });
         const floorPort = await freePort();

@@ -120,13 +120,18 @@ export interface NextServer {
   port: number;
 }
 
-/** `next start` of a production build (the app with distDir, or another app directory). */
+/**
+ * A production server: the app's own (`npm start`: the standalone build behind scripts/server.mjs, NEXT_DIST_DIR
+ * from env), or `next start` of another app directory (the floor).
+ */
 export async function startNext(
   name: string,
   opts: { dir?: string; env: NodeJS.ProcessEnv; port?: number; readyPath?: string },
 ): Promise<NextServer> {
   const port = opts.port ?? (await freePort());
-  const args = [NEXT_BIN, 'start', ...(opts.dir ? [opts.dir] : []), '-p', String(port), '-H', '127.0.0.1'];
+  const args = opts.dir
+    ? [NEXT_BIN, 'start', opts.dir, '-p', String(port), '-H', '127.0.0.1']
+    : [path.join(ROOT, 'scripts/start.mjs'), '-p', String(port), '-H', '127.0.0.1'];
   const proc = spawnProc(name, process.execPath, args, {
     env: { ...opts.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
   });
@@ -141,8 +146,21 @@ export async function nextBuild(name: string, args: string[], env: NodeJS.Proces
   const proc = spawnProc(name, process.execPath, [NEXT_BIN, 'build', ...args], {
     env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
   });
-  const code = await new Promise<number | null>((resolve) => proc.child.once('exit', (c) => resolve(c)));
+  let code = await new Promise<number | null>((resolve) => proc.child.once('exit', (c) => resolve(c)));
   await proc.stop();
+  if (code === 0 && args.length === 0) {
+    // The app: complete its standalone output as `npm run build` does.
+    const done = spawnProc(
+      `${name} (standalone)`,
+      process.execPath,
+      [path.join(ROOT, 'scripts/standalone.mjs')],
+      {
+        env,
+      },
+    );
+    code = await new Promise<number | null>((resolve) => done.child.once('exit', (c) => resolve(c)));
+    await done.stop();
+  }
   if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${proc.tail()}`);
   return Date.now() - started;
 }
