@@ -25,6 +25,7 @@ const nextCommand = (p: number, name: string) =>
 const distDir = process.env.NEXT_DIST_DIR ?? '.next';
 
 export const LIVE_SECRET = 'e2e-live-session-secret-0123456789abcdef';
+export const METRICS_TOKEN = 'e2e-metrics-token-4Kp9Wz2Qx7';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -121,6 +122,7 @@ export default defineConfig({
         SESSION_SECRET: LIVE_SECRET,
         STORE_URL: 'memory:',
         ADMIN_USERIDS: 'zhangwei',
+        METRICS_TOKEN,
       },
     },
   ],

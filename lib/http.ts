@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { pickLang, type Bilingual, type Lang } from './bilingual';
+import { logger } from './ops/log';
+import { requestContext } from './ops/request-context';
 
 export { pickLang };
 export type { Bilingual, Lang };
@@ -89,7 +91,11 @@ export function publicError(err: unknown): HttpError {
   if (isPublicConvertible(err)) {
     const pub = err.toPublic();
     if (pub.status >= 500)
-      logger().error({ msg: 'api error', code: pub.code, detail: err instanceof Error ? err.message : pub.code });
+      logger().error({
+        msg: 'api error',
+        code: pub.code,
+        detail: err instanceof Error ? err.message : pub.code,
+      });
     return pub;
   }
   if (err instanceof z.ZodError) return invalidInput('input', err);
@@ -98,9 +104,12 @@ export function publicError(err: unknown): HttpError {
 }
 
 export function errorBody(err: HttpError, lang: Lang) {
+  const requestId = requestContext()?.requestId;
   return {
     error: {
       code: err.code,
+      // The id of this request in the server's logs, for the user to quote.
+      ...(requestId ? { requestId } : {}),
       message: err.userMessage[lang],
       messageZh: err.userMessage.zh,
       messageEn: err.userMessage.en,

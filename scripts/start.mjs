@@ -20,7 +20,7 @@ if (!existsSync(entry)) {
 if (process.env.DATA_DIR) process.env.DATA_DIR = path.resolve(process.env.DATA_DIR);
 for (const name of ['STORE_URL', 'DATABASE_URL']) {
   const url = process.env[name];
-  if (url?.startsWith('sqlite:') && !url.startsWith('sqlite:/'))
+  if (url?.startsWith('sqlite:') && !/^sqlite:(\/|:memory:)/.test(url))
     process.env[name] = `sqlite:${path.resolve(url.slice('sqlite:'.length))}`;
 }
 process.env.DATA_DIR ??= path.resolve('.data');

@@ -1,5 +1,6 @@
 import 'server-only';
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { requestContext } from './request-context';
 
 const KEY = Symbol.for('wecom-sidebar.logger');
@@ -17,8 +18,6 @@ function create(): Logger {
   };
   if (process.env.NODE_ENV === 'production' || process.env.LOG_FORMAT === 'json') return pino(options);
   // Development: human-readable lines (pino-pretty as a stream, no worker thread).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid' }));
 }
 

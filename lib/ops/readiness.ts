@@ -1,5 +1,7 @@
 import 'server-only';
+import { sql } from 'kysely';
 import { getConfig } from '../config';
+import { getDb, pendingMigrations, SchemaBehindError } from '../db';
 import { getStore } from '../store';
 import { getWecom } from '../wecom';
 import { getSuite } from '../wecom/suite';
@@ -42,13 +44,18 @@ async function wecomUsable(): Promise<void> {
   if (!(await suite.suiteTicket())) throw new Error('no suite_ticket yet');
 }
 
-const extraChecks: { part: ReadinessPart; run: () => Promise<void> }[] = [];
-
-/** Lets the data layer add its checks (database reachable, schema current) without this module knowing it. */
-export function addReadinessCheck(part: ReadinessPart, run: () => Promise<void>): void {
-  const i = extraChecks.findIndex((c) => c.part === part);
-  if (i >= 0) extraChecks.splice(i, 1);
-  extraChecks.push({ part, run });
+/** The database answers a query, and no migration of this code is pending. */
+async function databaseChecks(checks: Readiness['checks']): Promise<void> {
+  try {
+    const db = await within(CHECK_TIMEOUT_MS, getDb());
+    await within(CHECK_TIMEOUT_MS, sql`select 1`.execute(db));
+    checks.database = 'ok';
+    checks.schema = (await within(CHECK_TIMEOUT_MS, pendingMigrations(db))).length === 0 ? 'ok' : 'failed';
+  } catch (err) {
+    // getDb() refuses a live database whose schema is behind: it answers, its schema is not current.
+    checks.database = err instanceof SchemaBehindError ? 'ok' : 'failed';
+    checks.schema = 'failed';
+  }
 }
 
 export async function readiness(): Promise<Readiness> {
@@ -57,18 +64,13 @@ export async function readiness(): Promise<Readiness> {
     checks.shutdown = 'failed';
     return { ready: false, checks, failing: ['shutdown'] };
   }
-  const all: { part: ReadinessPart; run: () => Promise<unknown> }[] = [
-    { part: 'store', run: () => getStore().get('wecom:ready:probe') },
-    ...extraChecks,
-  ];
-  await Promise.all(
-    all.map(async ({ part, run }) => {
-      checks[part] = await within(CHECK_TIMEOUT_MS, run()).then(
-        () => 'ok' as const,
-        () => 'failed' as const,
-      );
-    }),
-  );
+  await Promise.all([
+    within(CHECK_TIMEOUT_MS, getStore().get('wecom:ready:probe')).then(
+      () => (checks.store = 'ok'),
+      () => (checks.store = 'failed'),
+    ),
+    databaseChecks(checks),
+  ]);
   // Credentials come from the store: check them only when it answers.
   checks.wecom =
     checks.store === 'ok'

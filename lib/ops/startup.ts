@@ -1,6 +1,8 @@
 import 'server-only';
 import { ConfigError, getConfig } from '../config';
+import { closeDb } from '../db';
 import { logger } from './log';
+import { onShutdown } from './shutdown';
 import { securityHeaders } from './security-headers';
 
 const HEADERS = Symbol.for('wecom-sidebar.security-headers');
@@ -14,6 +16,7 @@ export function startUp(): void {
     const config = getConfig();
     (globalThis as { [HEADERS]?: (nonce: string) => Record<string, string> })[HEADERS] = (nonce) =>
       securityHeaders(config, nonce);
+    onShutdown('database', 'close', () => closeDb());
     logger().info({ msg: 'configuration loaded', mode: config.mode, thirdParty: !!config.suite });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

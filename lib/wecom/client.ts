@@ -79,7 +79,7 @@ export interface WecomClientOptions {
   log?: (line: string) => void;
   tokens?: Pick<
     TokenManagerOptions,
-    'safetyMarginMs' | 'lockTtlMs' | 'lockWaitMs' | 'pollMs' | 'memoryTtlMs'
+    'safetyMarginMs' | 'lockTtlMs' | 'lockWaitMs' | 'pollMs' | 'memoryTtlMs' | 'backoffMs' | 'backoffMaxMs'
   >;
 }
 

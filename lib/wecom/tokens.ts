@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJson } from '../json';
 import { withLock } from '../store/lock';
 import { logger } from '../ops/log';
+import { countCredential } from '../ops/metrics';
 import type { Store } from '../store/types';
 import type { CallOptions, CredentialProvider, RawRequest } from './client';
 import { WecomError } from './errors';
@@ -31,6 +32,12 @@ export interface TokenManagerOptions {
   pollMs?: number;
   /** How long this process trusts its in-memory copy before reading the store again (default 30 s). */
   memoryTtlMs?: number;
+  /**
+   * After a failed fetch, no instance fetches that credential again for this long (doubling per consecutive
+   * failure up to backoffMaxMs); callers fail fast with the last failure instead. Defaults 2 s and 60 s.
+   */
+  backoffMs?: number;
+  backoffMaxMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -56,6 +63,16 @@ interface Entry {
 
 const EntrySchema = z.object({ value: z.string(), refreshAt: z.number() });
 
+/** The last failed fetch of a credential, shared through the store by every instance. */
+interface Backoff {
+  until: number;
+  failures: number;
+  api: string;
+  errcode: number;
+  transport?: WecomError['transport'];
+  httpStatus?: number;
+}
+
 interface Fresh {
   value: string;
   expiresInSec: number;
@@ -71,6 +88,8 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const lockWaitMs = opts.lockWaitMs ?? lockTtlMs + 1_000;
   const pollMs = opts.pollMs ?? 50;
   const memoryTtlMs = opts.memoryTtlMs ?? 30_000;
+  const backoffMs = opts.backoffMs ?? 2000;
+  const backoffMaxMs = opts.backoffMaxMs ?? 60_000;
   const { store, corpId, agentId } = opts;
 
   const keys: Record<CredentialKind, string> = {
@@ -88,6 +107,70 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   function remember(kind: CredentialKind, e: Entry): string {
     memory.set(kind, { ...e, readAt: now() });
     return e.value;
+  }
+
+  const backoffKey = (kind: CredentialKind) => `${keys[kind]}:backoff`;
+
+  async function readBackoff(kind: CredentialKind): Promise<Backoff | null> {
+    const raw = await store.get(backoffKey(kind));
+    if (!raw) return null;
+    try {
+      const b = JSON.parse(raw) as Partial<Backoff>;
+      return typeof b.until === 'number' && typeof b.failures === 'number' && typeof b.errcode === 'number'
+        ? (b as Backoff)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Fails fast while a recent fetch of this credential failed, with that failure (so the same clear state). */
+  async function refuseDuringBackoff(kind: CredentialKind): Promise<void> {
+    const b = await readBackoff(kind);
+    if (!b || b.until <= now()) return;
+    countCredential(kind, 'backoff');
+    const waitS = Math.ceil((b.until - now()) / 1000);
+    throw new WecomError({
+      api: b.api,
+      errcode: b.errcode,
+      errmsg: `the last fetch failed; not retried for ${waitS} s`,
+      transport: b.transport,
+      httpStatus: b.httpStatus,
+    });
+  }
+
+  /** Fetches, remembering a WeCom failure for every instance (doubling the wait per consecutive failure). */
+  async function fetchRemembering(kind: CredentialKind): Promise<Entry> {
+    try {
+      const entry = await fetchFresh(kind);
+      countCredential(kind, 'fetch');
+      await store.delete(backoffKey(kind)).catch(() => undefined);
+      return entry;
+    } catch (err) {
+      countCredential(kind, 'fetch_failed');
+      if (err instanceof WecomError) {
+        const failures = ((await readBackoff(kind).catch(() => null))?.failures ?? 0) + 1;
+        const waitMs = Math.min(backoffMaxMs, backoffMs * 2 ** (failures - 1));
+        const b: Backoff = {
+          until: now() + waitMs,
+          failures,
+          api: err.api,
+          errcode: err.errcode,
+          transport: err.transport,
+          httpStatus: err.httpStatus,
+        };
+        // Kept a while past `until` so that consecutive failures keep doubling the wait.
+        await store.set(backoffKey(kind), JSON.stringify(b), waitMs + 5 * 60_000).catch(() => undefined);
+        logger().warn({
+          msg: 'credential fetch failed',
+          kind,
+          errcode: err.errcode,
+          backoffMs: waitMs,
+          failures,
+        });
+      }
+      throw err;
+    }
   }
 
   async function read(kind: CredentialKind): Promise<Entry | null> {
@@ -122,13 +205,19 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
    */
   async function load(kind: CredentialKind, stale?: string): Promise<string> {
     const cached = await read(kind);
-    if (usable(cached, stale)) return remember(kind, cached);
+    if (usable(cached, stale)) {
+      countCredential(kind, 'hit');
+      return remember(kind, cached);
+    }
+    await refuseDuringBackoff(kind);
     const entry = await withLock(
       store,
       keys[kind],
       async () => {
         const again = await read(kind);
-        return usable(again, stale) ? again : fetchFresh(kind);
+        if (usable(again, stale)) return again;
+        await refuseDuringBackoff(kind);
+        return fetchRemembering(kind);
       },
       {
         ttlMs: lockTtlMs,
@@ -146,8 +235,10 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
 
   function obtain(kind: CredentialKind, stale?: string, skipMemory = false): Promise<string> {
     const mem = memory.get(kind);
-    if (!skipMemory && usable(mem, stale) && now() - mem.readAt < memoryTtlMs)
+    if (!skipMemory && usable(mem, stale) && now() - mem.readAt < memoryTtlMs) {
+      countCredential(kind, 'hit');
       return Promise.resolve(mem.value);
+    }
     const flightKey = `${kind}\u0000${stale ?? ''}\u0000${skipMemory}`;
     let flight = inflight.get(flightKey);
     if (!flight) {

@@ -113,13 +113,18 @@ describe('token and ticket cache', () => {
   });
 
   it('a failed fetch does not poison the cache, and concurrent callers share the failure', async () => {
-    const client = makeClient();
+    let now = Date.now();
+    const client = makeClient({ now: () => now });
     await ctl.fault({ api: 'gettoken', errcode: 45009, times: 1 });
     const errors = await Promise.all(
       Array.from({ length: 20 }, () => failure(client.tokens.getAccessToken())),
     );
     expect(errors.every((e) => e.errcode === 45009 && e.kind === 'rate-limited')).toBe(true);
     expect((await ctl.counters()).gettoken).toBe(1);
+    // Right after the failure callers fail fast with it; after the backoff the next one fetches again.
+    expect((await failure(client.tokens.getAccessToken())).errcode).toBe(45009);
+    expect((await ctl.counters()).gettoken).toBe(1);
+    now += 2_001;
     await client.tokens.getAccessToken();
     expect((await ctl.counters()).gettoken).toBe(2);
   });
@@ -257,12 +262,14 @@ describe('request wrapper', () => {
   });
 
   it('explains configuration errors with the fix', async () => {
-    const client = makeClient();
+    let now = Date.now();
+    const client = makeClient({ now: () => now });
     await ctl.switches({ invalidSecret: true });
     const bad = await failure(client.tokens.getAccessToken());
     expect(bad).toMatchObject({ errcode: 40001, kind: 'configuration' });
     expect(bad.toPublic().userMessage.zh).toContain('WECOM_AGENT_SECRET');
 
+    now += 2_001; // past the backoff of the failed token fetch
     await ctl.switches({ invalidSecret: false, ipBlocked: true });
     const ip = await failure(client.call('user/get', { query: { userid: 'zhangwei' } }));
     expect(ip.errcode).toBe(60020);
@@ -270,6 +277,7 @@ describe('request wrapper', () => {
       /企业可信IP（管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP）中添加 \S+，/,
     );
 
+    now += 4_001; // a second failed token fetch in a row doubled the wait
     await ctl.switches({ ipBlocked: false, externalContactForbidden: true });
     const forbidden = await failure(
       client.call('externalcontact/get', { query: { external_userid: 'wmjuw5B7nF7nJXr9JPFUjXaXS1huWMxn' } }),

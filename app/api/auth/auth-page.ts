@@ -1,3 +1,4 @@
+import { requestContext } from '@/lib/ops/request-context';
 import type { Bilingual } from '@/lib/http';
 
 const escapeHtml = (s: string) =>
@@ -18,6 +19,7 @@ export interface AuthPage {
  * JSON error would be useless. Chinese first, English below; no technical details beyond a stable code.
  */
 export function authPageResponse(page: AuthPage): Response {
+  const requestId = requestContext()?.requestId;
   const retry = page.retryHref
     ? `<p><a class="button" href="${escapeHtml(page.retryHref)}">重新登录 / Sign in again</a></p>`
     : '';
@@ -45,7 +47,7 @@ a.button{display:inline-block;margin-top:12px;padding:8px 16px;border-radius:6px
 <p>${escapeHtml(page.detail.zh)}</p>
 <p class="en" lang="en">${escapeHtml(page.detail.en)}</p>
 ${retry}
-<p><code>${escapeHtml(page.code)}</code></p>
+<p><code>${escapeHtml(page.code)}</code>${requestId ? ` · <code>请求编号 / Request ID: ${escapeHtml(requestId)}</code>` : ''}</p>
 </main>
 </body>
 </html>

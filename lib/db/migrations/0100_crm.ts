@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { dbKind } from '../connect';
 
 /** CRM: follow-up notes, customer timeline, pipeline stages, customer ↔ group chat index. */
- 
+
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = dbKind(db) === 'postgres';
   await db.schema
@@ -109,7 +109,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
- 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
     'crm_group_syncs',
