@@ -15,7 +15,7 @@ const PATTERNS: { name: string; re: RegExp }[] = [
     name: 'long random string (token, ticket or code)',
     re: /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43,}(?![A-Za-z0-9_-])/,
   },
-  { name: 'mainland mobile number', re: /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/ },
+  { name: 'mainland mobile number', re: /(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])/ },
 ];
 
 /** Every leak in a log text: a known sensitive value or a pattern match (with the line number). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_VERIFY_FILE } from '../../lib/config';
 import { DEMO_PORT, LIVE_PORT, LOG_DIR, METRICS_TOKEN } from '../../playwright.config';
-import { loginInClient, resetEmulator, setClient } from './helpers';
+import { loginInClient, resetEmulator, setClient, WELL_KNOWN } from './helpers';
 
 // Operating the production server (npm start): health, readiness, metrics, logs, headers, refusals.
 const LIVE = `http://localhost:${LIVE_PORT}`;
@@ -102,14 +102,19 @@ test.describe('request ids and logs', () => {
   });
 
   test('upstream WeCom calls get their own line with api, errcode, duration and attempt', async ({
-    request,
+    page,
   }) => {
-    await resetEmulator(request);
-    const res = await request.get('/api/ready');
+    await resetEmulator(page.request);
+    await setClient(page.request, { userId: 'zhangwei' });
+    await loginInClient(page, '/workbench');
+    const res = await page.request.get(`/api/contacts/${WELL_KNOWN.linXiaomei}`);
+    expect(res.status()).toBe(200);
     const requestId = res.headers()['x-request-id'];
     await expect
       .poll(() => logLines(`demo-${DEMO_PORT}`).find((l) => l.reqId === requestId && l.msg === 'wecom call'))
-      .toMatchObject({ api: 'gettoken', errcode: 0, attempt: 1 });
+      .toMatchObject({ api: 'externalcontact/get', errcode: 0, attempt: 1 });
+    const line = logLines(`demo-${DEMO_PORT}`).find((l) => l.reqId === requestId && l.msg === 'wecom call')!;
+    expect(typeof line.durationMs).toBe('number');
   });
 
   test('a JSON error and an error page carry the request id', async ({ request }) => {

@@ -6,6 +6,7 @@ describe('the log leak check', () => {
     const lines = [
       '{"level":30,"time":"2026-11-29T19:00:50.023Z","pid":2385,"msg":"request","reqId":"5e09c4a3-1697-48e3-94e5-f9f87779f786","method":"GET","route":"/api/ready","status":200,"durationMs":456.1}',
       '{"level":30,"msg":"wecom call","api":"gettoken","errcode":0,"durationMs":173.5,"attempt":1}',
+      '{"msg":"request","reqId":"1211196e-d95e-4b13-8785-15482314463a","route":"/api/metrics","status":401}',
     ].join('\n');
     expect(findLeaks(lines, ['demo-agent-secret-123'])).toEqual([]);
   });
