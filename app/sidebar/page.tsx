@@ -67,7 +67,13 @@ export default async function SidebarPage({ searchParams }: { searchParams: Prom
         </main>
       }
     >
-      <SignedSidebar corpId={user.corpId} url={`${config.appBaseUrl}${path}`} lang={lang} demo={demo} />
+      <SignedSidebar
+        corpId={user.corpId}
+        url={`${config.appBaseUrl}${path}`}
+        lang={lang}
+        demo={demo}
+        nonce={h.get('x-nonce') ?? undefined}
+      />
     </Suspense>
   );
 }
@@ -82,11 +88,14 @@ async function SignedSidebar({
   url,
   lang,
   demo,
+  nonce,
 }: {
   corpId: string;
   url: string;
   lang: Lang;
   demo: boolean;
+  /** This request's CSP nonce (set by the production server), for the inline boot script. */
+  nonce?: string;
 }) {
   const config = getConfig();
   let initial: InitialSignatures;
@@ -120,7 +129,8 @@ async function SignedSidebar({
         <>
           {/* eslint-disable-next-line @next/next/no-sync-scripts -- the boot below needs window.ww */}
           <script src={JSSDK_GLOBAL_PATH} />
-          <script dangerouslySetInnerHTML={{ __html: bootScript({ ...app, url, pair }) }} />
+          {/* The production server's Content-Security-Policy allows inline scripts by this request's nonce. */}
+          <script nonce={nonce} dangerouslySetInnerHTML={{ __html: bootScript({ ...app, url, pair }) }} />
         </>
       ) : null}
     </>
