@@ -21,6 +21,9 @@ const nextConfig = {
     'pino',
     'pino-pretty',
     'prom-client',
+    'unpdf',
+    'exceljs',
+    'mammoth',
   ],
   // The sidebar's boot script loads @wecom/jssdk's global build, which a route serves from node_modules.
   outputFileTracingIncludes: {

@@ -5,6 +5,7 @@ import { getConfig } from '@/lib/config';
 import { consoleValues } from '@/lib/console-values';
 import { ChecksPanel } from '@/components/admin/ChecksPanel';
 import { ConsoleValues } from '@/components/admin/ConsoleValues';
+import { KnowledgeManager } from '@/components/admin/KnowledgeManager';
 import { QuickReplyManager } from '@/components/admin/QuickReplyManager';
 import { SignatureDebugger } from '@/components/admin/SignatureDebugger';
 import styles from '@/components/admin/admin.module.css';
@@ -30,6 +31,7 @@ export default async function AdminPage() {
         <a href="#checks">配置检查 / Checks</a>
         <a href="#signature">签名调试 / Signature</a>
         <a href="#replies">快捷回复 / Quick replies</a>
+        <a href="#knowledge">知识库 / Knowledge base</a>
         <a href="/workbench">工作台 / Workbench</a>
       </nav>
 
@@ -63,6 +65,14 @@ export default async function AdminPage() {
         <h2>快捷回复 / Quick replies</h2>
         <p className={styles.hint}>保存后侧边栏立即生效 / Changes show in the sidebar immediately</p>
         <QuickReplyManager />
+      </section>
+
+      <section id="knowledge" className={styles.section}>
+        <h2>知识库 / Knowledge base</h2>
+        <p className={styles.hint}>
+          侧边栏和工作台的问答助手从这里查找答案 / The assistant answers from these documents
+        </p>
+        <KnowledgeManager />
       </section>
     </main>
   );

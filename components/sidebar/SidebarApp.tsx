@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
+import { AssistantPanel } from '@/components/assistant/AssistantPanel';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
 import {
@@ -93,6 +94,7 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
           mainTab={t.tabProfile}
           context={{ entry: 'single' }}
           client={phase.client}
+          customerId={phase.externalUserId}
           main={<CustomerView id={phase.externalUserId} lang={lang} />}
         />
       ) : null}
@@ -109,26 +111,34 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
   );
 }
 
-/** Two tabs; quick replies load when first opened, so the profile is the only request of a fresh sidebar. */
+/**
+ * Three tabs; quick replies and the assistant load when first opened, so the profile is the only request of a
+ * fresh sidebar.
+ */
 function ChatView({
   lang,
   mainTab,
   context,
   client,
+  customerId,
   main,
 }: {
   lang: Lang;
   mainTab: string;
   context: ReplyContext;
   client: WeComClient;
+  /** The customer of a one-to-one chat: the assistant suggests questions from their tags and stage. */
+  customerId?: string;
   main: React.ReactNode;
 }) {
   const t = messages(lang);
-  const [tab, setTab] = useState<'main' | 'replies'>('main');
+  const [tab, setTab] = useState<'main' | 'replies' | 'assistant'>('main');
   const [repliesOpened, setRepliesOpened] = useState(false);
-  const select = (next: 'main' | 'replies') => {
+  const [assistantOpened, setAssistantOpened] = useState(false);
+  const select = (next: 'main' | 'replies' | 'assistant') => {
     setTab(next);
     if (next === 'replies') setRepliesOpened(true);
+    if (next === 'assistant') setAssistantOpened(true);
   };
   return (
     <>
@@ -155,6 +165,17 @@ function ChatView({
         >
           {t.tabReplies}
         </button>
+        <button
+          type="button"
+          role="tab"
+          id="tab-assistant"
+          aria-selected={tab === 'assistant'}
+          aria-controls="panel-assistant"
+          className={styles.tab}
+          onClick={() => select('assistant')}
+        >
+          {lang === 'en' ? 'Assistant' : '问答'}
+        </button>
       </div>
       <div
         id="panel-main"
@@ -174,6 +195,23 @@ function ChatView({
       >
         {repliesOpened ? (
           <QuickRepliesPanel context={context} lang={lang} send={(m) => client.sendChatMessage(m)} />
+        ) : null}
+      </div>
+      <div
+        id="panel-assistant"
+        role="tabpanel"
+        aria-labelledby="tab-assistant"
+        className={styles.panel}
+        hidden={tab !== 'assistant'}
+      >
+        {assistantOpened ? (
+          <AssistantPanel
+            lang={lang}
+            send={(text) => client.sendChatMessage({ msgtype: 'text', text: { content: text } })}
+            suggestionsUrl={
+              customerId ? `/api/assistant/suggestions/${encodeURIComponent(customerId)}` : undefined
+            }
+          />
         ) : null}
       </div>
     </>

@@ -38,6 +38,9 @@ export function EmployeeCard({
           ) : (
             <span>在企业微信中打开可显示头像 / Open in WeCom to show your avatar</span>
           )}
+          <a href="/workbench/assistant" data-testid="assistant-link">
+            问答助手 / Assistant
+          </a>
           {isAdmin ? <a href="/admin">管理设置 / Admin setup</a> : null}
         </div>
       </div>
