@@ -25,10 +25,16 @@ function apiError(status: number, message: string, type: string, code: string | 
   return json({ error: { message, type, param: null, code } }, status);
 }
 
-function bigrams(s: string): Set<string> {
-  const chars = [...s.replace(/[\s\p{P}]/gu, '').toLowerCase()];
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+/** Characters that say nothing about a topic. */
+const FILLER = new Set([
+  ...'的了吗呢吧啊是我你您们他她它这那个在有和与及或请问怎么如何什么哪些要能可以会就都也还不没',
+]);
+
+/** The question's content characters and Latin words (any script: 發 and 发 are different characters). */
+function units(s: string): Set<string> {
+  const lower = s.toLowerCase();
+  const out = new Set<string>(lower.match(/[a-z0-9]+/g) ?? []);
+  for (const ch of lower.replace(/[\s\p{P}a-z0-9]/gu, '')) if (!FILLER.has(ch)) out.add(ch);
   return out;
 }
 
@@ -50,15 +56,15 @@ export function emulatedAnswer(messages: ChatMessage[]): string {
     n: Number(m[1]),
     text: m[2]!.trim(),
   }));
-  const q = bigrams(question);
+  const q = units(question);
   const scored = passages
     .map((p) => {
-      const b = bigrams(p.text);
+      const b = units(p.text);
       let shared = 0;
       for (const g of q) if (b.has(g)) shared++;
       return { ...p, shared };
     })
-    .filter((p) => p.shared > 0)
+    .filter((p) => p.shared >= Math.min(2, q.size))
     .sort((a, b) => b.shared - a.shared || a.n - b.n);
   if (scored.length === 0) return '提供的资料中没有与这个问题相关的内容，无法回答。';
   const best = scored[0]!;
