@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Converter } from 'opencc-js/t2cn';
 import type { Ctx } from './context';
 import { json } from './http';
 
@@ -30,9 +31,12 @@ const FILLER = new Set([
   ...'的了吗呢吧啊是我你您们他她它这那个在有和与及或请问怎么如何什么哪些要能可以会就都也还不没',
 ]);
 
-/** The question's content characters and Latin words (any script: 發 and 发 are different characters). */
+/** Reads traditional characters as a model would: 發票 is 发票. */
+const simplified = Converter({ from: 'tw', to: 'cn' });
+
+/** The content characters and Latin words of a text. */
 function units(s: string): Set<string> {
-  const lower = s.toLowerCase();
+  const lower = simplified(s.normalize('NFKC')).toLowerCase();
   const out = new Set<string>(lower.match(/[a-z0-9]+/g) ?? []);
   for (const ch of lower.replace(/[\s\p{P}a-z0-9]/gu, '')) if (!FILLER.has(ch)) out.add(ch);
   return out;
