@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
-import { DEMO_CREDENTIALS } from '@/lib/config';
+import { demoClient } from './fixtures/demo-client';
 import { HttpError } from '@/lib/http';
-import { createStore } from '@/lib/store';
-import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
 import {
   addWayText,
   getCorpTags,
@@ -30,18 +28,7 @@ let deps: ContactsDeps;
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  const { corpId, agentId, agentSecret } = DEMO_CREDENTIALS;
-  deps = {
-    client: createWecomClient({
-      apiBase: emu.url,
-      corpId,
-      agentId,
-      credentials: corpSecretCredentials(corpId, agentSecret),
-      store: createStore('memory:'),
-      sleep: async () => {},
-      log: () => {},
-    }),
-  };
+  deps = { client: demoClient(emu.url) };
 });
 afterAll(async () => {
   await emu?.close();

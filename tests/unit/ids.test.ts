@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
+import { demoClient } from './fixtures/demo-client';
 import { CUSTOMERS, DOC_IDS, GROUP_CHATS } from '@/emulator/seed';
 import { CORP_B } from '@/emulator/suite/seed';
-import { DEMO_CREDENTIALS } from '@/lib/config';
 import { ChatIdSchema, ExternalUserIdSchema, isId, MALFORMED_ID, TagIdSchema, UserIdSchema } from '@/lib/ids';
-import { createStore } from '@/lib/store';
-import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
 import {
   getCustomerForUser,
   getGroupChatForUser,
@@ -113,18 +111,7 @@ describe('the docs’ example ids through the app’s WeCom client and the emula
   let deps: ContactsDeps;
   beforeAll(async () => {
     emu = await startEmulator({ port: 0 });
-    const { corpId, agentId, agentSecret } = DEMO_CREDENTIALS;
-    deps = {
-      client: createWecomClient({
-        apiBase: emu.url,
-        corpId,
-        agentId,
-        credentials: corpSecretCredentials(corpId, agentSecret),
-        store: createStore('memory:'),
-        sleep: async () => {},
-        log: () => {},
-      }),
-    };
+    deps = { client: demoClient(emu.url) };
   });
   afterAll(async () => {
     await emu?.close();
