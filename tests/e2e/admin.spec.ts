@@ -183,9 +183,9 @@ test('quick replies: validation inline, edit, create for listed groups, reorder,
   await create.locator('input[name="title"]').fill('VIP 群欢迎语');
   await create.locator('textarea[name="text"]').fill('欢迎加入 VIP 群！');
   await create.getByLabel(/指定客户群/).check();
-  await create.locator('textarea[name="chatIds"]').fill('not-a-chat-id');
+  await create.locator('textarea[name="chatIds"]').fill('wr#not-a-chat-id');
   await create.getByRole('button', { name: /添加/ }).click();
-  await expect(create.getByTestId('field-error')).toContainText('not-a-chat-id');
+  await expect(create.getByTestId('field-error')).toContainText('wr#not-a-chat-id');
   await create.locator('textarea[name="chatIds"]').fill(WELL_KNOWN.vipChat);
   await create.getByRole('button', { name: /添加/ }).click();
   await expect(manager.getByTestId('reply-title').last()).toHaveText('VIP 群欢迎语');
