@@ -6,6 +6,7 @@ import type { BrowserResult } from './browser';
 import type { LoadResult } from './load';
 import type { LatencyResult } from './scale';
 import { ROOT } from './servers';
+import type { DbResult } from './db';
 import type { KbResult } from './kb';
 
 export interface Machine {
@@ -94,6 +95,7 @@ export interface Results {
     }[];
   };
   kb?: KbResult;
+  db?: DbResult;
   scale?: {
     corps: number;
     connections: number;
@@ -296,6 +298,27 @@ export function table(r: Results): string {
       'p95 ≤ 50 ms',
       mark(k.p95Ms <= 50),
     ]);
+  }
+  if (r.db) {
+    for (const d of r.db.drivers) {
+      const name = d.driver === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+      const bare = `bare \`select 1\` on the same driver: p50 ${fmt(d.bare.p50Ms, 3)} ms · p99 ${fmt(d.bare.p99Ms, 3)} ms`;
+      rows.push([
+        `q. Sidebar quick replies (${d.replies} stored), ${name}`,
+        `p50 ${fmt(d.quickReplies.p50Ms, 3)} ms · p99 ${fmt(d.quickReplies.p99Ms, 3)} ms`,
+        `${bare}; ${fmt(d.iterations)} reads`,
+        '',
+        '',
+      ]);
+      rows.push([
+        `q. Page of ${d.pageSize} from ${fmt(d.rows)} rows, ${name}`,
+        `p50 ${fmt(d.page.p50Ms, 3)} ms · p99 ${fmt(d.page.p99Ms, 3)} ms`,
+        `${bare}; keyset page of one corp's event log, newest first`,
+        '',
+        '',
+      ]);
+    }
+    for (const s of r.db.skipped) rows.push(['q. Database reads', 'not measured', s, '', '']);
   }
   const head = ['Measure', 'Result', 'Contrast / detail', 'Target', 'Met'];
   const lines = [head, ['---', '---', '---', '---', '---'], ...rows].map(

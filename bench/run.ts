@@ -5,7 +5,9 @@
  *
  * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
  *                     built into .next-bench-floor) is rebuilt only when its files change.
- * BENCH_ONLY=a,c      run only those parts (a–e, k; f comes with c and e). BENCH_ONLY=k needs no build.
+ * BENCH_ONLY=a,c      run only those parts (a–e, k, q; f comes with c and e). BENCH_ONLY=k,q needs no build.
+ * BENCH_POSTGRES_URL  PostgreSQL server for part q (default postgres://postgres@127.0.0.1:5432/postgres; a new
+ *                     database is created there and dropped afterwards).
  * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
  * CHROMIUM_PATH       default /usr/bin/chromium.
  */
@@ -21,6 +23,7 @@ import { measurePages, WECOM_UA } from './browser';
 import { measureKnowledgeBase } from './kb';
 import { combine, heapUsedAfterGc, sessionCookie, spread, visitEach, type LatencyResult } from './scale';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
+import { measureDatabase } from './db';
 import { burst, compare, pool } from './load';
 import { machine, readmeSection, writeResults, type Results, type StampedeRow } from './report';
 import { seedOpen, startSeedBaseline } from './seed-baseline';
@@ -144,7 +147,11 @@ async function main(): Promise<Results> {
   await section(results, 'k', 'Knowledge base retrieval', async () => {
     results.kb = await measureKnowledgeBase();
   });
-  if (ONLY?.every((key) => key === 'k')) {
+  // q. Durable data: quick replies and a page of 100,000 rows on SQLite and PostgreSQL, beside a bare query.
+  await section(results, 'q', 'Database reads (SQLite, PostgreSQL)', async () => {
+    results.db = await measureDatabase(log);
+  });
+  if (ONLY?.every((key) => key === 'k' || key === 'q')) {
     results.durationSec = Math.round((Date.now() - t0) / 1000);
     return results;
   }

@@ -53,6 +53,8 @@ export function ensureDemoSuite(): Promise<void> {
       }),
     });
     if (!res.ok) throw new Error(`emulator answered HTTP ${res.status}`);
+    // The installs were answered at once; their permanent codes are fetched after the reply, in this process.
+    await getSuite()?.idle();
   })().catch((err: unknown) => {
     demoWiring.__wecomDemoSuite = undefined;
     throw err;
