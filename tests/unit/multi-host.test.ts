@@ -10,9 +10,9 @@ import { mustRunRedis } from './fixtures/redis';
 
 // Several hosts: two app processes on one PostgreSQL and one Redis share everything, and a flush of Redis
 // (FLUSHDB of its own database, as after a restart without persistence) loses no authorized corp and no reply.
-// The Redis database is flushed whole: REDIS_FLUSH_URL (default db 14) must be one no other test uses.
+// The Redis database is flushed whole: REDIS_FLUSH_URL (default db 13) must be one no other test uses.
 
-const REDIS_FLUSH_URL = process.env.REDIS_FLUSH_URL ?? 'redis://127.0.0.1:6379/14';
+const REDIS_FLUSH_URL = process.env.REDIS_FLUSH_URL ?? 'redis://127.0.0.1:6379/13';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = path.join(root, 'tests/unit/fixtures/app-instance.ts');
 
