@@ -24,6 +24,8 @@ export const USER_TICKET_TTL_MS = 1800_000;
 export const HOUR_MS = 3600_000;
 export const CORP_TICKET_BUDGET = 400;
 export const APP_TICKET_BUDGET = 100;
+/** Failed gettoken calls from one IP within an hour before WeCom bans that IP for an hour. */
+export const GETTOKEN_FAILURE_BUDGET = 2000;
 
 export type ClientEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
 
@@ -165,6 +167,8 @@ export interface EmulatorState {
   agentTickets: Map<string, TicketRecord>;
   corpBudget: Budget;
   appBudgets: Map<string, Budget>;
+  /** Failed gettoken calls per caller IP: too many in an hour bans the IP for an hour (45009). */
+  gettokenFailures: Map<string, Budget>;
   codes: Map<string, CodeRecord>;
   userTickets: Map<string, UserTicketRecord>;
   counters: Record<string, number>;
@@ -204,6 +208,7 @@ export function createState(now: number): EmulatorState {
     agentTickets: new Map(),
     corpBudget: { windowStart: now, count: 0 },
     appBudgets: new Map(),
+    gettokenFailures: new Map(),
     codes: new Map(),
     userTickets: new Map(),
     counters: {},

@@ -72,6 +72,23 @@ describe('gettoken', () => {
     expect(fresh.expires_in).toBe(7200);
   });
 
+  it('bans an IP for 60 minutes after about 2000 failed calls in an hour (45009), even for the right secret', async () => {
+    const wrong = `${emu.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=wrong-secret`;
+    for (let batch = 0; batch < 20; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => fetch(wrong).then((r) => r.json() as Promise<Json>)),
+      );
+      expect(answers.every((a) => a.errcode === 40001)).toBe(true);
+      clock += 60_000;
+    }
+    // The 2000th failure came in the last batch, 19 minutes in: banned until 79 minutes in.
+    expect((await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET })).errcode).toBe(45009);
+    clock += 59 * 60_000 - 1;
+    expect((await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET })).errcode).toBe(45009);
+    clock += 1;
+    expect((await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET })).errcode).toBe(0);
+  });
+
   it('gives each app its own token', async () => {
     expect(await token('1000002')).not.toBe(await token('1000003'));
   });
