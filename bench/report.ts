@@ -7,6 +7,7 @@ import type { LoadResult } from './load';
 import type { LatencyResult } from './scale';
 import { ROOT } from './servers';
 import type { DbResult } from './db';
+import type { ContentResult } from './content';
 import type { KbResult } from './kb';
 
 export interface Machine {
@@ -110,6 +111,7 @@ export interface Results {
     clientCacheMax: number;
     upstream: { corps: number; totals: Record<string, number>; maxPerCorp: number; corpsCalled: number };
   };
+  content?: ContentResult;
   /** Wall-clock seconds per part of the run. */
   sectionSec: Record<string, number>;
   errors: string[];
@@ -319,6 +321,34 @@ export function table(r: Results): string {
       ]);
     }
     for (const s of r.db.skipped) rows.push(['q. Database reads', 'not measured', s, '', '']);
+  }
+  if (r.content) {
+    const c = r.content;
+    rows.push([
+      `m. Media uploads for one image reply sent ${fmt(c.mediaSends)} times`,
+      fmt(c.mediaUploads),
+      'media_id cached per corp for its 3-day life',
+      '1',
+      mark(c.mediaUploads === 1),
+    ]);
+    const once =
+      c.submitted === c.scheduled &&
+      c.addMsgTemplateCalls === c.scheduled &&
+      c.distinctMsgids === c.scheduled;
+    rows.push([
+      `m. ${fmt(c.scheduled)} messages due in one minute, ${c.processes} processes, PostgreSQL`,
+      `${fmt(c.submitted)} submitted · ${fmt(c.addMsgTemplateCalls)} add_msg_template calls`,
+      `${fmt(c.distinctMsgids)} distinct msgids; drained in ${fmt(c.drainSec, 1)} s`,
+      'each exactly once',
+      mark(once),
+    ]);
+    rows.push([
+      'm. Scheduler lateness (submitted − due)',
+      `p50 ${fmt(c.latenessP50Ms)} ms · p99 ${fmt(c.latenessP99Ms)} ms`,
+      `max ${fmt(c.latenessMaxMs)} ms`,
+      '≤ 10 s',
+      mark(c.latenessMaxMs <= 10_000),
+    ]);
   }
   const head = ['Measure', 'Result', 'Contrast / detail', 'Target', 'Met'];
   const lines = [head, ['---', '---', '---', '---', '---'], ...rows].map(

@@ -5,9 +5,9 @@
  *
  * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
  *                     built into .next-bench-floor) is rebuilt only when its files change.
- * BENCH_ONLY=a,c      run only those parts (a–e, k, q; f comes with c and e). BENCH_ONLY=k,q needs no build.
- * BENCH_POSTGRES_URL  PostgreSQL server for part q (default postgres://postgres@127.0.0.1:5432/postgres; a new
- *                     database is created there and dropped afterwards).
+ * BENCH_ONLY=a,c      run only those parts (a–e, k, m, q; f comes with c and e). BENCH_ONLY=k,m,q needs no build.
+ * BENCH_POSTGRES_URL  PostgreSQL server for parts m and q (default postgres://postgres@127.0.0.1:5432/postgres; a
+ *                     new database is created there and dropped afterwards).
  * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
  * CHROMIUM_PATH       default /usr/bin/chromium.
  */
@@ -20,6 +20,7 @@ import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS, DEMO_SUITE } from '../lib/config';
 import { CORP_CLIENT_CACHE_MAX } from '../lib/wecom/suite-limits';
 import { measurePages, WECOM_UA } from './browser';
+import { measureContent } from './content';
 import { measureKnowledgeBase } from './kb';
 import { combine, heapUsedAfterGc, sessionCookie, spread, visitEach, type LatencyResult } from './scale';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
@@ -151,7 +152,11 @@ async function main(): Promise<Results> {
   await section(results, 'q', 'Database reads (SQLite, PostgreSQL)', async () => {
     results.db = await measureDatabase(log);
   });
-  if (ONLY?.every((key) => key === 'k' || key === 'q')) {
+  // m. Media reuse and the scheduler across three processes on PostgreSQL (no app server needed).
+  await section(results, 'm', 'Content library and scheduler', async () => {
+    results.content = await measureContent();
+  });
+  if (ONLY?.every((key) => key === 'k' || key === 'm' || key === 'q')) {
     results.durationSec = Math.round((Date.now() - t0) / 1000);
     return results;
   }

@@ -7,6 +7,7 @@ import { ChatIdSchema } from './ids';
 import type { Selectable, Transaction } from 'kysely';
 import { getDb, type Database, type Db } from './db';
 import type { QuickRepliesTable } from './db/tables/core';
+import { NewsBodySchema } from './content/body';
 import { readJson } from './json';
 
 /**
@@ -16,26 +17,8 @@ import { readJson } from './json';
 
 export const MAX_REPLIES = 200;
 
-const httpUrl = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((v) => {
-      try {
-        const u = new URL(v);
-        return u.protocol === 'https:' || u.protocol === 'http:';
-      } catch {
-        return false;
-      }
-    }, '必须是 http(s) 链接 / must be an http(s) URL');
-
-export const NewsSchema = z.object({
-  link: httpUrl(1024),
-  title: z.string().trim().min(1).max(64),
-  desc: z.string().trim().max(256).optional(),
-  imgUrl: httpUrl(1024).optional(),
-});
+/** A link card: link, title, optional description and cover (the one definition, shared with reply bodies). */
+export const NewsSchema = NewsBodySchema.shape.news;
 
 export const ScopeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('all') }),

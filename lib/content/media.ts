@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dbKind, type Db } from '../db';
+import type { MediaTable } from '../db/tables/content';
 import { HttpError } from '../http';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
@@ -135,6 +136,19 @@ export async function saveMedia(
   return { id, kind, filename: file.filename, contentType, size: file.bytes.length, createdAt: now };
 }
 
+function toInfo(
+  row: Pick<MediaTable, 'id' | 'kind' | 'filename' | 'content_type' | 'size' | 'created_at'>,
+): MediaInfo {
+  return {
+    id: row.id,
+    kind: row.kind,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: row.size,
+    createdAt: row.created_at,
+  };
+}
+
 const mediaNotFound = () =>
   new HttpError(404, 'media_not_found', { zh: '素材不存在或已删除', en: 'That media no longer exists' });
 
@@ -146,14 +160,7 @@ export async function getMediaInfo(corpId: string, id: string, deps: MediaDeps):
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw mediaNotFound();
-  return {
-    id: row.id,
-    kind: row.kind,
-    filename: row.filename,
-    contentType: row.content_type,
-    size: row.size,
-    createdAt: row.created_at,
-  };
+  return toInfo(row);
 }
 
 /** Which of the ids are not media of the corp. */
@@ -185,15 +192,7 @@ export async function readMedia(
     row.storage === 'db' && row.data
       ? new Uint8Array(row.data)
       : new Uint8Array(await readFile(path.join(dataDirOf(deps), 'media', corpId, id)));
-  return {
-    id: row.id,
-    kind: row.kind,
-    filename: row.filename,
-    contentType: row.content_type,
-    size: row.size,
-    createdAt: row.created_at,
-    bytes,
-  };
+  return { ...toInfo(row), bytes };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -315,4 +314,53 @@ export async function withWecomMedia<T>(
     if (!(err instanceof WecomError) || err.errcode !== 40007) throw err;
     return send(await wecomMediaId(corpId, id, deps, mediaId));
   }
+}
+
+export async function listMedia(corpId: string, deps: MediaDeps): Promise<MediaInfo[]> {
+  const rows = await deps.db
+    .selectFrom('media')
+    .select(['id', 'kind', 'filename', 'content_type', 'size', 'created_at'])
+    .where('corp_id', '=', corpId)
+    .orderBy('created_at', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map(toInfo);
+}
+
+/** The largest request body an upload may have: the biggest file plus room for the multipart framing. */
+export const MAX_UPLOAD_BODY = MEDIA_LIMITS.file.maxBytes + 64 * 1024;
+
+/** Reads the `file` field of a multipart upload, refusing oversized bodies before buffering them. */
+export async function readUpload(
+  req: Request,
+): Promise<{ filename: string; bytes: Uint8Array; kind?: MediaKind }> {
+  const length = Number(req.headers.get('content-length') ?? '0');
+  if (length > MAX_UPLOAD_BODY)
+    throw new HttpError(413, 'media_too_large', {
+      zh: '文件过大：图片、视频不超过 10 MB，其他文件不超过 20 MB',
+      en: 'Too large: images and videos up to 10 MB, other files up to 20 MB',
+    });
+  if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data'))
+    throw new HttpError(415, 'multipart_expected', {
+      zh: '请以 multipart/form-data 上传，文件字段名为 file',
+      en: 'Upload as multipart/form-data with the file in the field `file`',
+    });
+  let form: FormData;
+  try {
+    form = await req.formData();
+  } catch {
+    throw new HttpError(400, 'multipart_invalid', {
+      zh: '上传内容无法解析',
+      en: 'The upload could not be read',
+    });
+  }
+  const file = form.get('file');
+  if (!file || typeof file === 'string')
+    throw new HttpError(400, 'file_missing', { zh: '缺少文件字段 file', en: 'The field `file` is missing' });
+  const kind = form.get('kind');
+  return {
+    filename: file.name || 'file',
+    bytes: new Uint8Array(await file.arrayBuffer()),
+    kind: kind === 'image' || kind === 'video' || kind === 'file' ? kind : undefined,
+  };
 }

@@ -31,6 +31,8 @@ export interface SchedulerDeps {
 }
 
 export interface TickResult {
+  /** Due rows seen; a full batch means more may be waiting. */
+  due: number;
   submitted: number;
   missed: number;
   failed: number;
@@ -38,6 +40,8 @@ export interface TickResult {
 }
 
 const DEFAULT_MISSED_AFTER_MS = 3600_000;
+/** Rows one pass claims at most; a full batch starts the next pass at once. */
+const BATCH = 50;
 const RESULT_CHECK_EVERY_MS = 60_000;
 /** Submitted messages are watched for a week; after that the result is what it is. */
 const RESULT_WATCH_MS = 7 * 86400_000;
@@ -329,9 +333,9 @@ export async function schedulerTick(deps: SchedulerDeps): Promise<TickResult> {
       ]),
     )
     .orderBy('due_at')
-    .limit(50)
+    .limit(BATCH)
     .execute();
-  const result: TickResult = { submitted: 0, missed: 0, failed: 0, checked: 0 };
+  const result: TickResult = { due: due.length, submitted: 0, missed: 0, failed: 0, checked: 0 };
   await Promise.all(
     due.map(async (row) => {
       if (row.state === 'scheduled' && now - row.due_at > missedAfter) {
@@ -374,12 +378,15 @@ export function startScheduler(deps: SchedulerDeps, intervalMs = 2000): RunningS
   const loop = () => {
     if (stopped) return;
     current = schedulerTick(deps)
-      .catch((err: unknown) => deps.log?.(`[scheduler] ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => {
-        if (!stopped) {
-          timer = setTimeout(loop, intervalMs);
-          timer.unref?.();
-        }
+      .then((r) => r.due >= BATCH)
+      .catch((err: unknown) => {
+        deps.log?.(`[scheduler] ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      })
+      .then((more) => {
+        if (stopped) return;
+        timer = setTimeout(loop, more ? 0 : intervalMs);
+        timer.unref?.();
       });
   };
   timer = setTimeout(loop, Math.random() * intervalMs);
