@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { getConfig, isDemo } from '../config';
 import { getDb } from '../db';
+import { countKnowledgeSearch } from '../ops/metrics';
 import type { Corp } from '../wecom/tenant';
 import { answerStream, type AnswerEvent } from './answer';
 import { KnowledgeError } from './errors';
@@ -104,7 +105,15 @@ export async function searchAndRecord(
   question: string,
   limit: number,
 ): Promise<{ answer: SearchAnswer; outcome: Awaited<ReturnType<typeof search>> }> {
-  const outcome = await search(deps, question, limit);
+  const started = performance.now();
+  let outcome: Awaited<ReturnType<typeof search>>;
+  try {
+    outcome = await search(deps, question, limit);
+  } catch (err) {
+    countKnowledgeSearch('error', (performance.now() - started) / 1000);
+    throw err;
+  }
+  countKnowledgeSearch(outcome.answerable ? 'hit' : 'empty', (performance.now() - started) / 1000);
   const queryId = await recordQuery(deps, userId, question, outcome);
   return { answer: { results: toResults(outcome), answerable: outcome.answerable, queryId }, outcome };
 }
