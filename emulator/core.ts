@@ -3,7 +3,7 @@ import { control } from './control';
 import type { Ctx } from './context';
 import { onEvent, selfBuiltSink } from './events';
 import { callerIp, dropResponse, errText, json, notFound, sleep, wecomError } from './http';
-import { chatCompletions, models } from './llm';
+import { chatCompletions, embeddings, models } from './llm';
 import { authorize, webLogin } from './pages';
 import { createState, resetState, type EmulatorState } from './state';
 import { createSuiteEmulator, type SuiteEmulator } from './suite';
@@ -124,6 +124,12 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       const faulted = await applyFaults(ctx, 'llm/chat/completions', false);
       if (faulted) return faulted;
       return chatCompletions(ctx);
+    }
+    if (p === '/llm/v1/embeddings') {
+      state.counters['llm/embeddings'] = (state.counters['llm/embeddings'] ?? 0) + 1;
+      const faulted = await applyFaults(ctx, 'llm/embeddings', false);
+      if (faulted) return faulted;
+      return embeddings(ctx);
     }
     if (p === '/llm/v1/models') return models();
     if (p === '/wecom-emulator/llm/requests') return json({ requests: state.llmRequests });

@@ -4,7 +4,8 @@ import type { Ctx } from './context';
 import { json } from './http';
 
 /**
- * An OpenAI-compatible chat-completions endpoint (`/llm/v1/chat/completions`, `/llm/v1/models`), so that the
+ * An OpenAI-compatible model: chat completions (`/llm/v1/chat/completions`), embeddings (`/llm/v1/embeddings`)
+ * and `/llm/v1/models`, so that the
  * assistant's generated answers run over real HTTP in demo mode and in tests. It is deterministic: it answers
  * only from the numbered passages ("[1] …") in the last user message, citing the ones whose wording overlaps the
  * question ("问题：…"), and says so when none does. Streaming follows the API: `chat.completion.chunk` events
@@ -171,5 +172,81 @@ export function models(): Response {
   return json({
     object: 'list',
     data: [{ id: LLM_MODEL, object: 'model', created: 1767225600, owned_by: 'emulator' }],
+  });
+}
+
+export const EMBEDDING_MODEL = 'xinghe-emulated-embedding';
+const DIMENSIONS = 256;
+
+/**
+ * A deterministic embedding: characters and character pairs (traditional read as simplified) hashed into 256
+ * dimensions, L2-normalised, so texts sharing wording are close. Enough to exercise the client and the scoring.
+ */
+export function emulatedEmbedding(text: string): Float32Array {
+  const v = new Float32Array(DIMENSIONS);
+  const chars = [
+    ...simplified(text.normalize('NFKC'))
+      .toLowerCase()
+      .replace(/[\s\p{P}]/gu, ''),
+  ].filter((c) => !FILLER.has(c));
+  const bump = (s: string, w: number) => {
+    let h = 2166136261;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    v[(h >>> 0) % DIMENSIONS]! += w;
+  };
+  chars.forEach((c, i) => {
+    bump(c, 1);
+    if (i + 1 < chars.length) bump(c + chars[i + 1]!, 1.5);
+  });
+  const norm = Math.hypot(...v) || 1;
+  for (let i = 0; i < v.length; i++) v[i]! /= norm;
+  return v;
+}
+
+export async function embeddings(ctx: Ctx): Promise<Response> {
+  if (ctx.req.method !== 'POST') return apiError(405, 'Method not allowed', 'invalid_request_error');
+  if ((ctx.req.headers.get('authorization') ?? '') !== `Bearer ${LLM_API_KEY}`) {
+    return apiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+  }
+  let body: { model?: unknown; input?: unknown; encoding_format?: unknown };
+  try {
+    body = (await ctx.req.json()) as typeof body;
+  } catch {
+    return apiError(400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
+  }
+  if (body.model !== EMBEDDING_MODEL) {
+    return apiError(
+      404,
+      `The model \`${String(body.model)}\` does not exist.`,
+      'invalid_request_error',
+      'model_not_found',
+    );
+  }
+  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+  if (
+    !Array.isArray(inputs) ||
+    inputs.length === 0 ||
+    inputs.length > 2048 ||
+    !inputs.every((i) => typeof i === 'string' && i.length > 0)
+  ) {
+    return apiError(400, "Invalid value for 'input'.", 'invalid_request_error');
+  }
+  const base64 = body.encoding_format === 'base64';
+  const data = (inputs as string[]).map((text, index) => {
+    const v = emulatedEmbedding(text);
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64
+        ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+        : Array.from(v),
+    };
+  });
+  const tokens = (inputs as string[]).reduce((n, t) => n + t.length, 0);
+  return json({
+    object: 'list',
+    data,
+    model: EMBEDDING_MODEL,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
 }

@@ -75,6 +75,8 @@ export interface AppConfig {
   };
   /** The assistant's answer model (OpenAI-compatible); demo mode uses the emulated one on its own origin. */
   llm?: { baseUrl: string; apiKey: string; model: string; timeoutMs: number };
+  /** Embeddings combined with lexical retrieval: LLM_EMBEDDING_MODEL on the same endpoint (off by default). */
+  embeddings?: { baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   production: boolean;
   /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
   metricsToken?: string;
@@ -121,6 +123,7 @@ const EnvSchema = z.object({
   LLM_API_KEY: optional,
   LLM_MODEL: optional,
   LLM_TIMEOUT_MS: optional,
+  LLM_EMBEDDING_MODEL: optional,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -266,6 +269,20 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
           timeoutMs,
         }
       : undefined;
+  if (env.LLM_EMBEDDING_MODEL && !llm) {
+    throw new ConfigError(
+      'LLM_EMBEDDING_MODEL 需要同时设置 LLM_BASE_URL、LLM_API_KEY、LLM_MODEL / LLM_EMBEDDING_MODEL needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL',
+    );
+  }
+  const embeddings =
+    llm && env.LLM_EMBEDDING_MODEL
+      ? {
+          baseUrl: llm.baseUrl,
+          apiKey: llm.apiKey,
+          model: env.LLM_EMBEDDING_MODEL,
+          timeoutMs: Math.min(timeoutMs, 3000),
+        }
+      : undefined;
 
   if (isLive) {
     const liveMissing = missingOf(env, ['SESSION_SECRET', 'APP_BASE_URL']);
@@ -299,6 +316,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
       callback,
       suite,
       llm,
+      embeddings,
       production,
       metricsToken: env.METRICS_TOKEN,
     };
@@ -339,6 +357,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): AppConf
     callback: callback ?? { ...DEMO_CALLBACK },
     suite: suite ?? (env.WECOM_DEMO_SUITE === '1' ? { ...DEMO_SUITE } : undefined),
     llm: llm ?? { ...DEMO_LLM, baseUrl: `${appBaseUrl}/llm/v1`, timeoutMs },
+    embeddings,
     production,
     metricsToken: env.METRICS_TOKEN,
   };

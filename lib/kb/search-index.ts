@@ -21,6 +21,8 @@ export interface IndexablePassage {
   source: string;
   /** Index terms computed when the passage was stored (see passageTerms); computed here when absent. */
   terms?: PassageTerms;
+  /** Unit-length embedding, when an embedding model is configured (lib/kb/embeddings.ts). */
+  vector?: Float32Array | null;
 }
 
 /** A passage's index terms per field, space-separated as stored in the database. */
@@ -65,6 +67,10 @@ const WEIGHT = { title: 1, heading: 1.5, question: 2.5, text: 1 } as const;
 export const MIN_COVERAGE = 0.55;
 /** A word contained only through a shorter word inside it ("保修" for "保修期") earns this share. */
 const PARTIAL_CREDIT = 0.7;
+/** With embeddings: the share of the cosine similarity in the combined score (the rest is BM25 / best BM25). */
+const VECTOR_WEIGHT = 0.35;
+/** With embeddings: passages this close to the question join the candidates even without a shared word. */
+const VECTOR_CANDIDATES = 10;
 
 interface Posting {
   docs: Int32Array;
@@ -141,7 +147,7 @@ export class SearchIndex {
     return false;
   }
 
-  search(question: string, limit = 5): SearchOutcome {
+  search(question: string, limit = 5, queryVector?: Float32Array | null): SearchOutcome {
     const words = this.analyzer.queryWords(question);
     const terms = [...new Set(words.flatMap((w) => w.terms))];
     if (terms.length === 0 || this.size === 0) return { hits: [], answerable: false };
@@ -160,10 +166,9 @@ export class SearchIndex {
         scores[d]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[d]!) / this.avgLength));
       }
     }
-    const ranked = touched
-      .map((d) => ({ d, score: scores[d]! }))
-      .sort((a, b) => b.score - a.score || a.d - b.d)
-      .slice(0, Math.max(1, limit));
+    let ranked = touched.map((d) => ({ d, score: scores[d]! }));
+    if (queryVector) ranked = this.combine(ranked, queryVector);
+    ranked = ranked.sort((a, b) => b.score - a.score || a.d - b.d).slice(0, Math.max(1, limit));
     for (const d of touched) scores[d] = 0;
 
     // Everyday words (general IDF below ~6) weigh little; specific ones (a product, a place, a foreign name) a lot.
@@ -188,6 +193,30 @@ export class SearchIndex {
     });
     const answerable = hits.slice(0, 3).some((h) => h.coverage >= MIN_COVERAGE);
     return { hits, answerable };
+  }
+
+  /** BM25 scaled to the best one, mixed with the cosine similarity; close passages without shared words join. */
+  private combine(lexical: Array<{ d: number; score: number }>, q: Float32Array) {
+    const best = Math.max(...lexical.map((r) => r.score), 0) || 1;
+    const cos = new Map<number, number>();
+    this.passages.forEach((p, d) => {
+      const v = p.vector;
+      if (!v || v.length !== q.length) return;
+      let s = 0;
+      for (let i = 0; i < v.length; i++) s += v[i]! * q[i]!;
+      cos.set(d, s);
+    });
+    if (cos.size === 0) return lexical;
+    const candidates = new Set(lexical.map((r) => r.d));
+    [...cos.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, VECTOR_CANDIDATES)
+      .forEach(([d]) => candidates.add(d));
+    const lex = new Map(lexical.map((r) => [r.d, r.score]));
+    return [...candidates].map((d) => ({
+      d,
+      score: (1 - VECTOR_WEIGHT) * ((lex.get(d) ?? 0) / best) + VECTOR_WEIGHT * Math.max(0, cos.get(d) ?? 0),
+    }));
   }
 
   private highlight(text: string, terms: string[]): Array<[number, number]> {

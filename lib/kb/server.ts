@@ -22,7 +22,7 @@ import {
 /** What the knowledge-base routes share: the corp's deps, the upload reader, the search answer, the SSE stream. */
 
 export async function kbDeps(corp: Corp): Promise<KbDeps> {
-  return { db: await getDb(), corpId: corp.id, seedDemo: isDemo() };
+  return { db: await getDb(), corpId: corp.id, seedDemo: isDemo(), embeddings: getConfig().embeddings };
 }
 
 export const QaBody = z.object({

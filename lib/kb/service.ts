@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect';
 import { Analyzer } from './analyzer';
 import { DEMO_FILES, DEMO_SYNONYMS } from './demo';
+import { decodeVector, embed, encodeVector, type EmbeddingSettings } from './embeddings';
 import { KnowledgeError } from './errors';
 import { KB_LIMITS } from './limits';
 import { parseDocument, type DocumentKind, type ParsedDocument } from './parse';
@@ -26,7 +27,19 @@ export interface KbDeps {
   corpId: string;
   /** Demo mode: a corp's first use seeds the demo knowledge base (product manual, price list, policy, FAQ). */
   seedDemo?: boolean;
+  /** When set, passages and questions get embeddings that are combined with the lexical score. */
+  embeddings?: EmbeddingSettings;
   now?: () => number;
+}
+
+/** Embeddings of these texts, or nulls when none are configured or the endpoint fails (lexical still works). */
+async function vectorsFor(deps: KbDeps, texts: string[]): Promise<Array<Float32Array | null>> {
+  if (!deps.embeddings || texts.length === 0) return texts.map(() => null);
+  try {
+    return await embed(deps.embeddings, texts);
+  } catch {
+    return texts.map(() => null);
+  }
 }
 
 export interface DocumentSummary {
@@ -143,6 +156,10 @@ async function insertDocument(
     .where('corp_id', '=', deps.corpId)
     .executeTakeFirstOrThrow();
   const analyzer = analyzerFor(state.synonyms);
+  const vectors = await vectorsFor(
+    deps,
+    parsed.passages.map((p) => [p.heading, p.question, p.text].filter(Boolean).join('\n')),
+  );
   const now = clock(deps);
   return deps.db.transaction().execute(async (trx) => {
     const counted = await trx
@@ -215,6 +232,7 @@ async function insertDocument(
         heading_terms: terms.heading,
         question_terms: terms.question,
         text_terms: terms.text,
+        embedding: vectors[position] ? encodeVector(vectors[position]) : null,
       };
     });
     for (let i = 0; i < rows.length; i += 200)
@@ -391,6 +409,7 @@ async function buildIndex(deps: KbDeps, version: number, synonyms: string): Prom
       'kb_passages.heading_terms',
       'kb_passages.question_terms',
       'kb_passages.text_terms',
+      'kb_passages.embedding',
     ])
     .where('kb_passages.corp_id', '=', deps.corpId)
     .where('kb_documents.corp_id', '=', deps.corpId)
@@ -406,6 +425,7 @@ async function buildIndex(deps: KbDeps, version: number, synonyms: string): Prom
     text: r.text,
     source: r.source,
     terms: { heading: r.heading_terms, question: r.question_terms, text: r.text_terms },
+    vector: decodeVector(r.embedding),
   }));
   return { version, index: new SearchIndex(analyzerFor(synonyms), passages) };
 }
@@ -454,7 +474,9 @@ export function toResults(outcome: SearchOutcome): SearchResult[] {
 }
 
 export async function search(deps: KbDeps, question: string, limit = 5): Promise<SearchOutcome> {
-  return (await indexFor(deps)).search(question, limit);
+  const index = await indexFor(deps);
+  const [vector] = await vectorsFor(deps, [question]);
+  return index.search(question, limit, vector);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

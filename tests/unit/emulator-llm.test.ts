@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { startEmulator } from '@/emulator/index';
-import { LLM_API_KEY, LLM_MODEL } from '@/emulator/llm';
+import { EMBEDDING_MODEL, LLM_API_KEY, LLM_MODEL } from '@/emulator/llm';
 
 let emu: Awaited<ReturnType<typeof startEmulator>>;
 let client: OpenAI;
@@ -102,5 +102,24 @@ describe('emulated OpenAI-compatible chat completions, through the official clie
       requests: Array<{ messages: Array<{ content: string }> }>;
     };
     expect(kept.requests.map((r) => r.messages[0]!.content)).toContain(PROMPT);
+  });
+
+  it('serves embeddings (float and base64, as the client asks) that place similar wording closer', async () => {
+    const r = await client.embeddings.create({
+      model: EMBEDDING_MODEL,
+      input: ['工牌保修多久', '工牌的保修期是一年', '专业版每个账号每年 1,200 元'],
+    });
+    const [q, near, far] = r.data.map((d) => d.embedding);
+    expect(q).toHaveLength(256);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+    expect(dot(q!, q!)).toBeCloseTo(1, 5);
+    expect(dot(q!, near!)).toBeGreaterThan(dot(q!, far!));
+    const floats = await fetch(`${emu.url}/llm/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${LLM_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: EMBEDDING_MODEL, input: '工牌保修多久' }),
+    });
+    const body = (await floats.json()) as { data: Array<{ embedding: number[] }> };
+    expect(body.data[0]!.embedding[0]).toBeCloseTo(q![0]!, 5);
   });
 });

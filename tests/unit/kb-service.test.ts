@@ -216,3 +216,63 @@ describe('generated answers against the emulated model over HTTP', () => {
     ]);
   });
 });
+
+describe('embeddings combined with lexical scores (emulated endpoint over HTTP)', () => {
+  let emu: Awaited<ReturnType<typeof startEmulator>>;
+  let t: TestDatabase;
+  let deps: KbDeps;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0 });
+    t = await createTestDatabase('sqlite');
+    deps = {
+      db: t.db,
+      corpId: 'wwvec',
+      embeddings: {
+        baseUrl: `${emu.url}/llm/v1`,
+        apiKey: 'sk-emulated-demo-key',
+        model: 'xinghe-emulated-embedding',
+        timeoutMs: 3000,
+      },
+    };
+  });
+  afterAll(async () => {
+    await emu.close();
+    await t.drop();
+  });
+
+  it('stores a vector per passage and ranks with both; a failing endpoint leaves lexical retrieval working', async () => {
+    await addFile(
+      deps,
+      {
+        name: 'faq.csv',
+        bytes: utf8('问题,答案\n工牌保修多久？,保修一年。\n专业版多少钱？,每个账号每年 1,200 元。\n'),
+      },
+      'zhangwei',
+    );
+    const stored = await t.db
+      .selectFrom('kb_passages')
+      .select(['embedding'])
+      .where('corp_id', '=', 'wwvec')
+      .execute();
+    expect(stored.every((r) => typeof r.embedding === 'string' && r.embedding.length > 100)).toBe(true);
+    const before = (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
+      counters: Record<string, number>;
+    };
+    const hit = await search(deps, '工牌保修期');
+    expect(hit.hits[0]!.passage.text).toBe('保修一年。');
+    expect(hit.hits[0]!.score).toBeLessThanOrEqual(1);
+    const after = (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
+      counters: Record<string, number>;
+    };
+    expect(after.counters['llm/embeddings']).toBe((before.counters['llm/embeddings'] ?? 0) + 1);
+
+    await fetch(`${emu.url}/wecom-emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api: 'llm/embeddings', httpStatus: 500, times: 1 }),
+    });
+    const lexical = await search(deps, '工牌保修期');
+    expect(lexical.hits[0]!.passage.text).toBe('保修一年。');
+    expect(lexical.hits[0]!.score).toBeGreaterThan(1);
+  });
+});

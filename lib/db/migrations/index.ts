@@ -3,6 +3,7 @@ import * as m0001 from './0001_core';
 import * as m0002 from './0002_callback_event_result';
 import * as m0100 from './0100_crm';
 import * as m0200 from './0200_kb';
+import * as m0201 from './0201_kb_embeddings';
 import * as m0400 from './0400_content';
 
 /*
@@ -25,6 +26,7 @@ const crm = {
 // assistant (0200–0299)
 const assistant = {
   '0200_kb': m0200,
+  '0201_kb_embeddings': m0201,
 };
 
 // prod (0300–0399)

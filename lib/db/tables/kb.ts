@@ -35,6 +35,8 @@ export interface KbPassagesTable {
   heading_terms: string;
   question_terms: string;
   text_terms: string;
+  /** base64 of a float32 vector when an embedding model is configured (migration 0201). */
+  embedding: string | null;
 }
 
 /** Per corp: the version stamp of its knowledge base (bumped by every change) and its synonym list. */
