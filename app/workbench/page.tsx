@@ -4,9 +4,11 @@ import { Suspense } from 'react';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { isAdmin, loginPath, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { pickLang } from '@/lib/http';
 import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
 import { isWecomClient } from '@/lib/wecom/oauth';
 import { getWecomFor } from '@/lib/wecom/tenant';
+import { WorkbenchCrm } from '@/components/crm/WorkbenchCrm';
 import { CustomerList } from '@/components/workbench/CustomerList';
 import { EmployeeCard } from '@/components/workbench/EmployeeCard';
 import styles from '@/components/workbench/workbench.module.css';
@@ -41,7 +43,8 @@ export default async function WorkbenchPage({
 
   // Consent (snsapi_privateinfo) exists only in the in-client OAuth; a PC browser's web login cannot give the
   // avatar. The demo's emulated client can, in any browser.
-  const inClient = isWecomClient((await headers()).get('user-agent'));
+  const requestHeaders = await headers();
+  const inClient = isWecomClient(requestHeaders.get('user-agent'));
   // Third-party apps get no avatars at all (the sign-in is snsapi_base only).
   const canAskAvatar = !getConfig().suite && (inClient || getConfig().mode === 'demo');
 
@@ -57,6 +60,7 @@ export default async function WorkbenchPage({
         isAdmin={isAdmin(user)}
         openDataApp={openDataApp}
       />
+      <WorkbenchCrm lang={pickLang(requestHeaders.get('accept-language'))} app={openDataApp} />
       {/* The page goes out at once; the list waits for the tag library (one WeCom budget) in a stream of its own. */}
       <Suspense
         fallback={

@@ -1,6 +1,7 @@
 'use client';
 
 import useSWR from 'swr';
+import { CrmSection } from '@/components/crm/CrmSection';
 import { Skeleton } from '@/components/ui';
 import { ApiError, jsonFetcher } from '@/components/sidebar/api';
 import { CustomerProfileCard } from '@/components/sidebar/CustomerProfileCard';
@@ -20,5 +21,15 @@ export function CustomerDetail({ id, lang }: { id: string; lang: Lang }) {
   }
   if (!data)
     return <Skeleton label={lang === 'en' ? 'Loading the customer…' : '正在加载客户资料…'} lines={6} />;
-  return <CustomerProfileCard profile={data} lang={lang} />;
+  return (
+    <>
+      <CustomerProfileCard profile={data} lang={lang} />
+      <CrmSection
+        externalUserId={id}
+        profile={data}
+        lang={lang}
+        onProfile={(p) => void mutate(p, { revalidate: false })}
+      />
+    </>
+  );
 }

@@ -91,6 +91,8 @@
     getCurExternalContact: 1,
     getCurExternalChat: 1,
     sendChatMessage: 1,
+    openUserProfile: 1,
+    openEnterpriseChat: 1,
   };
   // What this emulated client implements (answered by checkJsApi).
   var SUPPORTED = {
@@ -102,6 +104,8 @@
     getCurExternalContact: 1,
     getCurExternalChat: 1,
     sendChatMessage: 1,
+    openUserProfile: 1,
+    openEnterpriseChat: 1,
   };
 
   // Per page: what the client accepted from preVerifyJSAPI (config) and agentConfig.
@@ -222,6 +226,14 @@
     }
   }
 
+  function notifyAction(detail) {
+    try {
+      if (win.parent !== win) win.parent.postMessage({ type: 'wecom-emulator:action', detail: detail }, location.origin);
+    } catch {
+      /* no host window */
+    }
+  }
+
   var SINGLE = { single_chat_tools: 1, contact_profile: 1, single_kf_tools: 1 };
   var CHAT_TARGETS = { single_chat_tools: 1, group_chat_tools: 1, single_kf_tools: 1, chat_attachment: 1 };
 
@@ -239,6 +251,21 @@
       return entry === 'group_chat_tools' && client.chatId
         ? { err_msg: 'getCurExternalChat:ok', chatId: client.chatId }
         : noContext;
+    }
+    // The client opens a profile card (type 1 member, 2 customer) or a chat; the simulator shows what opened.
+    if (name === 'openUserProfile') {
+      var type = Number(args.type);
+      if ((type !== 1 && type !== 2) || !args.userid) return { err_msg: 'openUserProfile:fail invalid params' };
+      notifyAction({ api: 'openUserProfile', type: type, userid: String(args.userid) });
+      return { err_msg: 'openUserProfile:ok' };
+    }
+    if (name === 'openEnterpriseChat') {
+      // The SDK joins the id lists with ';' (userIds, externalUserIds).
+      var users = String(args.userIds || '').split(';').filter(Boolean);
+      var externals = String(args.externalUserIds || '').split(';').filter(Boolean);
+      if (users.length + externals.length === 0 && !args.chatId) return { errMsg: 'openEnterpriseChat:invalid params' };
+      notifyAction({ api: 'openEnterpriseChat', userIds: users, externalUserIds: externals, groupName: args.groupName || '' });
+      return { err_msg: 'openEnterpriseChat:ok', chatId: args.chatId || '' };
     }
     return null;
   }

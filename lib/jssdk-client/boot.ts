@@ -10,7 +10,14 @@
 import type { SignaturePair } from './signatures';
 
 /** Everything the sidebar calls; the client rejects APIs missing here. */
-export const JS_API_LIST = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+export const JS_API_LIST = [
+  'getContext',
+  'getCurExternalContact',
+  'getCurExternalChat',
+  'sendChatMessage',
+  'openUserProfile',
+  'openEnterpriseChat',
+];
 
 /** Entries that carry a customer (single chat, or the customer's profile page). */
 export const SINGLE_ENTRIES = ['single_chat_tools', 'contact_profile'];

@@ -4,7 +4,14 @@
  */
 
 export type SdkStep =
-  'load' | 'agentConfig' | 'getContext' | 'getCurExternalContact' | 'getCurExternalChat' | 'sendChatMessage';
+  | 'load'
+  | 'agentConfig'
+  | 'getContext'
+  | 'getCurExternalContact'
+  | 'getCurExternalChat'
+  | 'sendChatMessage'
+  | 'openUserProfile'
+  | 'openEnterpriseChat';
 
 export type SdkErrorKind =
   /** Not opened inside the WeCom client (plain browser). */

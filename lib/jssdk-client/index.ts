@@ -55,6 +55,14 @@ export interface WeComClient {
   getCurExternalContact(): Promise<string>;
   getCurExternalChat(): Promise<string>;
   sendChatMessage(message: SendText | SendNews): Promise<void>;
+  /** The WeCom profile card of a member (type 1) or a customer (type 2). */
+  openUserProfile(type: 1 | 2, userId: string): Promise<void>;
+  /** A chat with members (and customers) of the corp. */
+  openEnterpriseChat(p: {
+    userIds?: string[];
+    externalUserIds?: string[];
+    groupName?: string;
+  }): Promise<void>;
 }
 
 /** Rejects with a 'timeout' SdkError when `promise` does not settle in time: ww.* promises may never settle. */
@@ -214,6 +222,18 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
               news: { ...message.news, desc: message.news.desc ?? '', imgUrl: message.news.imgUrl ?? '' },
             };
       await call('sendChatMessage', () => ww.sendChatMessage(params));
+    },
+    async openUserProfile(type, userId) {
+      await call('openUserProfile', () => ww.openUserProfile({ type, userid: userId }));
+    },
+    async openEnterpriseChat(p) {
+      await call('openEnterpriseChat', () =>
+        ww.openEnterpriseChat({
+          userIds: p.userIds ?? [],
+          externalUserIds: p.externalUserIds ?? [],
+          groupName: p.groupName ?? '',
+        }),
+      );
     },
   };
 }
