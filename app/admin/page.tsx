@@ -4,6 +4,7 @@ import { isAdmin, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { consoleValues } from '@/lib/console-values';
 import { ChecksPanel } from '@/components/admin/ChecksPanel';
+import { PipelineEditor, TagLibraryManager } from '@/components/crm/AdminCrm';
 import { ConsoleValues } from '@/components/admin/ConsoleValues';
 import { KnowledgeManager } from '@/components/admin/KnowledgeManager';
 import { QuickReplyManager } from '@/components/admin/QuickReplyManager';
@@ -32,6 +33,8 @@ export default async function AdminPage() {
         <a href="#signature">签名调试 / Signature</a>
         <a href="#replies">快捷回复 / Quick replies</a>
         <a href="#knowledge">知识库 / Knowledge base</a>
+        <a href="#pipeline">客户阶段 / Pipeline</a>
+        <a href="#tags">客户标签 / Tags</a>
         <a href="/workbench">工作台 / Workbench</a>
       </nav>
 
@@ -73,6 +76,24 @@ export default async function AdminPage() {
           侧边栏和工作台的问答助手从这里查找答案 / The assistant answers from these documents
         </p>
         <KnowledgeManager />
+      </section>
+
+      <section id="pipeline" className={styles.section}>
+        <h2>客户阶段 / Pipeline</h2>
+        <p className={styles.hint}>
+          保存为企业微信中的一个客户标签组（客户阶段），企业微信和其他工具也能看到 / Saved as one corp tag
+          group in WeCom, so WeCom and other tools see the stage too
+        </p>
+        <PipelineEditor />
+      </section>
+
+      <section id="tags" className={styles.section}>
+        <h2>企业客户标签 / Corp customer tags</h2>
+        <p className={styles.hint}>
+          本应用只能修改和删除自己创建的标签；管理后台创建的标签只读 / This app may change and delete only the
+          tags it created; tags made in the admin console are read-only here
+        </p>
+        <TagLibraryManager />
       </section>
     </main>
   );

@@ -17,6 +17,7 @@ import {
   setClientCorp,
 } from './api';
 import { ChatPane } from './ChatPane';
+import { CrmActions } from './CrmActions';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './Avatar';
 import styles from './simulator.module.css';
@@ -270,6 +271,17 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
             )}
           </aside>
         </div>
+        <CrmActions
+          conversation={selected}
+          userId={userId}
+          groups={(conversations.data ?? []).flatMap((c) =>
+            c.kind === 'group' ? [{ chatId: c.chatId, name: c.name }] : [],
+          )}
+          onChanged={() => {
+            void conversations.mutate();
+            reloadSidebar();
+          }}
+        />
         {error || loadError ? (
           <div className={styles.error} role="alert">
             模拟器请求失败 / Simulator request failed: {error ?? String(loadError)}
