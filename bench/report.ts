@@ -8,6 +8,7 @@ import type { LatencyResult } from './scale';
 import { ROOT } from './servers';
 import type { DbResult } from './db';
 import type { ContentResult } from './content';
+import type { CrmResult } from './crm';
 import type { KbResult } from './kb';
 
 export interface Machine {
@@ -112,6 +113,7 @@ export interface Results {
     upstream: { corps: number; totals: Record<string, number>; maxPerCorp: number; corpsCalled: number };
   };
   content?: ContentResult;
+  crm?: CrmResult;
   /** Wall-clock seconds per part of the run. */
   sectionSec: Record<string, number>;
   errors: string[];
@@ -349,6 +351,41 @@ export function table(r: Results): string {
       '≤ 10 s',
       mark(c.latenessMaxMs <= 10_000),
     ]);
+  }
+  if (r.crm) {
+    for (const e of r.crm.edits) {
+      const wecom = e.edit === 'note' ? 0 : 1;
+      rows.push([
+        `r. WeCom calls per ${e.edit} edit (warm)`,
+        `${fmt(e.perEdit, 2)} per edit · token/ticket ${fmt(e.tokenAndTicket)}`,
+        `${fmt(e.edits)} edits: ${
+          Object.entries(e.calls)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'
+        }`,
+        `${wecom}, no token/ticket`,
+        mark(e.perEdit === wecom && e.tokenAndTicket === 0),
+      ]);
+    }
+    for (const t of r.crm.timeline) {
+      if ('skipped' in t) {
+        rows.push([
+          `r. First timeline page, 10,000 entries (${t.kind})`,
+          'skipped',
+          t.skipped,
+          'p95 ≤ 30 ms',
+          '',
+        ]);
+        continue;
+      }
+      rows.push([
+        `r. First timeline page, ${fmt(t.entries)} entries (${t.kind}, server time)`,
+        `p50 ${fmt(t.p50Ms, 2)} ms · p95 ${fmt(t.p95Ms, 2)} ms`,
+        `${fmt(t.runs)} reads of ${t.pageItems} items`,
+        'p95 ≤ 30 ms',
+        mark(t.p95Ms <= 30),
+      ]);
+    }
   }
   const head = ['Measure', 'Result', 'Contrast / detail', 'Target', 'Met'];
   const lines = [head, ['---', '---', '---', '---', '---'], ...rows].map(

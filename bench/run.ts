@@ -5,8 +5,8 @@
  *
  * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
  *                     built into .next-bench-floor) is rebuilt only when its files change.
- * BENCH_ONLY=a,c      run only those parts (a–e, k, m, q; f comes with c and e). BENCH_ONLY=k,m,q needs no build.
- * BENCH_POSTGRES_URL  PostgreSQL server for parts m and q (default postgres://postgres@127.0.0.1:5432/postgres; a
+ * BENCH_ONLY=a,c      run only those parts (a–e, k, m, q, r; f comes with c and e). BENCH_ONLY=k,m,q,r needs no build.
+ * BENCH_POSTGRES_URL  PostgreSQL server for parts m, q and r (default postgres://postgres@127.0.0.1:5432/postgres; a
  *                     new database is created there and dropped afterwards).
  * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
  * CHROMIUM_PATH       default /usr/bin/chromium.
@@ -21,6 +21,7 @@ import { DEMO_CREDENTIALS, DEMO_SUITE } from '../lib/config';
 import { CORP_CLIENT_CACHE_MAX } from '../lib/wecom/suite-limits';
 import { measurePages, WECOM_UA } from './browser';
 import { measureContent } from './content';
+import { measureCrm } from './crm';
 import { measureKnowledgeBase } from './kb';
 import { combine, heapUsedAfterGc, sessionCookie, spread, visitEach, type LatencyResult } from './scale';
 import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
@@ -156,7 +157,11 @@ async function main(): Promise<Results> {
   await section(results, 'm', 'Content library and scheduler', async () => {
     results.content = await measureContent();
   });
-  if (ONLY?.every((key) => key === 'k' || key === 'm' || key === 'q')) {
+  // r. CRM: WeCom calls per edit on a warm process; first timeline page of a customer with 10,000 entries.
+  await section(results, 'r', 'CRM edits and timeline', async () => {
+    results.crm = await measureCrm();
+  });
+  if (ONLY?.every((key) => ['k', 'm', 'q', 'r'].includes(key))) {
     results.durationSec = Math.round((Date.now() - t0) / 1000);
     return results;
   }

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { AssistantPanel } from '@/components/assistant/AssistantPanel';
+import { CrmSection } from '@/components/crm/CrmSection';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
 import {
@@ -96,6 +97,10 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
           client={phase.client}
           customerId={phase.externalUserId}
           main={<CustomerView id={phase.externalUserId} lang={lang} />}
+          extra={{
+            label: lang === 'en' ? 'Follow-up' : '跟进',
+            node: <CustomerCrm id={phase.externalUserId} lang={lang} client={phase.client} app={app} />,
+          }}
         />
       ) : null}
       {phase.kind === 'group' ? (
@@ -112,8 +117,8 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
 }
 
 /**
- * Three tabs; quick replies and the assistant load when first opened, so the profile is the only request of a
- * fresh sidebar.
+ * The tabs; quick replies, the assistant and a customer's follow-up tab load when first opened, so the profile is
+ * the only request of a fresh sidebar.
  */
 function ChatView({
   lang,
@@ -122,6 +127,7 @@ function ChatView({
   client,
   customerId,
   main,
+  extra,
 }: {
   lang: Lang;
   mainTab: string;
@@ -130,15 +136,19 @@ function ChatView({
   /** The customer of a one-to-one chat: the assistant suggests questions from their tags and stage. */
   customerId?: string;
   main: React.ReactNode;
+  /** The customer's follow-up tab (stage, tags, remark, notes, timeline). */
+  extra?: { label: string; node: React.ReactNode };
 }) {
   const t = messages(lang);
-  const [tab, setTab] = useState<'main' | 'replies' | 'assistant'>('main');
+  const [tab, setTab] = useState<'main' | 'extra' | 'replies' | 'assistant'>('main');
   const [repliesOpened, setRepliesOpened] = useState(false);
   const [assistantOpened, setAssistantOpened] = useState(false);
-  const select = (next: 'main' | 'replies' | 'assistant') => {
+  const [extraOpened, setExtraOpened] = useState(false);
+  const select = (next: 'main' | 'extra' | 'replies' | 'assistant') => {
     setTab(next);
     if (next === 'replies') setRepliesOpened(true);
     if (next === 'assistant') setAssistantOpened(true);
+    if (next === 'extra') setExtraOpened(true);
   };
   return (
     <>
@@ -154,6 +164,19 @@ function ChatView({
         >
           {mainTab}
         </button>
+        {extra ? (
+          <button
+            type="button"
+            role="tab"
+            id="tab-extra"
+            aria-selected={tab === 'extra'}
+            aria-controls="panel-extra"
+            className={styles.tab}
+            onClick={() => select('extra')}
+          >
+            {extra.label}
+          </button>
+        ) : null}
         <button
           type="button"
           role="tab"
@@ -186,6 +209,17 @@ function ChatView({
       >
         {main}
       </div>
+      {extra ? (
+        <div
+          id="panel-extra"
+          role="tabpanel"
+          aria-labelledby="tab-extra"
+          className={styles.panel}
+          hidden={tab !== 'extra'}
+        >
+          {extraOpened ? extra.node : null}
+        </div>
+      ) : null}
       <div
         id="panel-replies"
         role="tabpanel"
@@ -231,6 +265,33 @@ function CustomerView({ id, lang }: { id: string; lang: Lang }) {
     return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
   if (!data) return <Skeleton label={t.loadingProfile} lines={6} />;
   return <CustomerProfileCard profile={data} lang={lang} />;
+}
+
+/** The follow-up tab: stage, tags, remark, quick actions, notes, timeline (the profile comes from the same cache). */
+function CustomerCrm({
+  id,
+  lang,
+  client,
+  app,
+}: {
+  id: string;
+  lang: Lang;
+  client: WeComClient;
+  app: OpenDataApp;
+}) {
+  const t = messages(lang);
+  const { data, mutate } = useSWR<CustomerProfile, ApiError>(contactPath(id), jsonFetcher(lang), swrOptions);
+  if (!data) return <Skeleton label={t.loadingProfile} lines={4} />;
+  return (
+    <CrmSection
+      externalUserId={id}
+      profile={data}
+      lang={lang}
+      client={client}
+      app={app}
+      onProfile={(p) => void mutate(p, { revalidate: false })}
+    />
+  );
 }
 
 function GroupView({ id, lang, app }: { id: string; lang: Lang; app: OpenDataApp }) {

@@ -2,7 +2,7 @@ import 'server-only';
 import type { CrmDeps, Viewer } from './context';
 import { followersOf, requireAccess } from './followers';
 import { customerGroups } from './groups';
-import { getPipeline, stageOf } from './pipeline';
+import { livePipeline, stageOf } from './pipeline';
 import { libraryDto, tagLibrary } from './tags';
 import type { CrmPanel } from './types';
 
@@ -15,7 +15,7 @@ export async function crmPanel(deps: CrmDeps, viewer: Viewer, externalUserId: st
   const followers = await requireAccess(deps, viewer, externalUserId, { write: false });
   const [library, pipeline, people, groups] = await Promise.all([
     tagLibrary(deps),
-    getPipeline(deps),
+    livePipeline(deps),
     followersOf(deps, viewer, followers),
     customerGroups(deps, externalUserId),
   ]);

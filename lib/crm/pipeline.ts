@@ -64,7 +64,7 @@ export async function savePipeline(deps: CrmDeps, input: StageInput[]): Promise<
   if (new Set(names).size !== names.length) {
     throw conflict('stage_name_exists', { zh: '阶段名称不能重复', en: 'Stage names must be unique' });
   }
-  const current = await getPipeline(deps);
+  const current = await livePipeline(deps, { fresh: true });
   const known = new Map(current.stages.map((s) => [s.id, s]));
   for (const s of input) {
     if (s.id && !known.has(s.id)) {
@@ -131,6 +131,20 @@ export async function savePipeline(deps: CrmDeps, input: StageInput[]): Promise<
   return getPipeline(deps);
 }
 
+/**
+ * The pipeline as WeCom has it now: stages whose tags were deleted outside the app (in the admin console, or the
+ * whole group) are left out, and a group that is gone means no pipeline.
+ */
+export async function livePipeline(deps: CrmDeps, opts: { fresh?: boolean } = {}): Promise<Pipeline> {
+  const pipeline = await getPipeline(deps);
+  if (!pipeline.groupId) return pipeline;
+  const library = await tagLibrary(deps, opts);
+  const group = library.find((g) => g.groupId === pipeline.groupId);
+  if (!group) return { groupId: null, stages: [] };
+  const live = new Set(group.tags.map((t) => t.id));
+  return { groupId: pipeline.groupId, stages: pipeline.stages.filter((s) => live.has(s.id)) };
+}
+
 /** The viewer's current stage of a customer: the stage tag among their tags on the customer. */
 export function stageOf(pipeline: Pipeline, tagIds: string[]): Stage | null {
   return pipeline.stages.find((s) => tagIds.includes(s.id)) ?? null;
@@ -143,7 +157,8 @@ export async function setStage(
   externalUserId: string,
   stageId: string | null,
 ): Promise<{ stageId: string | null; tagIds: string[] }> {
-  const pipeline = await getPipeline(deps);
+  const followers = await requireAccess(deps, viewer, externalUserId, { write: true });
+  const pipeline = await livePipeline(deps);
   if (pipeline.stages.length === 0) {
     throw conflict('no_pipeline', {
       zh: '管理员尚未设置客户阶段',
@@ -157,7 +172,6 @@ export async function setStage(
       en: `The stage does not exist: ${stageId}`,
     });
   }
-  const followers = await requireAccess(deps, viewer, externalUserId, { write: true });
   const mine = followers.followers.find((f) => f.userId === viewer.userId)!;
   const from = stageOf(pipeline, mine.tagIds);
   if ((from?.id ?? null) === stageId) return { stageId, tagIds: mine.tagIds };

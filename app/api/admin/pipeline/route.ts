@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { getPipeline, savePipeline } from '@/lib/crm/pipeline';
+import { livePipeline, savePipeline } from '@/lib/crm/pipeline';
 import { crmDeps, Text } from '@/lib/crm/server';
 import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ auth: 'admin' }, async ({ corp }) => getPipeline(await crmDeps(corp)));
+export const GET = route({ auth: 'admin' }, async ({ corp }) =>
+  livePipeline(await crmDeps(corp), { fresh: true }),
+);
 
 const Body = z.object({
   stages: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getPipeline } from '@/lib/crm/pipeline';
+import { livePipeline } from '@/lib/crm/pipeline';
 import { crmDeps, Text } from '@/lib/crm/server';
 import { createTags, libraryDto, tagLibrary } from '@/lib/crm/tags';
 import { route } from '@/lib/route';
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 /** The corp tag library, fresh from WeCom (the pipeline's group marked). */
 export const GET = route({ auth: 'admin' }, async ({ corp }) => {
   const deps = await crmDeps(corp);
-  const [library, pipeline] = await Promise.all([tagLibrary(deps, { fresh: true }), getPipeline(deps)]);
+  const [library, pipeline] = await Promise.all([tagLibrary(deps, { fresh: true }), livePipeline(deps)]);
   return { groups: libraryDto(library, pipeline.groupId) };
 });
 
