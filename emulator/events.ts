@@ -1,6 +1,6 @@
 import { deliver } from './deliver';
 import { sealPush } from './suite/crypto';
-import type { EmulatorState, EventPush } from './state';
+import { inVisibleRange, type EmulatorState, type EventPush } from './state';
 
 /**
  * Change events (客户联系 回调) that WeCom pushes when data changes in the client or the admin console. API writes
@@ -110,6 +110,16 @@ export function thirdPartyXml(suiteId: string, corpId: string, e: CrmEvent, at: 
   );
 }
 
+/** Callbacks concern only members inside the app's visible range (the member of a contact event, a chat's owner). */
+function inScope(state: EmulatorState, e: CrmEvent, agentId: string): boolean {
+  if (e.event === 'change_external_contact') return inVisibleRange(state, e.userId, agentId);
+  if (e.event === 'change_external_chat') {
+    const owner = state.groupChats.find((g) => g.chat_id === e.chatId)?.owner;
+    return !owner || inVisibleRange(state, owner, agentId);
+  }
+  return true;
+}
+
 /**
  * The sink of the self-built apps: every app in 客户联系's 可调用应用 list whose console has a callback URL gets the
  * event, encrypted for the corp id. WeCom treats any HTTP 200 as received, and retries otherwise (deliver()).
@@ -118,7 +128,7 @@ export function selfBuiltSink(state: EmulatorState, doFetch: typeof fetch = fetc
   return async (e, at) => {
     for (const app of state.apps) {
       const cb = state.appCallbacks[app.agentId];
-      if (!cb || !app.externalContact) continue;
+      if (!cb || !app.externalContact || !inScope(state, e, app.agentId)) continue;
       const record: EventPush = {
         at,
         agentId: app.agentId,
