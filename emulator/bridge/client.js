@@ -228,7 +228,8 @@
 
   function notifyAction(detail) {
     try {
-      if (win.parent !== win) win.parent.postMessage({ type: 'wecom-emulator:action', detail: detail }, location.origin);
+      if (win.parent !== win)
+        win.parent.postMessage({ type: 'wecom-emulator:action', detail: detail }, location.origin);
     } catch {
       /* no host window */
     }
@@ -255,16 +256,27 @@
     // The client opens a profile card (type 1 member, 2 customer) or a chat; the simulator shows what opened.
     if (name === 'openUserProfile') {
       var type = Number(args.type);
-      if ((type !== 1 && type !== 2) || !args.userid) return { err_msg: 'openUserProfile:fail invalid params' };
+      if ((type !== 1 && type !== 2) || !args.userid)
+        return { err_msg: 'openUserProfile:fail invalid params' };
       notifyAction({ api: 'openUserProfile', type: type, userid: String(args.userid) });
       return { err_msg: 'openUserProfile:ok' };
     }
     if (name === 'openEnterpriseChat') {
       // The SDK joins the id lists with ';' (userIds, externalUserIds).
-      var users = String(args.userIds || '').split(';').filter(Boolean);
-      var externals = String(args.externalUserIds || '').split(';').filter(Boolean);
-      if (users.length + externals.length === 0 && !args.chatId) return { errMsg: 'openEnterpriseChat:invalid params' };
-      notifyAction({ api: 'openEnterpriseChat', userIds: users, externalUserIds: externals, groupName: args.groupName || '' });
+      var users = String(args.userIds || '')
+        .split(';')
+        .filter(Boolean);
+      var externals = String(args.externalUserIds || '')
+        .split(';')
+        .filter(Boolean);
+      if (users.length + externals.length === 0 && !args.chatId)
+        return { errMsg: 'openEnterpriseChat:invalid params' };
+      notifyAction({
+        api: 'openEnterpriseChat',
+        userIds: users,
+        externalUserIds: externals,
+        groupName: args.groupName || '',
+      });
       return { err_msg: 'openEnterpriseChat:ok', chatId: args.chatId || '' };
     }
     return null;
