@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { openDb } from '../lib/db/connect';
 import { migrateToLatest } from '../lib/db/migrate';
 import { createQuickReply, repliesFor } from '../lib/quick-replies';
+import { prng } from './prng';
 
 const [kind, url] = process.argv.slice(2);
 if (!kind || !url) throw new Error('usage: db-worker.ts <sqlite|postgres> <DATABASE_URL>');
@@ -19,14 +20,6 @@ const REPLIES = 30;
 const ITERATIONS = 2000;
 const WARMUP = 200;
 const PAGE = 50;
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;

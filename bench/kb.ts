@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { demoAnalyzer, demoIndex, demoPassages } from '../lib/kb/demo-index';
 import { evaluate, type EvalSet } from '../lib/kb/evaluate';
 import { passageTerms, SearchIndex, type IndexablePassage } from '../lib/kb/search-index';
+import { prng } from './prng';
 
 export interface KbResult {
   questions: number;
@@ -27,14 +28,6 @@ export interface KbResult {
 
 const TARGET_PASSAGES = 10_000;
 const ROUNDS = 5;
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function nouns(): string[] {
   const require = createRequire(import.meta.url);

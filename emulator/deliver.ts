@@ -11,18 +11,12 @@ export const PUSH_TIMEOUT_MS = 5000;
 export const AUTH_PUSH_TIMEOUT_MS = 1000;
 export const PUSH_RETRIES = 3;
 
-export interface PushAttempt {
-  status: number;
-  body: string;
-  ok: boolean;
-}
-
+/** The outcome of a delivery: the last attempt's answer, how many attempts it took, what was sent last. */
 export interface Delivered {
   ok: boolean;
   status: number;
   body: string;
-  /** Every attempt, first to last. */
-  attempts: PushAttempt[];
+  attempts: number;
   /** The last request sent (tests replay it). */
   sent?: { url: string; body: string };
 }
@@ -35,18 +29,18 @@ export interface DeliverOptions {
   accept: (status: number, body: string) => boolean;
   timeoutMs?: number;
   retries?: number;
-  /** Test fault: true when this attempt's answer is to be lost on the way back (after the receiver acted on it). */
-  loseAnswer?: () => boolean;
+  /** Test fault: this many answers are lost on the way back (after the receiver acted on them); counts down. */
+  faults?: { loseAnswers: number };
 }
 
 export async function deliver(opts: DeliverOptions): Promise<Delivered> {
-  const attempts: PushAttempt[] = [];
   const retries = opts.retries ?? PUSH_RETRIES;
-  let sent: Delivered['sent'];
-  for (let i = 0; i <= retries; i++) {
+  const result: Delivered = { ok: false, status: 0, body: '', attempts: 0 };
+  for (let i = 0; i <= retries && !result.ok; i++) {
     const { url, body } = opts.seal();
-    sent = { url: url.toString(), body };
-    const attempt: PushAttempt = { status: 0, body: '', ok: false };
+    result.sent = { url: url.toString(), body };
+    result.attempts = i + 1;
+    result.status = 0;
     try {
       const res = await opts.doFetch(url, {
         method: 'POST',
@@ -54,19 +48,17 @@ export async function deliver(opts: DeliverOptions): Promise<Delivered> {
         body,
         signal: AbortSignal.timeout(opts.timeoutMs ?? PUSH_TIMEOUT_MS),
       });
-      attempt.status = res.status;
-      attempt.body = (await res.text()).slice(0, 500);
-      attempt.ok = opts.accept(res.status, attempt.body);
-      if (attempt.ok && opts.loseAnswer?.()) {
-        attempt.ok = false;
-        attempt.body = `answer lost: ${attempt.body}`;
+      result.status = res.status;
+      result.body = (await res.text()).slice(0, 500);
+      result.ok = opts.accept(res.status, result.body);
+      if (result.ok && opts.faults && opts.faults.loseAnswers > 0) {
+        opts.faults.loseAnswers--;
+        result.ok = false;
+        result.body = `answer lost: ${result.body}`;
       }
     } catch (err) {
-      attempt.body = `push failed: ${err instanceof Error ? err.message : 'unknown'}`;
+      result.body = `push failed: ${err instanceof Error ? err.message : 'unknown'}`;
     }
-    attempts.push(attempt);
-    if (attempt.ok) break;
   }
-  const last = attempts[attempts.length - 1]!;
-  return { ok: last.ok, status: last.status, body: last.body, attempts, sent };
+  return result;
 }

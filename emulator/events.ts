@@ -139,34 +139,30 @@ export function selfBuiltSink(state: EmulatorState, doFetch: typeof fetch = fetc
         ok: false,
       };
       const started = Date.now();
-      const delivered = await deliver({
-        doFetch,
-        seal: () => {
-          const sealed = sealPush(
-            {
-              token: cb.token,
-              encodingAesKey: cb.encodingAesKey,
-              receiveId: state.corp.corpId,
-              toUserName: state.corp.corpId,
-              agentId: app.agentId,
-            },
-            selfBuiltXml(state.corp.corpId, e, at),
-            Math.floor((at + Date.now() - started) / 1000),
-          );
-          const url = new URL(cb.url);
-          for (const [k, v] of sealed.query) url.searchParams.set(k, v);
-          return { url, body: sealed.body };
-        },
-        accept: (status) => status === 200,
-        loseAnswer: () => state.pushFaults.loseAnswers > 0 && state.pushFaults.loseAnswers-- > 0,
-      });
-      Object.assign(record, {
-        status: delivered.status,
-        body: delivered.body,
-        ok: delivered.ok,
-        attempts: delivered.attempts.length,
-        sent: delivered.sent,
-      });
+      Object.assign(
+        record,
+        await deliver({
+          doFetch,
+          seal: () => {
+            const sealed = sealPush(
+              {
+                token: cb.token,
+                encodingAesKey: cb.encodingAesKey,
+                receiveId: state.corp.corpId,
+                toUserName: state.corp.corpId,
+                agentId: app.agentId,
+              },
+              selfBuiltXml(state.corp.corpId, e, at),
+              Math.floor((at + Date.now() - started) / 1000),
+            );
+            const url = new URL(cb.url);
+            for (const [k, v] of sealed.query) url.searchParams.set(k, v);
+            return { url, body: sealed.body };
+          },
+          accept: (status) => status === 200,
+          faults: state.pushFaults,
+        }),
+      );
       state.eventPushes.unshift(record);
       state.eventPushes.length = Math.min(state.eventPushes.length, 50);
     }

@@ -250,30 +250,25 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       record.body = 'no callback URL configured';
     } else {
       const receiveId = target === 'callback' ? SUITE.suiteId : (meta.corpId ?? SUITE.suiteId);
-      const faults = host.primary.pushFaults;
-      const delivered = await deliver({
-        doFetch,
-        seal: () => {
-          const sealed = sealPush(
-            { token: SUITE.token, encodingAesKey: SUITE.encodingAesKey, receiveId, toUserName: receiveId },
-            message,
-            Math.floor(now() / 1000),
-          );
-          const url = new URL(base.replace('$CORPID$', encodeURIComponent(meta.corpId ?? '')));
-          for (const [k, v] of sealed.query) url.searchParams.set(k, v);
-          return { url, body: sealed.body };
-        },
-        accept: (status, body) => status === 200 && (target === 'data' || body === 'success'),
-        timeoutMs: AUTH_INFO_TYPES.has(meta.infoType) ? AUTH_PUSH_TIMEOUT_MS : PUSH_TIMEOUT_MS,
-        loseAnswer: () => faults.loseAnswers > 0 && faults.loseAnswers-- > 0,
-      });
-      Object.assign(record, {
-        status: delivered.status,
-        body: delivered.body,
-        ok: delivered.ok,
-        attempts: delivered.attempts.length,
-        sent: delivered.sent,
-      });
+      Object.assign(
+        record,
+        await deliver({
+          doFetch,
+          seal: () => {
+            const sealed = sealPush(
+              { token: SUITE.token, encodingAesKey: SUITE.encodingAesKey, receiveId, toUserName: receiveId },
+              message,
+              Math.floor(now() / 1000),
+            );
+            const url = new URL(base.replace('$CORPID$', encodeURIComponent(meta.corpId ?? '')));
+            for (const [k, v] of sealed.query) url.searchParams.set(k, v);
+            return { url, body: sealed.body };
+          },
+          accept: (status, body) => status === 200 && (target === 'data' || body === 'success'),
+          timeoutMs: AUTH_INFO_TYPES.has(meta.infoType) ? AUTH_PUSH_TIMEOUT_MS : PUSH_TIMEOUT_MS,
+          faults: host.primary.pushFaults,
+        }),
+      );
     }
     state.pushes.unshift(record);
     state.pushes.length = Math.min(state.pushes.length, 50);

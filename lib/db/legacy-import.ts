@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { readJson } from '../json';
 import { LegacyStoredSchema, legacyStoreKey, toRow } from '../quick-replies';
 import type { Store } from '../store/types';
+import { recordEvent } from '../wecom/callback';
+import { StoredAuthSchema, suiteCorpRow } from '../wecom/suite';
 import type { Db } from './connect';
 
 /**
@@ -18,18 +20,6 @@ const LegacyTicketSchema = z.object({
   ticket: z.string(),
   timestamp: z.number(),
   receivedAt: z.number().optional(),
-});
-const LegacyAuthSchema = z.object({
-  corpId: z.string(),
-  corpName: z.string(),
-  corpFullName: z.string().optional(),
-  agentId: z.string(),
-  permanentCode: z.string(),
-  authUserId: z.string().optional(),
-  authOpenUserId: z.string().optional(),
-  state: z.string().optional(),
-  installedAt: z.number(),
-  updatedAt: z.number(),
 });
 const LegacyEventsSchema = z.array(
   z.object({
@@ -85,25 +75,12 @@ export async function importLegacyStore(
         .execute();
     }
     for (const id of readJson(await store.get(`${prefix}:corps`), z.array(z.string())) ?? []) {
-      const auth = readJson(await store.get(`${prefix}:corp:${id}`), LegacyAuthSchema);
+      const auth = readJson(await store.get(`${prefix}:corp:${id}`), StoredAuthSchema);
       if (!auth) continue;
       corpIds.add(auth.corpId);
       const inserted = await db
         .insertInto('suite_corps')
-        .values({
-          suite_id: scope.suiteId,
-          corp_id: auth.corpId,
-          corp_name: auth.corpName,
-          corp_full_name: auth.corpFullName ?? null,
-          agent_id: auth.agentId,
-          permanent_code: auth.permanentCode,
-          auth_user_id: auth.authUserId ?? null,
-          auth_open_user_id: auth.authOpenUserId ?? null,
-          state: auth.state ?? null,
-          auth_info: null,
-          installed_at: auth.installedAt,
-          updated_at: auth.updatedAt,
-        })
+        .values(suiteCorpRow(scope.suiteId, auth))
         .onConflict((oc) => oc.columns(['suite_id', 'corp_id']).doNothing())
         .returning('corp_id')
         .executeTakeFirst();
@@ -138,31 +115,16 @@ export async function importLegacyStore(
     const events = readJson(await store.get(`wecom:events:${corpId}`), LegacyEventsSchema) ?? [];
     for (const e of [...events].reverse()) {
       const f = e.fields;
-      const inserted = await db
-        .insertInto('callback_events')
-        .values({
-          corp_id: corpId,
-          source: f.InfoType ? 'suite' : corpId === scope.corpId ? 'app' : 'suite-data',
-          event_type: e.event,
-          change_type: e.changeType ?? null,
-          external_userid: f.ExternalUserID || null,
-          userid: f.UserID || null,
-          chat_id: f.ChatId || null,
-          tag_id: e.event === 'change_external_tag' ? f.Id || null : null,
-          payload: JSON.stringify(f),
-          dedup_key: `legacy:${createHash('sha256')
-            .update(`${corpId}\n${e.at}\n${JSON.stringify(f)}`)
-            .digest('hex')}`,
-          received_at: e.at,
-          processed_at: e.at,
-          attempts: 0,
-          last_error: null,
-          locked_until: null,
-          result: null,
-        })
-        .onConflict((oc) => oc.column('dedup_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const { inserted } = await recordEvent(db, {
+        corpId,
+        source: f.InfoType ? 'suite' : corpId === scope.corpId ? 'app' : 'suite-data',
+        message: f,
+        plaintext: '',
+        dedupKey: `legacy:${createHash('sha256')
+          .update(`${corpId}\n${e.at}\n${JSON.stringify(f)}`)
+          .digest('hex')}`,
+        now: e.at,
+      });
       if (inserted) result.events++;
     }
   }

@@ -212,6 +212,8 @@ export interface RecordEventInput {
   /** Leave the event pending (processed_at null) for work after the acknowledgement. */
   pending?: boolean;
   now?: number;
+  /** Instead of the key from source, corp and plaintext (events copied from elsewhere). */
+  dedupKey?: string;
 }
 
 /** The dedup key of an event: a retry or replay of the same push (same decrypted XML) gets the same key. */
@@ -230,7 +232,7 @@ export async function recordEvent(
   const { corpId, source, message } = input;
   const type = eventType(message);
   const at = input.now ?? Date.now();
-  const dedupKey = eventDedupKey(source, corpId, input.plaintext);
+  const dedupKey = input.dedupKey ?? eventDedupKey(source, corpId, input.plaintext);
   const inserted = await db
     .insertInto('callback_events')
     .values({

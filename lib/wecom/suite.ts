@@ -217,7 +217,8 @@ const CHANGE_INFO_TYPES = new Set(['change_external_contact', 'change_external_c
 const EVENT_LEASE_MS = 30_000;
 const MAX_EVENT_ATTEMPTS = 5;
 
-const StoredAuthSchema = z.object({
+/** A SuiteAuthorization as JSON (recovery file, recorded exchanges, the old key-value layout). */
+export const StoredAuthSchema = z.object({
   corpId: z.string(),
   corpName: z.string(),
   corpFullName: z.string().optional(),
@@ -229,6 +230,24 @@ const StoredAuthSchema = z.object({
   installedAt: z.number(),
   updatedAt: z.number(),
 });
+
+/** The suite_corps row of an authorization. */
+export function suiteCorpRow(suiteId: string, auth: SuiteAuthorization, authInfo?: unknown): SuiteCorpsTable {
+  return {
+    suite_id: suiteId,
+    corp_id: auth.corpId,
+    corp_name: auth.corpName,
+    corp_full_name: auth.corpFullName ?? null,
+    agent_id: auth.agentId,
+    permanent_code: auth.permanentCode,
+    auth_user_id: auth.authUserId ?? null,
+    auth_open_user_id: auth.authOpenUserId ?? null,
+    state: auth.state ?? null,
+    auth_info: authInfo === undefined ? null : JSON.stringify(authInfo),
+    installed_at: auth.installedAt,
+    updated_at: auth.updatedAt,
+  };
+}
 
 export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   const { suite, store } = opts;
@@ -360,20 +379,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
   }
 
   async function write(db: Db | Transaction<Database>, auth: SuiteAuthorization, authInfo?: unknown) {
-    const row = {
-      suite_id: suite.suiteId,
-      corp_id: auth.corpId,
-      corp_name: auth.corpName,
-      corp_full_name: auth.corpFullName ?? null,
-      agent_id: auth.agentId,
-      permanent_code: auth.permanentCode,
-      auth_user_id: auth.authUserId ?? null,
-      auth_open_user_id: auth.authOpenUserId ?? null,
-      state: auth.state ?? null,
-      auth_info: authInfo === undefined ? null : JSON.stringify(authInfo),
-      installed_at: auth.installedAt,
-      updated_at: auth.updatedAt,
-    };
+    const row = suiteCorpRow(suite.suiteId, auth, authInfo);
     // Never replace a newer authorization with an older one (a late retry, the recovery file).
     await db
       .insertInto('suite_corps')
