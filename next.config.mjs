@@ -27,7 +27,7 @@ const nextConfig = {
   ],
   // The sidebar's boot script loads @wecom/jssdk's global build, which a route serves from node_modules.
   outputFileTracingIncludes: {
-    '/jssdk/wecom.global.js': ['./node_modules/@wecom/jssdk/dist/wecom.global.prod.js'],
+    '/jssdk/boot.js': ['./node_modules/@wecom/jssdk/dist/wecom.global.prod.js'],
   },
   // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
   // forbidden() answers a signed-in non-admin with a real 403 page.

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Suspense } from 'react';
+import sdkPackage from '@wecom/jssdk/package.json';
 import { messages, type Lang } from '@/components/sidebar/i18n';
 import { NotInWeComState } from '@/components/sidebar/States';
 import { SidebarApp } from '@/components/sidebar/SidebarApp';
@@ -9,13 +10,15 @@ import { Skeleton } from '@/components/ui/Skeleton';
 import { requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { pickLang, publicError } from '@/lib/http';
-import { bootScript, JSSDK_GLOBAL_PATH } from '@/lib/jssdk-client/boot';
+import { BOOT_SCRIPT_PATH, bootData, bootVersion } from '@/lib/jssdk-client/boot';
 import type { InitialSignatures } from '@/lib/jssdk-client/signatures';
 import type { JssdkSignatures } from '@/lib/wecom/jssdk';
 import { isWecomClient } from '@/lib/wecom/oauth';
 import { getWecomFor, signaturesForCorp } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
+
+const BOOT_SRC = `${BOOT_SCRIPT_PATH}?v=${bootVersion(sdkPackage.version)}`;
 
 export const metadata: Metadata = { title: '客户侧边栏 · Customer sidebar' };
 
@@ -94,7 +97,7 @@ async function SignedSidebar({
   url: string;
   lang: Lang;
   demo: boolean;
-  /** This request's CSP nonce (set by the production server), for the inline boot script. */
+  /** This request's CSP nonce (set by the production server), for the boot script. */
   nonce?: string;
 }) {
   const config = getConfig();
@@ -126,12 +129,8 @@ async function SignedSidebar({
         initialSignatures={initial}
       />
       {pair ? (
-        <>
-          {/* eslint-disable-next-line @next/next/no-sync-scripts -- the boot below needs window.ww */}
-          <script src={JSSDK_GLOBAL_PATH} />
-          {/* The production server's Content-Security-Policy allows inline scripts by this request's nonce. */}
-          <script nonce={nonce} dangerouslySetInnerHTML={{ __html: bootScript({ ...app, url, pair }) }} />
-        </>
+        // Async: React puts it in <head>, and it runs as soon as it has downloaded.
+        <script async nonce={nonce} src={BOOT_SRC} data-boot={bootData({ ...app, url, pair })} />
       ) : null}
     </>
   );

@@ -27,8 +27,11 @@ export const GROUP_ENTRY = 'group_chat_tools';
 export const contactPath = (externalUserId: string) => `/api/contacts/${encodeURIComponent(externalUserId)}`;
 export const groupChatPath = (chatId: string) => `/api/group-chats/${encodeURIComponent(chatId)}`;
 
-/** @wecom/jssdk's global build (defines `window.ww`), served by the app for the boot script. */
-export const JSSDK_GLOBAL_PATH = '/jssdk/wecom.global.js';
+/**
+ * One static file: @wecom/jssdk's global build and the boot below. The page loads it `async` with its data in
+ * `data-boot`, so it starts as soon as it has downloaded: it waits neither for the parser nor for stylesheets.
+ */
+export const BOOT_SCRIPT_PATH = '/jssdk/boot.js';
 
 type SignatureKind = 'config' | 'agentConfig';
 type RawWw = typeof import('@wecom/jssdk');
@@ -50,17 +53,14 @@ export interface Boot {
   fetches: Record<string, Promise<Response> | undefined>;
 }
 
-/**
- * The inline script. ES5 without helpers, so it runs as written in every WeCom webview; the data is JSON with `<`
- * escaped, so nothing in it can close the script element.
- */
-export function bootScript(init: {
+/** The `data-boot` attribute of the boot script: the page's own signatures and what the boot needs to know. */
+export function bootData(init: {
   corpId: string;
   agentId: string;
   url: string;
   pair: SignaturePair;
 }): string {
-  const data = JSON.stringify({
+  return JSON.stringify({
     corpId: init.corpId,
     agentId: init.agentId,
     url: init.url,
@@ -70,49 +70,80 @@ export function bootScript(init: {
     group: GROUP_ENTRY,
     contactPath: contactPath(''),
     chatPath: groupChatPath(''),
-  }).replace(/</g, '\\u003c');
-  return `(function (w, d) {
-  var ww = w.ww;
-  if (!ww || !ww.env || !ww.env.isWeCom || w.__wecomBoot) return;
-  var source = null, waiting = [];
-  function keep(p) { p.catch(function () {}); return p; }
-  function signature(kind) {
-    return function (url) {
-      if (source) return source(kind, url);
-      if (url === d.url) return d.pair[kind];
-      return new Promise(function (r) { waiting.push(r); }).then(function (s) { return s(kind, url); });
-    };
-  }
-  var b = { ww: ww, corpId: d.corpId, agentId: d.agentId, fetches: {} };
-  b.install = function (s) { source = s; waiting.splice(0).forEach(function (r) { r(s); }); };
-  ww.register({
-    corpId: d.corpId,
-    agentId: d.agentId,
-    jsApiList: d.jsApiList,
-    getConfigSignature: signature('config'),
-    getAgentConfigSignature: signature('agentConfig')
   });
-  b.agentConfig = keep(ww.ensureConfigReady());
-  b.context = keep(b.agentConfig.then(function () { return ww.getContext(); }));
-  function prefetch(path) {
-    b.fetches[path] = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
+}
+
+/**
+ * The boot, appended to the SDK's global build in BOOT_SCRIPT_PATH. ES5 without helpers, so it runs as written in
+ * every WeCom webview. `sdk()` evaluates the SDK, which reads the user agent and WeixinJSBridge when it loads: in
+ * demo mode the emulated client's bridge (a blocking script in <head>) must have run first.
+ */
+export const BOOT_RUNTIME = `;(function (w, doc, script) {
+  var raw = script && script.getAttribute('data-boot');
+  if (!raw || w.__wecomBoot) return;
+  var d = JSON.parse(raw);
+  function bridgePending() {
+    return !w.WeixinJSBridge && doc.readyState === 'loading' &&
+      !!doc.querySelector('script[src*="/wecom-emulator/bridge.js"]');
   }
-  b.contact = keep(b.context.then(function (c) {
-    if (d.single.indexOf(c.entry) < 0) return null;
-    return ww.getCurExternalContact().then(function (r) {
-      if (r && r.userId) prefetch(d.contactPath + encodeURIComponent(r.userId));
-      return r;
+  function keep(p) { p.catch(function () {}); return p; }
+  function start() {
+    if (bridgePending()) return setTimeout(start, 4);
+    var ww = w.ww = w.ww || sdk();
+    if (!ww || !ww.env || !ww.env.isWeCom || w.__wecomBoot) return;
+    var source = null, waiting = [];
+    function signature(kind) {
+      return function (url) {
+        if (source) return source(kind, url);
+        if (url === d.url) return d.pair[kind];
+        return new Promise(function (r) { waiting.push(r); }).then(function (s) { return s(kind, url); });
+      };
+    }
+    var b = { ww: ww, corpId: d.corpId, agentId: d.agentId, fetches: {} };
+    b.install = function (s) { source = s; waiting.splice(0).forEach(function (r) { r(s); }); };
+    ww.register({
+      corpId: d.corpId,
+      agentId: d.agentId,
+      jsApiList: d.jsApiList,
+      getConfigSignature: signature('config'),
+      getAgentConfigSignature: signature('agentConfig')
     });
-  }));
-  b.chat = keep(b.context.then(function (c) {
-    if (c.entry !== d.group) return null;
-    return ww.getCurExternalChat().then(function (r) {
-      if (r && r.chatId) prefetch(d.chatPath + encodeURIComponent(r.chatId));
-      return r;
-    });
-  }));
-  w.__wecomBoot = b;
-})(window, ${data});`;
+    b.agentConfig = keep(ww.ensureConfigReady());
+    b.context = keep(b.agentConfig.then(function () { return ww.getContext(); }));
+    function prefetch(path) {
+      b.fetches[path] = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
+    }
+    b.contact = keep(b.context.then(function (c) {
+      if (d.single.indexOf(c.entry) < 0) return null;
+      return ww.getCurExternalContact().then(function (r) {
+        if (r && r.userId) prefetch(d.contactPath + encodeURIComponent(r.userId));
+        return r;
+      });
+    }));
+    b.chat = keep(b.context.then(function (c) {
+      if (c.entry !== d.group) return null;
+      return ww.getCurExternalChat().then(function (r) {
+        if (r && r.chatId) prefetch(d.chatPath + encodeURIComponent(r.chatId));
+        return r;
+      });
+    }));
+    w.__wecomBoot = b;
+  }
+  start();
+})(window, document, document.currentScript);
+`;
+
+/** The boot file: the SDK's global build, wrapped so that it evaluates only when the boot starts it. */
+export function bootFile(sdkGlobalBuild: string): string {
+  return `(function () {\nfunction sdk() {\n${sdkGlobalBuild}\n;return ww;\n}\n${BOOT_RUNTIME}})();\n`;
+}
+
+/** A short hash of the boot and the SDK version, so that a new deploy's page never runs an old cached boot. */
+export function bootVersion(sdkVersion: string): string {
+  let h = 5381;
+  const text = `${sdkVersion}\n${BOOT_RUNTIME}`;
+  for (let i = 0; i < text.length; i++) h = ((h * 33) ^ text.charCodeAt(i)) >>> 0;
+  return h.toString(36);
 }
 
 /** The boot's hand-over in this page, if the boot script ran for this app. */
