@@ -130,7 +130,13 @@ async function SignedSidebar({
       />
       {pair ? (
         // Async: React puts it in <head>, and it runs as soon as it has downloaded.
-        <script async nonce={nonce} src={BOOT_SRC} data-boot={bootData({ ...app, url, pair })} />
+        <script
+          async
+          fetchPriority="high"
+          nonce={nonce}
+          src={BOOT_SRC}
+          data-boot={bootData({ ...app, url, pair })}
+        />
       ) : null}
     </>
   );

@@ -1,12 +1,13 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { AssistantPanel } from '@/components/assistant/AssistantPanel';
 import { CrmSection } from '@/components/crm/CrmSection';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
 import {
+  clearBootPaint,
   connectWeCom,
   contactPath,
   GROUP_ENTRY,
@@ -71,6 +72,11 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
       cancelled = true;
     };
   }, [corpId, agentId, initialSignatures]);
+
+  // Anything but the way to the customer or group view ends the boot's early name.
+  useLayoutEffect(() => {
+    if (phase.kind === 'failed' || phase.kind === 'other') clearBootPaint();
+  }, [phase.kind]);
 
   return (
     <main className={styles.shell} lang={lang === 'en' ? 'en' : 'zh-CN'} data-phase={phase.kind}>
@@ -261,6 +267,10 @@ function CustomerView({ id, lang }: { id: string; lang: Lang }) {
     jsonFetcher(lang),
     swrOptions,
   );
+  // Before the browser paints the card, the boot's early name goes (never both on screen).
+  useLayoutEffect(() => {
+    if (data || error) clearBootPaint();
+  }, [data, error]);
   if (error)
     return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
   if (!data) return <Skeleton label={t.loadingProfile} lines={6} />;
@@ -301,6 +311,10 @@ function GroupView({ id, lang, app }: { id: string; lang: Lang; app: OpenDataApp
     jsonFetcher(lang),
     swrOptions,
   );
+  // Before the browser paints the card, the boot's early name goes (never both on screen).
+  useLayoutEffect(() => {
+    if (data || error) clearBootPaint();
+  }, [data, error]);
   if (error)
     return <ApiErrorState error={error} lang={lang} onRetry={() => void mutate()} retrying={isValidating} />;
   if (!data) return <Skeleton label={t.loadingGroup} lines={6} />;

@@ -70,6 +70,7 @@ export function bootData(init: {
     group: GROUP_ENTRY,
     contactPath: contactPath(''),
     chatPath: groupChatPath(''),
+    paintId: BOOT_PAINT_ID,
   });
 }
 
@@ -110,8 +111,25 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
     });
     b.agentConfig = keep(ww.ensureConfigReady());
     b.context = keep(b.agentConfig.then(function () { return ww.getContext(); }));
+    // The name on screen as soon as it is known; the page replaces this with the full card (clearBootPaint).
+    function paint(name) {
+      if (typeof name !== 'string' || !name || doc.getElementById(d.paintId) || !doc.body) return;
+      if (doc.querySelector('[data-testid="customer-profile"],[data-testid="group-chat"]')) return;
+      var el = doc.createElement('div');
+      el.id = d.paintId;
+      el.setAttribute('aria-hidden', 'true');
+      el.textContent = name;
+      el.style.cssText = 'position:fixed;top:0;left:0;right:0;max-width:420px;margin:0 auto;box-sizing:border-box;' +
+        'padding:14px 16px;font-size:18px;font-weight:600;line-height:1.4;background:var(--bg,#fff);' +
+        'color:var(--text,#1f2329);z-index:10;overflow:hidden;text-overflow:ellipsis;white-space:nowrap';
+      doc.body.insertBefore(el, doc.body.firstChild);
+    }
     function prefetch(path) {
-      b.fetches[path] = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
+      var p = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
+      b.fetches[path] = p;
+      p.then(function (r) {
+        if (r.ok) r.clone().json().then(function (j) { if (!b.painted) { b.painted = true; paint(j && j.name); } }, function () {});
+      }, function () {});
     }
     b.contact = keep(b.context.then(function (c) {
       if (d.single.indexOf(c.entry) < 0) return null;
@@ -144,6 +162,17 @@ export function bootVersion(sdkVersion: string): string {
   const text = `${sdkVersion}\n${BOOT_RUNTIME}`;
   for (let i = 0; i < text.length; i++) h = ((h * 33) ^ text.charCodeAt(i)) >>> 0;
   return h.toString(36);
+}
+
+/** The element in which the boot shows the customer's or group's name before the page has rendered. */
+export const BOOT_PAINT_ID = 'wecom-boot-name';
+
+/** The page shows the full view (or a failure): the boot's early name goes, and the boot paints no more. */
+export function clearBootPaint(): void {
+  if (typeof window === 'undefined') return;
+  const boot = (window as { __wecomBoot?: Boot & { painted?: boolean } }).__wecomBoot;
+  if (boot) boot.painted = true;
+  document.getElementById(BOOT_PAINT_ID)?.remove();
 }
 
 /** The boot's hand-over in this page, if the boot script ran for this app. */

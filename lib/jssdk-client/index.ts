@@ -19,7 +19,15 @@ export {
   type SignaturePair,
 } from './signatures';
 export { sdkErrorMessage, type SdkMessage } from './messages';
-export { contactPath, GROUP_ENTRY, groupChatPath, JS_API_LIST, SINGLE_ENTRIES, takeBootFetch } from './boot';
+export {
+  clearBootPaint,
+  contactPath,
+  GROUP_ENTRY,
+  groupChatPath,
+  JS_API_LIST,
+  SINGLE_ENTRIES,
+  takeBootFetch,
+} from './boot';
 
 type WW = typeof import('@wecom/jssdk');
 
