@@ -64,6 +64,9 @@ async function customerState(id: string): Promise<{
 
 const kinds = await databaseKinds();
 
+const findName = (library: Awaited<ReturnType<typeof tagLibrary>>, id: string) =>
+  library.flatMap((g) => g.tags).find((t) => t.id === id)?.name;
+
 describe.each(kinds)('CRM on %s', (kind) => {
   let tdb: TestDatabase;
   let deps: CrmDeps;
@@ -425,6 +428,31 @@ describe.each(kinds)('CRM on %s', (kind) => {
       expect(after.items.filter((i) => i.kind === 'group_joined')).toHaveLength(1);
       expect(after.items[0]!.summary.zh).toContain('华东渠道交流群');
       expect((await customerGroups(deps, LIN)).some((g) => g.chatId === chat)).toBe(true);
+    });
+  });
+
+  describe('tag library cache', () => {
+    it('is cached, and a change_external_tag event (an admin edits a tag in WeCom) refreshes it', async () => {
+      expect(findName(await tagLibrary(deps), TAG.pro)).toBe('专业版');
+      const before = (await counters())['externalcontact/get_corp_tag_list'] ?? 0;
+      await tagLibrary(deps);
+      expect((await counters())['externalcontact/get_corp_tag_list'] ?? 0).toBe(before);
+      await fetch(`${emu.url}/wecom-emulator/crm/admin-edit-tag`, {
+        method: 'POST',
+        body: JSON.stringify({ id: TAG.pro, name: '专业版 Plus' }),
+      });
+      expect(findName(await tagLibrary(deps), TAG.pro)).toBe('专业版'); // still cached
+      await handleCrmEvent(deps, {
+        ToUserName: DEMO_CREDENTIALS.corpId,
+        FromUserName: 'sys',
+        CreateTime: String(Math.floor(clock / 1000)),
+        MsgType: 'event',
+        Event: 'change_external_tag',
+        Id: TAG.pro,
+        TagType: 'tag',
+        ChangeType: 'update',
+      });
+      expect(findName(await tagLibrary(deps), TAG.pro)).toBe('专业版 Plus');
     });
   });
 
