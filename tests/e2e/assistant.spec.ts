@@ -148,3 +148,43 @@ test.describe('knowledge API', () => {
     await expect(page.getByRole('button', { name: '代理商返点多少' })).toBeVisible();
   });
 });
+
+test.describe('knowledge base in /admin', () => {
+  test('lists the demo documents, uploads a file, and turns a question that found nothing into a Q&A pair', async ({
+    page,
+    request,
+  }) => {
+    await resetEmulator(request);
+    await setClient(request, { userId: 'zhangwei', entry: 'normal' });
+    await loginInClient(page, '/admin');
+    const kb = page.getByTestId('knowledge-manager');
+    await expect(
+      kb.getByTestId('knowledge-document').filter({ hasText: '星河客户云产品手册' }),
+    ).toBeVisible();
+    await expect(kb).toContainText('5 MB');
+
+    await kb.locator('input[type="file"]').setInputFiles({
+      name: 'holiday.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# 假期安排\n\n## 春节\n\n春节期间客服值班时间为 10:00–16:00。\n'),
+    });
+    await kb.getByRole('button', { name: '上传 / Upload' }).click();
+    await expect(kb.getByRole('status')).toContainText('已添加《假期安排》，1 个段落');
+    await expect(kb.getByTestId('knowledge-document').filter({ hasText: '假期安排' })).toBeVisible();
+
+    const missed = await page.request.get(`/api/assistant/search?q=${encodeURIComponent('年会在哪里举办')}`);
+    expect(((await missed.json()) as { answerable: boolean }).answerable).toBe(false);
+    await page.reload();
+    const open = kb.getByTestId('knowledge-question').filter({ hasText: '年会在哪里举办' });
+    await expect(open).toBeVisible();
+    await open.getByRole('textbox').fill('今年的客户年会在深圳湾万丽酒店举办。');
+    await open.getByRole('button', { name: '转为问答对 / Add as Q&A' }).click();
+    await expect(kb.getByRole('status')).toContainText('已转为问答对');
+    await expect(kb.getByTestId('knowledge-question').filter({ hasText: '年会在哪里举办' })).toHaveCount(0);
+    const found = (await (
+      await page.request.get(`/api/assistant/search?q=${encodeURIComponent('年会在哪里举办')}`)
+    ).json()) as { answerable: boolean; results: Array<{ text: string }> };
+    expect(found.answerable).toBe(true);
+    expect(found.results[0]!.text).toBe('今年的客户年会在深圳湾万丽酒店举办。');
+  });
+});
