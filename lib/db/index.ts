@@ -30,8 +30,8 @@ export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
   toPublic(): HttpError {
     return new HttpError(503, 'database_unavailable', {
-      zh: '数据库暂时不可用（DATABASE_URL），请稍后重试；管理员可运行 npm run doctor 检查',
-      en: 'The database (DATABASE_URL) is unavailable; try again shortly. Admins can run npm run doctor to check it',
+      zh: '数据库暂时不可用，请稍后重试；管理员请检查 DATABASE_URL 指向的数据库是否可连接',
+      en: 'The database is unavailable; try again shortly. Admins: check that the database DATABASE_URL names is reachable',
     });
   }
 }

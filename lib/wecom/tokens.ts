@@ -73,6 +73,15 @@ interface Backoff {
   httpStatus?: number;
 }
 
+const BackoffSchema = z.object({
+  until: z.number(),
+  failures: z.number(),
+  api: z.string(),
+  errcode: z.number(),
+  transport: z.string().optional(),
+  httpStatus: z.number().optional(),
+});
+
 interface Fresh {
   value: string;
   expiresInSec: number;
@@ -112,16 +121,8 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const backoffKey = (kind: CredentialKind) => `${keys[kind]}:backoff`;
 
   async function readBackoff(kind: CredentialKind): Promise<Backoff | null> {
-    const raw = await store.get(backoffKey(kind));
-    if (!raw) return null;
-    try {
-      const b = JSON.parse(raw) as Partial<Backoff>;
-      return typeof b.until === 'number' && typeof b.failures === 'number' && typeof b.errcode === 'number'
-        ? (b as Backoff)
-        : null;
-    } catch {
-      return null;
-    }
+    const b = readJson(await store.get(backoffKey(kind)), BackoffSchema);
+    return b ? ({ ...b, transport: b.transport as Backoff['transport'] } satisfies Backoff) : null;
   }
 
   /** Fails fast while a recent fetch of this credential failed, with that failure (so the same clear state). */

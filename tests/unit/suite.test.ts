@@ -434,6 +434,9 @@ describe('third-party mode against the emulator', () => {
     const echo = seal('424242', DEMO_CREDENTIALS.corpId);
     echo.query.set('echostr', echo.encrypted);
     expect(await (await fetch(`${appUrl}/api/wecom/callback?${echo.query}`)).text()).toBe('424242');
+    const foreignEcho = seal('424242', B);
+    foreignEcho.query.set('echostr', foreignEcho.encrypted);
+    expect((await fetch(`${appUrl}/api/wecom/callback?${foreignEcho.query}`)).status).toBe(403);
     const event = `<xml><ToUserName><![CDATA[${DEMO_CREDENTIALS.corpId}]]></ToUserName><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType><UserID><![CDATA[lina]]></UserID></xml>`;
     const good = seal(event, DEMO_CREDENTIALS.corpId);
     const body = (e: string) =>

@@ -23,6 +23,8 @@ function endpoint(): CallbackEndpoint {
     crypto: createCallbackCrypto(config.callback),
     store: getStore(),
     acceptReceiveId: (id) => id === config.corpId,
+    // A self-built app's URL verification is encrypted for the corp id too (wecom-platform.md §5).
+    acceptVerifyReceiveId: (id) => id === config.corpId,
   };
 }
 
