@@ -1,7 +1,8 @@
 /**
  * npm run bench — builds the app for production, runs it against the standalone WeCom emulator and measures
  * upstream calls, stampedes, signing throughput against two floors, sidebar time-to-profile and page weight.
- * Loopback only; bounded loops; prints a markdown table and writes bench/results.json.
+ * Loopback only; bounded loops; prints a markdown table and writes bench/results.json. Runs under the react-server
+ * condition (package.json) because parts k and q load the app's server-only modules in process.
  *
  * BENCH_SKIP_BUILD=1  reuse the app's build in .next-bench when it exists. The floor app (bench/floor-next,
  *                     built into .next-bench-floor) is rebuilt only when its files change.
