@@ -485,6 +485,18 @@ function transportKind(t: WecomTransportFailure, status?: number): WecomErrorKin
   return 'configuration';
 }
 
+/**
+ * The errcode of a WeCom answer, also for a WecomError made by another bundle's copy of this module (a client
+ * kept on globalThis, e.g. a third-party corp client, may come from another route's chunk: `instanceof` fails).
+ */
+export function wecomErrcodeOf(err: unknown): number | undefined {
+  if (err instanceof WecomError) return err.errcode;
+  const e = err as { name?: unknown; errcode?: unknown; transport?: unknown } | null;
+  return e && e.name === 'WecomError' && !e.transport && typeof e.errcode === 'number'
+    ? e.errcode
+    : undefined;
+}
+
 export function isWecomError(err: unknown, errcode?: number): err is WecomError {
   return err instanceof WecomError && (errcode === undefined || err.errcode === errcode);
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
 import type { WecomClient } from './client';
-import { WecomError } from './errors';
+import { wecomErrcodeOf } from './errors';
 
 /**
  * WeCom sign-in: the in-client OAuth (网页授权) and the PC web login (Web登录) URLs, and the code exchange.
@@ -147,7 +147,7 @@ export async function loadMemberProfile(
 ): Promise<MemberProfile> {
   const [user, detail] = await Promise.all([
     client.call<UserGetResponse>('user/get', { query: { userid: member.userId } }).catch((err: unknown) => {
-      if (err instanceof WecomError && OUTSIDE_VISIBLE_RANGE.has(err.errcode)) throw err;
+      if (OUTSIDE_VISIBLE_RANGE.has(wecomErrcodeOf(err) ?? 0)) throw err;
       return undefined;
     }),
     member.userTicket

@@ -209,3 +209,29 @@ test('admin checks behind an untrusted IP: credentials OK, IP not trusted', asyn
   expect(byId.trustedIp!.status).toBe('fail');
   expect(byId.trustedIp!.fix!.zh).toContain('管理后台 → 应用管理 → 自建 → 本应用 → 企业可信IP');
 });
+
+test.describe('third-party mode', () => {
+  // The demo server that runs as a third-party app (WECOM_DEMO_SUITE=1).
+  test.use({ baseURL: `http://localhost:${process.env.E2E_SUITE_PORT ?? 3300}`, userAgent: WECOM_UA });
+
+  test('a member outside the app’s visible range in their corp is refused with the same page', async ({
+    page,
+    request,
+  }) => {
+    expect(
+      (await request.post('/wecom-emulator/suite/client', { data: { corpId: 'ww7a1d4c9e2b6f8035' } })).ok(),
+    ).toBe(true);
+    await setClient(request, { userId: 'wujun' });
+    await visibleRange(request, { party: [], user: ['sunli', 'zhoumin'] });
+    try {
+      await page.goto('/api/auth/login?returnTo=%2Fsidebar&client=1');
+      await expect(page.locator('[data-error-code="outside-visible-range"]')).toContainText('可见范围');
+      await visibleRange(request, { reset: true });
+      await page.goto('/api/auth/login?returnTo=%2Fsidebar&client=1');
+      await expect(page).toHaveURL((url) => url.pathname === '/sidebar');
+    } finally {
+      await visibleRange(request, { reset: true });
+      await setClient(request, { userId: 'sunli' });
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { spendSignIn } from '@/lib/sign-in-state';
 import { publicError } from '@/lib/http';
 import { route } from '@/lib/route';
 import { getWecom } from '@/lib/wecom';
-import { WecomError } from '@/lib/wecom/errors';
+import { WecomError, wecomErrcodeOf } from '@/lib/wecom/errors';
 import {
   OUTSIDE_VISIBLE_RANGE,
   STATE_PATTERN,
@@ -14,7 +14,7 @@ import {
   loadMemberProfile,
 } from '@/lib/wecom/oauth';
 import { CONSOLE } from '@/lib/console-paths';
-import { exchangeSuiteCode } from '@/lib/wecom/tenant';
+import { exchangeSuiteCode, getWecomFor } from '@/lib/wecom/tenant';
 import { authPageResponse, type AuthPage } from '../auth-page';
 
 export const dynamic = 'force-dynamic';
@@ -120,7 +120,9 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
           '/',
         );
       }
-      // Third-party apps receive no member names; the pages show them with ww-open-data.
+      // A member outside the app's visible range in that corp is refused like a self-built app's (user/get
+      // answers 60011/60111); third-party apps receive no member names, the pages show them with ww-open-data.
+      await loadMemberProfile(await getWecomFor(member.corpId), { userId: member.userId });
       session.user = { corpId: member.corpId, userId: member.userId };
       await session.save();
       const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
@@ -162,14 +164,15 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
         returnTo,
       );
     }
-    if (err instanceof WecomError && OUTSIDE_VISIBLE_RANGE.has(err.errcode)) {
+    const outside = wecomErrcodeOf(err);
+    if (outside !== undefined && OUTSIDE_VISIBLE_RANGE.has(outside)) {
       return refuse(
         403,
         'outside-visible-range',
         { zh: '你不在本应用的可见范围内', en: "You are outside this app's visible range" },
         {
-          zh: `企业微信只允许可见范围内的成员使用本应用。请企业管理员在 ${CONSOLE.visibleRange.zh} 中加入你或你所在的部门，然后重新打开应用。（错误码 ${err.errcode}）`,
-          en: `WeCom lets only members inside the app's visible range use it. Ask your organisation's admin to add you or your department under ${CONSOLE.visibleRange.en}, then open the app again. (errcode ${err.errcode})`,
+          zh: `企业微信只允许可见范围内的成员使用本应用。请企业管理员在 ${CONSOLE.visibleRange.zh} 中加入你或你所在的部门，然后重新打开应用。（错误码 ${outside}）`,
+          en: `WeCom lets only members inside the app's visible range use it. Ask your organisation's admin to add you or your department under ${CONSOLE.visibleRange.en}, then open the app again. (errcode ${outside})`,
         },
         returnTo,
       );
