@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { parseDocument } from '@/lib/kb/parse';
 import { KnowledgeError } from '@/lib/kb/errors';
+import { errorResponse } from '@/lib/http';
 import { KB_LIMITS } from '@/lib/kb/limits';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -135,5 +136,16 @@ describe('parsing each file type into passages along its structure', () => {
     expect(notPdf.userMessage.en).toMatch(/cannot be read/);
     expect((await failure(parseDocument('a.docx', utf8('PK not a zip')))).status).toBe(400);
     expect((await failure(parseDocument('faq.csv', utf8('a,b\n1,2\n')))).code).toBe('faq_columns');
+  });
+
+  it('a knowledge error answers through the one error mapping with its status and both languages', async () => {
+    const res = errorResponse(new KnowledgeError(413, 'file_too_large', '文件太大。', 'Too large.'));
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { error: { code: string; messageZh: string; messageEn: string } };
+    expect(body.error).toMatchObject({
+      code: 'file_too_large',
+      messageZh: '文件太大。',
+      messageEn: 'Too large.',
+    });
   });
 });
