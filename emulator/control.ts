@@ -1,10 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { avatarName, avatarSvg } from './avatars';
 import { avatarUrl, OPAQUE_ID_RE, type Ctx } from './context';
 import { crmControl } from './crm-control';
+import { bridgeCall, bridgeVerify } from './bridge';
+import {
+  AGENT_CONFIG_FAILURES,
+  CONFIG_FORMATS,
+  FLAVOURS,
+  PERMISSION_FORMATS,
+  type AgentConfigFailure,
+  type ClientFlavour,
+  type ReplyFormats,
+} from './bridge-replies';
 import { json, notFound } from './http';
 import { confirmMassMessage, liveMedia, pendingFor } from './massmsg';
 import { DOMAIN_VERIFY_CODE } from './seed';
@@ -14,8 +24,8 @@ import {
   type ChatMessage,
   type ClientContext,
   type ClientEntry,
+  type EmulatorState,
   type Fault,
-  type Switches,
 } from './state';
 
 const ENTRIES: ClientEntry[] = ['single_chat_tools', 'group_chat_tools', 'contact_profile', 'normal'];
@@ -164,16 +174,18 @@ async function setFault(ctx: Ctx): Promise<Response> {
 async function setSwitches(ctx: Ctx): Promise<Response> {
   const b = await body(ctx.req);
   if (!b) return bad('JSON body expected');
-  const keys: (keyof Switches)[] = [
-    'externalContactForbidden',
-    'ipBlocked',
-    'invalidSecret',
-    'forceInvalidSignature',
-  ];
+  const keys = ['externalContactForbidden', 'ipBlocked', 'invalidSecret'] as const;
+  if (b.agentConfigFailure !== undefined) {
+    const f = b.agentConfigFailure;
+    if (f !== null && !AGENT_CONFIG_FAILURES.includes(f as AgentConfigFailure)) {
+      return bad(`agentConfigFailure must be null or one of ${AGENT_CONFIG_FAILURES.join(', ')}`);
+    }
+    ctx.state.switches.agentConfigFailure = f as AgentConfigFailure | null;
+  }
   for (const k of keys) {
     if (b[k] === undefined) continue;
     if (typeof b[k] !== 'boolean') return bad(`${k} must be a boolean`);
-    ctx.state.switches[k] = b[k];
+    ctx.state.switches[k] = b[k] as boolean;
   }
   return json({ ok: true, switches: ctx.state.switches });
 }
@@ -207,53 +219,97 @@ async function setClient(ctx: Ctx): Promise<Response> {
     }
     next.chatId = b.chatId as string | null;
   }
-  if (b.permission !== undefined) {
-    if (typeof b.permission !== 'boolean') return bad('permission must be a boolean');
-    next.permission = b.permission;
+  if (b.flavour !== undefined) {
+    if (b.flavour !== null && !FLAVOURS.includes(b.flavour as ClientFlavour)) {
+      return bad(`flavour must be null or one of ${FLAVOURS.join(', ')}`);
+    }
+    next.flavour = b.flavour as ClientFlavour | null;
+  }
+  if (b.formats !== undefined) {
+    const formats = parseFormats(b.formats);
+    if (typeof formats === 'string') return bad(formats);
+    next.formats = formats;
   }
   ctx.state.client = next;
   return json(next);
 }
 
-function sha1(s: string): string {
-  return createHash('sha1').update(s, 'utf8').digest('hex');
+/** `{signature?: 'hint', …, permission?: 'to-execute'}`; null or {} clears every override. */
+function parseFormats(v: unknown): ReplyFormats | string {
+  if (v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) return 'formats must be an object';
+  const out: ReplyFormats = {};
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (value === null || value === undefined) continue;
+    if (key === 'permission') {
+      if (!PERMISSION_FORMATS.includes(value as never)) {
+        return `formats.permission must be one of ${PERMISSION_FORMATS.join(', ')}`;
+      }
+      out.permission = value as ReplyFormats['permission'];
+    } else if (AGENT_CONFIG_FAILURES.includes(key as AgentConfigFailure)) {
+      if (!CONFIG_FORMATS.includes(value as never)) {
+        return `formats.${key} must be one of ${CONFIG_FORMATS.join(', ')}`;
+      }
+      out[key as AgentConfigFailure] = value as ReplyFormats['signature'];
+    } else {
+      return `unknown failure ${key}: one of ${[...AGENT_CONFIG_FAILURES, 'permission'].join(', ')}`;
+    }
+  }
+  return out;
 }
 
-/** Checks a config / agentConfig signature as the WeCom client does before answering the page. */
-async function bridgeVerify(ctx: Ctx): Promise<Response> {
+function appJson(app: EmulatorState['apps'][number]) {
+  return {
+    agentId: app.agentId,
+    name: app.name,
+    externalContact: app.externalContact,
+    visibleRange: app.visibleRange ?? null,
+  };
+}
+
+/** `POST apps {agentId, externalContact?, visibleRange?: {userIds, departmentIds} | null}` (null = whole corp). */
+async function setApp(ctx: Ctx): Promise<Response> {
   const b = await body(ctx.req);
   if (!b) return bad('JSON body expected');
-  const kind = b.kind === 'agentConfig' ? 'agentConfig' : b.kind === 'config' ? 'config' : null;
-  if (!kind) return bad("kind must be 'config' or 'agentConfig'");
-  const fail = (reason: string) =>
-    json({ ok: false, errMsg: kind === 'config' ? `config:${reason}` : `agentConfig:fail_${reason}` });
-  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-  const pageUrl = str(b.url).split('#')[0]!;
-  if (str(b.corpId) !== ctx.state.corp.corpId) return fail('invalid corpid');
-  let host = '';
-  try {
-    host = new URL(pageUrl).host;
-  } catch {
-    return fail('invalid url domain');
+  const app = ctx.state.apps.find((a) => a.agentId === String(b.agentId ?? ''));
+  if (!app) return bad('agentId must be one of the corp\'s apps');
+  if (b.externalContact !== undefined) {
+    if (typeof b.externalContact !== 'boolean') return bad('externalContact must be a boolean');
+    app.externalContact = b.externalContact;
   }
-  if (!ctx.trustedDomains.includes(host)) return fail('invalid url domain');
-  let ticket: string | undefined;
-  if (kind === 'config') {
-    const t = ctx.state.corpTicket;
-    ticket = t && t.expiresAt > ctx.now ? t.ticket : undefined;
-  } else {
-    const agentId = str(b.agentId);
-    if (!ctx.state.apps.some((a) => a.agentId === agentId)) return fail('invalid agentid');
-    const t = ctx.state.agentTickets.get(agentId);
-    ticket = t && t.expiresAt > ctx.now ? t.ticket : undefined;
+  if (b.visibleRange !== undefined) {
+    const r = b.visibleRange as { userIds?: unknown; departmentIds?: unknown } | null;
+    if (r === null) {
+      delete app.visibleRange;
+    } else {
+      const userIds = r.userIds ?? [];
+      const departmentIds = r.departmentIds ?? [];
+      if (
+        typeof r !== 'object' ||
+        !Array.isArray(userIds) ||
+        !userIds.every((u) => typeof u === 'string') ||
+        !Array.isArray(departmentIds) ||
+        !departmentIds.every((d) => Number.isInteger(d))
+      ) {
+        return bad('visibleRange must be {userIds: string[], departmentIds: number[]} or null');
+      }
+      app.visibleRange = { userIds: userIds as string[], departmentIds: departmentIds as number[] };
+    }
   }
-  const expected = ticket
-    ? sha1(`jsapi_ticket=${ticket}&noncestr=${str(b.nonceStr)}&timestamp=${str(b.timestamp)}&url=${pageUrl}`)
-    : null;
-  if (ctx.state.switches.forceInvalidSignature || !expected || expected !== str(b.signature).toLowerCase()) {
-    return fail('invalid signature');
+  return json(appJson(app));
+}
+
+/** `POST employees {userId, externalContact}`: whether the member has the 客户联系 feature. */
+async function setEmployee(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const e = ctx.state.employees.find((x) => x.userid === b.userId);
+  if (!e) return bad('userId must be an employee userid');
+  if (b.externalContact !== undefined) {
+    if (typeof b.externalContact !== 'boolean') return bad('externalContact must be a boolean');
+    e.externalContact = b.externalContact;
   }
-  return json({ ok: true, errMsg: `${kind}:ok` });
+  return json(employeeJson(ctx, e.userid));
 }
 
 async function postMessage(ctx: Ctx): Promise<Response> {
@@ -333,30 +389,35 @@ function listMessages(ctx: Ctx): Response {
   return json({ messages });
 }
 
-const PLACEHOLDER_BRIDGE = '/* WeCom client bridge emulator: not available in this build. */\n';
+const scriptCache = new Map<string, string>();
 
-let bridgeCache: string | null = null;
-
-async function bridgeScript(): Promise<string> {
-  if (bridgeCache !== null && process.env.NODE_ENV === 'production') return bridgeCache;
-  // The script is read at request time so that edits show up without a rebuild; not traced into bundles.
-  const candidates = [
-    path.join(/* turbopackIgnore: true */ process.cwd(), 'emulator', 'bridge', 'client.js'),
-  ];
+/** A script of the emulated client (emulator/bridge/<file>); read at request time so edits show without a rebuild. */
+export async function clientScript(file: 'client.js' | 'open-data.js'): Promise<string> {
+  const cached = scriptCache.get(file);
+  if (cached !== undefined && process.env.NODE_ENV === 'production') return cached;
+  // Not traced into bundles: read from the checkout (or next to this module when run from source).
+  const candidates = [path.join(/* turbopackIgnore: true */ process.cwd(), 'emulator', 'bridge', file)];
   try {
-    candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'client.js'));
+    candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', file));
   } catch {
     // bundled: import.meta.url may not be a file URL
   }
-  for (const file of candidates) {
+  for (const candidate of candidates) {
     try {
-      bridgeCache = await readFile(file, 'utf8');
-      return bridgeCache;
+      const text = await readFile(candidate, 'utf8');
+      scriptCache.set(file, text);
+      return text;
     } catch {
       // try the next location
     }
   }
-  return PLACEHOLDER_BRIDGE;
+  return `/* WeCom client emulator: ${file} not available in this build. */\n`;
+}
+
+export async function scriptResponse(file: 'client.js' | 'open-data.js', transform = (s: string) => s) {
+  return new Response(transform(await clientScript(file)), {
+    headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
+  });
 }
 
 /** `/wecom-emulator/<sub>` control API. Counters/faults for bridge/verify are applied by the router. */
@@ -423,11 +484,20 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
         current: state.client.userId,
       });
     case 'GET bridge.js':
-      return new Response(await bridgeScript(), {
-        headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
-      });
+      // The client's flavour decides its user agent, which the SDK reads once when it loads.
+      return scriptResponse('client.js', (s) =>
+        s.replace('/*FLAVOUR*/null', JSON.stringify(state.client.flavour)),
+      );
     case 'POST bridge/verify':
       return bridgeVerify(ctx);
+    case 'POST bridge/call':
+      return bridgeCall(ctx);
+    case 'GET apps':
+      return json({ apps: state.apps.map(appJson) });
+    case 'POST apps':
+      return setApp(ctx);
+    case 'POST employees':
+      return setEmployee(ctx);
     case 'GET bridge/messages':
       return listMessages(ctx);
     case 'POST bridge/messages':

@@ -1,5 +1,5 @@
 import { API, runApi } from './cgi';
-import { control } from './control';
+import { control, scriptResponse } from './control';
 import type { Ctx } from './context';
 import { onEvent, selfBuiltSink } from './events';
 import { callerIp, dropResponse, errText, json, notFound, sleep, wecomError } from './http';
@@ -135,6 +135,10 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     if (p === '/wecom-emulator/llm/requests') return json({ requests: state.llmRequests });
     if (p === '/connect/oauth2/authorize') return authorize(ctx);
     if (p === '/wwlogin/sso/login') return webLogin(ctx);
+    // WeCom's open-data SDK (jwxwork-1.0.0.js), as the client renders it.
+    if (p === '/wwopen/js/jwxwork-1.0.0.js' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return scriptResponse('open-data.js');
+    }
     if (p.startsWith('/wecom-emulator/')) {
       const sub = p.slice('/wecom-emulator/'.length).replace(/\/$/, '');
       if (EXTRA_KEYS.has(sub) && req.method === 'POST') {

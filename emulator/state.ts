@@ -16,6 +16,7 @@ import {
   type SeedTagGroup,
 } from './seed';
 import { createMassState, type MassState } from './massmsg';
+import type { AgentConfigFailure, ClientFlavour, ReplyFormats } from './bridge-replies';
 
 export const TOKEN_TTL_MS = 7200_000;
 export const TICKET_TTL_MS = 7200_000;
@@ -34,8 +35,10 @@ export interface ClientContext {
   entry: ClientEntry;
   externalUserId: string | null;
   chatId: string | null;
-  /** false → the bridge answers `fail no permission`. */
-  permission: boolean;
+  /** Which client the page runs in (user agent and reply wording); null = Windows, or Android in the phone frame. */
+  flavour: ClientFlavour | null;
+  /** Per failure, the wording to answer with regardless of the flavour. */
+  formats: ReplyFormats;
 }
 
 export interface Fault {
@@ -52,7 +55,8 @@ export interface Switches {
   externalContactForbidden: boolean;
   ipBlocked: boolean;
   invalidSecret: boolean;
-  forceInvalidSignature: boolean;
+  /** The client refuses every agentConfig with this failure (whatever the signature). */
+  agentConfigFailure: AgentConfigFailure | null;
 }
 
 /**
@@ -217,9 +221,9 @@ export function createState(now: number): EmulatorState {
       externalContactForbidden: false,
       ipBlocked: false,
       invalidSecret: false,
-      forceInvalidSignature: false,
+      agentConfigFailure: null,
     },
-    client: { ...DEFAULT_CLIENT },
+    client: { ...DEFAULT_CLIENT, formats: {} },
     messages: [],
     llmRequests: [],
     appCallbacks: {},

@@ -64,25 +64,47 @@
     }
   }
 
+  // Set by the emulator when it serves this script: the client flavour chosen in the simulator (or null).
+  var CONFIGURED_FLAVOUR = /*FLAVOUR*/ null;
+
+  function flavourOfUA(ua) {
+    if (/iPhone|iPad|iPod/.test(ua)) return 'ios';
+    if (/Android/.test(ua)) return 'android';
+    if (/Macintosh|Mac OS X/.test(ua)) return 'mac';
+    return 'windows';
+  }
+
+  // The simulator's phone frame is named wecom-mobile: by default it gets the Android client, everything else Windows.
+  var mobileFrame = win.name === 'wecom-mobile';
+  var flavour = hasWeComUA
+    ? flavourOfUA(originalUA)
+    : CONFIGURED_FLAVOUR || (mobileFrame ? 'android' : 'windows');
+
   if (!hasWeComUA) {
     var chrome = (originalUA.match(/Chrome\/[\d.]+/) || ['Chrome/116.0.0.0'])[0];
     var scheme = prefersDark() ? ' ColorScheme/Dark' : ' ColorScheme/Light';
-    // The simulator's phone frame is named wecom-mobile: it gets the Android client, everything else Windows.
-    var mobile = win.name === 'wecom-mobile';
-    define(
-      navigator,
-      'userAgent',
-      mobile
-        ? 'Mozilla/5.0 (Linux; Android 13; M2012K11AC Build/TKQ1.220829.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
-            chrome +
-            ' Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
-            scheme
-        : 'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-            chrome +
-            ' Safari/537.36 Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
-            scheme,
-    );
-    define(navigator, 'platform', mobile ? 'Linux armv8l' : 'Win32');
+    // Real user agents of each client (wecom-platform.md §7.1).
+    var UA = {
+      windows:
+        'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+        chrome +
+        ' Safari/537.36 Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
+        scheme,
+      mac:
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) wxwork/4.1.22 (MicroMessenger/6.2) WeChat/2.0.4' +
+        scheme,
+      ios:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh' +
+        scheme,
+      android:
+        'Mozilla/5.0 (Linux; Android 13; M2012K11AC Build/TKQ1.220829.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
+        chrome +
+        ' Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
+        scheme,
+    };
+    var PLATFORM = { windows: 'Win32', mac: 'MacIntel', ios: 'iPhone', android: 'Linux armv8l' };
+    define(navigator, 'userAgent', UA[flavour]);
+    define(navigator, 'platform', PLATFORM[flavour]);
   }
 
   // APIs that the real client answers only after a successful agentConfig.
@@ -122,13 +144,6 @@
     }, 0);
   }
 
-  function keyword(errMsg) {
-    var text = String(errMsg || 'invalid signature');
-    var i = text.indexOf(':');
-    if (i >= 0) text = text.slice(i + 1);
-    return text.replace(/^fail(ed)?[_ ]/, '') || 'invalid signature';
-  }
-
   function json(method, path, body) {
     return fetch(BASE + path, {
       method: method,
@@ -142,15 +157,21 @@
     });
   }
 
+  // The emulator checks the signature and words the answer as this client flavour does (raw, for the SDK to
+  // normalise); a fault injected into bridge/verify comes back as {ok:false, errMsg}.
   function verify(kind, request) {
     request.kind = kind;
     request.url = signUrl();
+    request.flavour = flavour;
     return json('POST', '/bridge/verify', request).then(
       function (answer) {
-        return { ok: !!(answer && answer.ok), errMsg: answer && answer.errMsg };
+        var ok = !!(answer && answer.ok);
+        var reply = answer && answer.reply;
+        if (!reply) reply = { err_msg: (answer && answer.errMsg) || kind + ':fail' };
+        return { ok: ok, reply: reply };
       },
       function () {
-        return { ok: false, errMsg: 'system error' };
+        return { ok: false, reply: { err_msg: kind + ':fail system error' } };
       },
     );
   }
@@ -166,16 +187,14 @@
       timestamp: args.verifyTimestamp,
       signature: args.verifySignature,
     }).then(function (r) {
-      if (!r.ok) {
-        verified.config = null;
-        return later(callback, { err_msg: 'config:' + keyword(r.errMsg) });
-      }
-      verified.config = {
-        corpId: args.verifyAppId || args.appId,
-        signature: args.verifySignature,
-        jsApiList: listOf(args.verifyJsApiList),
-      };
-      later(callback, { err_msg: 'config:ok' });
+      verified.config = r.ok
+        ? {
+            corpId: args.verifyAppId || args.appId,
+            signature: args.verifySignature,
+            jsApiList: listOf(args.verifyJsApiList),
+          }
+        : null;
+      later(callback, r.reply);
     });
   }
 
@@ -187,16 +206,15 @@
       timestamp: args.timestamp,
       signature: args.signature,
     }).then(function (r) {
-      if (!r.ok) {
-        verified.agentConfig = null;
-        return later(callback, { err_msg: 'agentConfig:fail_' + keyword(r.errMsg) });
-      }
-      verified.agentConfig = {
-        corpId: args.corpid,
-        signature: args.signature,
-        jsApiList: listOf(args.jsApiList),
-      };
-      later(callback, { err_msg: 'agentConfig:ok', checkResult: {} });
+      verified.agentConfig = r.ok
+        ? {
+            corpId: args.corpid,
+            agentId: String(args.agentid),
+            signature: args.signature,
+            jsApiList: listOf(args.jsApiList),
+          }
+        : null;
+      later(callback, r.reply);
     });
   }
 
@@ -209,12 +227,6 @@
       verified.config ? verified.config.jsApiList : [],
     );
     return list.indexOf(name) >= 0;
-  }
-
-  function clientState() {
-    return json('GET', '/client').then(function (data) {
-      return (data && data.client) || data || {};
-    });
   }
 
   function notifyHost(detail) {
@@ -235,25 +247,8 @@
     }
   }
 
-  var SINGLE = { single_chat_tools: 1, contact_profile: 1, single_kf_tools: 1 };
-  var CHAT_TARGETS = { single_chat_tools: 1, group_chat_tools: 1, single_kf_tools: 1, chat_attachment: 1 };
-
-  function answer(name, args, client) {
-    var entry = client.entry || 'normal';
-    if (name === 'getContext') return { err_msg: 'getContext:ok', entry: entry };
-    if (client.permission === false) return { err_msg: name + ':fail no permission' };
-    var noContext = { err_msg: name + ':fail without context of external contact' };
-    if (name === 'getCurExternalContact') {
-      return SINGLE[entry] && client.externalUserId
-        ? { err_msg: 'getCurExternalContact:ok', userId: client.externalUserId }
-        : noContext;
-    }
-    if (name === 'getCurExternalChat') {
-      return entry === 'group_chat_tools' && client.chatId
-        ? { err_msg: 'getCurExternalChat:ok', chatId: client.chatId }
-        : noContext;
-    }
-    // The client opens a profile card (type 1 member, 2 customer) or a chat; the simulator shows what opened.
+  // The client opens a profile card (type 1 member, 2 customer) or a chat; the simulator shows what opened.
+  function openAnswer(name, args) {
     if (name === 'openUserProfile') {
       var type = Number(args.type);
       if ((type !== 1 && type !== 2) || !args.userid)
@@ -261,62 +256,51 @@
       notifyAction({ api: 'openUserProfile', type: type, userid: String(args.userid) });
       return { err_msg: 'openUserProfile:ok' };
     }
-    if (name === 'openEnterpriseChat') {
-      // The SDK joins the id lists with ';' (userIds, externalUserIds).
-      var users = String(args.userIds || '')
-        .split(';')
-        .filter(Boolean);
-      var externals = String(args.externalUserIds || '')
-        .split(';')
-        .filter(Boolean);
-      if (users.length + externals.length === 0 && !args.chatId)
-        return { errMsg: 'openEnterpriseChat:invalid params' };
-      notifyAction({
-        api: 'openEnterpriseChat',
-        userIds: users,
-        externalUserIds: externals,
-        groupName: args.groupName || '',
-      });
-      return { err_msg: 'openEnterpriseChat:ok', chatId: args.chatId || '' };
-    }
-    return null;
+    // The SDK joins the id lists with ';' (userIds, externalUserIds).
+    var users = String(args.userIds || '')
+      .split(';')
+      .filter(Boolean);
+    var externals = String(args.externalUserIds || '')
+      .split(';')
+      .filter(Boolean);
+    if (users.length + externals.length === 0 && !args.chatId)
+      return { errMsg: 'openEnterpriseChat:invalid params' };
+    notifyAction({
+      api: 'openEnterpriseChat',
+      userIds: users,
+      externalUserIds: externals,
+      groupName: args.groupName || '',
+    });
+    return { err_msg: 'openEnterpriseChat:ok', chatId: args.chatId || '' };
   }
 
-  function sendChatMessage(args, client, callback) {
-    var entry = client.entry || 'normal';
-    if (client.permission === false)
-      return later(callback, { err_msg: 'sendChatMessage:fail no permission' });
-    var target =
-      entry === 'group_chat_tools' && client.chatId
-        ? { chatId: client.chatId }
-        : CHAT_TARGETS[entry] && entry !== 'group_chat_tools' && client.externalUserId
-          ? { externalUserId: client.externalUserId }
-          : null;
-    if (!target)
-      return later(callback, { err_msg: 'sendChatMessage:fail without context of external contact' });
-    var msgtype = args.msgtype || 'text';
-    var message = { target: target, fromUserId: client.userId, msgtype: msgtype };
-    if (msgtype === 'text') {
-      if (!args.text || typeof args.text.content !== 'string') {
-        return later(callback, { err_msg: 'sendChatMessage:fail invalid arguments' });
-      }
-      message.text = { content: args.text.content };
-    } else if (msgtype === 'news') {
-      var news = args.news || {};
-      if (news.imgUrl && !/^https?:\/\//i.test(news.imgUrl)) {
-        return later(callback, { err_msg: 'sendChatMessage:fail invalid imgUrl' });
-      }
-      message.news = { link: news.link, title: news.title, desc: news.desc, imgUrl: news.imgUrl };
-    } else {
-      message[msgtype] = args[msgtype];
-    }
-    json('POST', '/bridge/messages', message).then(
-      function (saved) {
-        notifyHost(saved);
-        later(callback, { err_msg: 'sendChatMessage:ok' });
+  // The caller's own parameters, without the SDK's verify params and callbacks.
+  function callArgs(args) {
+    var out = {};
+    Object.keys(args).forEach(function (k) {
+      if (/^(appId|verify[A-Z])/.test(k) || typeof args[k] === 'function') return;
+      out[k] = args[k];
+    });
+    return out;
+  }
+
+  // App-identity APIs: the emulator checks the app's and the member's permissions, the visible range and the
+  // chat context, then answers as this client flavour does.
+  function call(name, args, callback) {
+    var app = verified.agentConfig || { corpId: verified.config && verified.config.corpId, agentId: '' };
+    json('POST', '/bridge/call', {
+      name: name,
+      corpId: app.corpId,
+      agentId: app.agentId,
+      flavour: flavour,
+      args: callArgs(args),
+    }).then(
+      function (answer) {
+        if (answer && answer.message) notifyHost({ ok: true, message: answer.message });
+        later(callback, (answer && answer.reply) || { err_msg: name + ':fail system error' });
       },
       function () {
-        later(callback, { err_msg: 'sendChatMessage:fail' });
+        later(callback, { err_msg: name + ':fail system error' });
       },
     );
   }
@@ -329,45 +313,20 @@
     later(callback, { err_msg: 'checkJsApi:ok', checkResult: result });
   }
 
-  // ww.initOpenData: after agentConfig the client injects WWOpenData, which renders <ww-open-data> elements
-  // (names that third-party apps never receive from the server API).
+  // ww.initOpenData: when the page did not load jwxwork-1.0.0.js itself, the client injects WWOpenData (the same
+  // open-data SDK), which then draws <ww-open-data> names where page code cannot read them.
   function initWwOpenData(callback) {
     if (!verified.agentConfig) return later(callback, { err_msg: 'wwapp.initWwOpenData:fail_nopermission' });
-    if (!win.WWOpenData) {
-      win.WWOpenData = { initJSSDK: function () {}, on: function () {} };
-      defineOpenDataElement();
-    }
-    later(callback, { err_msg: 'wwapp.initWwOpenData:ok' });
-  }
-
-  function defineOpenDataElement() {
-    if (!win.customElements || win.customElements.get('ww-open-data')) return;
-    win.customElements.define(
-      'ww-open-data',
-      class extends HTMLElement {
-        static get observedAttributes() {
-          return ['type', 'openid'];
-        }
-        connectedCallback() {
-          this.render();
-        }
-        attributeChangedCallback() {
-          if (this.isConnected) this.render();
-        }
-        render() {
-          var query = '?type=' + encodeURIComponent(this.getAttribute('type') || 'userName');
-          query += '&openid=' + encodeURIComponent(this.getAttribute('openid') || '');
-          json('GET', '/open-data' + query).then(
-            (data) => {
-              if (data && typeof data.name === 'string' && data.name) this.textContent = data.name;
-            },
-            function () {
-              /* keeps its fallback content */
-            },
-          );
-        }
-      },
-    );
+    if (win.WWOpenData) return later(callback, { err_msg: 'wwapp.initWwOpenData:ok' });
+    var tag = document.createElement('script');
+    tag.src = '/wwopen/js/jwxwork-1.0.0.js';
+    tag.onload = function () {
+      later(callback, { err_msg: 'wwapp.initWwOpenData:ok' });
+    };
+    tag.onerror = function () {
+      later(callback, { err_msg: 'wwapp.initWwOpenData:fail' });
+    };
+    document.head.appendChild(tag);
   }
 
   function invoke(name, args, callback) {
@@ -378,15 +337,9 @@
     if (name === 'checkJsApi') return checkJsApi(args, callback);
     if (!SUPPORTED[name]) return later(callback, { err_msg: name + ':function not exist' });
     if (!permitted(name, args)) return later(callback, { err_msg: name + ':fail_nopermission' });
-    clientState().then(
-      function (client) {
-        if (name === 'sendChatMessage') return sendChatMessage(args, client, callback);
-        later(callback, answer(name, args, client) || { err_msg: name + ':function not exist' });
-      },
-      function () {
-        later(callback, { err_msg: name + ':fail system error' });
-      },
-    );
+    if (name === 'openUserProfile' || name === 'openEnterpriseChat')
+      return later(callback, openAnswer(name, args));
+    call(name, args, callback);
   }
 
   function on(eventName, handler) {

@@ -159,7 +159,8 @@ function applyCorpSeed(state: EmulatorState, seed: SeedCorpData): void {
     entry: 'single_chat_tools',
     externalUserId: seed.defaultExternalUserId,
     chatId: null,
-    permission: true,
+    flavour: null,
+    formats: {},
   };
 }
 
@@ -187,6 +188,8 @@ const CORP_SCOPED = new Set([
   '/wecom-emulator/client',
   '/wecom-emulator/conversations',
   '/wecom-emulator/employees',
+  '/wecom-emulator/apps',
+  '/wecom-emulator/bridge.js',
   '/wecom-emulator/bridge/messages',
   '/wecom-emulator/visible-range',
 ]);
@@ -1075,7 +1078,7 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       syncClock();
       return corpB.handle(req, meta);
     }
-    if (path === '/wecom-emulator/bridge/verify' && req.method === 'POST') {
+    if ((path === '/wecom-emulator/bridge/verify' || path === '/wecom-emulator/bridge/call') && req.method === 'POST') {
       const body = (await readJson(req.clone())) ?? {};
       if (str(body.corpId) === CORP_B.corpId) {
         syncClock();

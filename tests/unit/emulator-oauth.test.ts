@@ -272,7 +272,11 @@ describe('JS-SDK bridge verification', () => {
       timestamp: ts,
       signature: sign(agent, 'n0nce', ts, page),
     });
-    expect(agentOk).toEqual({ ok: true, errMsg: 'agentConfig:ok' });
+    expect(agentOk).toEqual({
+      ok: true,
+      errMsg: 'agentConfig:ok',
+      reply: { err_msg: 'agentConfig:ok', checkResult: {} },
+    });
     const configOk = await control('bridge/verify', {
       kind: 'config',
       url: page,
@@ -281,8 +285,8 @@ describe('JS-SDK bridge verification', () => {
       timestamp: String(ts),
       signature: sign(corp, 'abc', ts, page),
     });
-    expect(configOk).toEqual({ ok: true, errMsg: 'config:ok' });
-    // The corp ticket does not sign agentConfig.
+    expect(configOk).toEqual({ ok: true, errMsg: 'config:ok', reply: { err_msg: 'config:ok' } });
+    // The corp ticket does not sign agentConfig: 42012, a ticket of the wrong kind.
     const crossed = await control('bridge/verify', {
       kind: 'agentConfig',
       url: page,
@@ -292,8 +296,12 @@ describe('JS-SDK bridge verification', () => {
       timestamp: ts,
       signature: sign(corp, 'abc', ts, page),
     });
-    expect(crossed.ok).toBe(false);
-    expect(crossed.errMsg).toBe('agentConfig:fail_invalid signature');
+    expect(crossed).toMatchObject({
+      ok: false,
+      failure: 'ticket',
+      errcode: 42012,
+      reply: { err_msg: 'agentConfig:fail_invalid jsapi_ticket' },
+    });
     const wrong = await control('bridge/verify', {
       kind: 'config',
       url: page,
@@ -302,7 +310,12 @@ describe('JS-SDK bridge verification', () => {
       timestamp: ts,
       signature: '0'.repeat(40),
     });
-    expect(wrong).toEqual({ ok: false, errMsg: 'config:invalid signature' });
+    expect(wrong).toMatchObject({
+      ok: false,
+      failure: 'signature',
+      errcode: 40093,
+      reply: { err_msg: 'config:fail_invalid signature' },
+    });
     expect((await control('state', undefined, 'GET')).counters['bridge/verify']).toBe(4);
   });
 
@@ -317,9 +330,9 @@ describe('JS-SDK bridge verification', () => {
       timestamp: ts,
       signature: sign(agent, 'x', ts, page),
     };
-    await control('switches', { forceInvalidSignature: true });
+    await control('switches', { agentConfigFailure: 'signature' });
     expect((await control('bridge/verify', body)).ok).toBe(false);
-    await control('switches', { forceInvalidSignature: false });
+    await control('switches', { agentConfigFailure: null });
     expect((await control('bridge/verify', body)).ok).toBe(true);
     const other = 'https://evil.example/sidebar';
     const foreign = await control('bridge/verify', {
@@ -327,7 +340,12 @@ describe('JS-SDK bridge verification', () => {
       url: other,
       signature: sign(agent, 'x', ts, other),
     });
-    expect(foreign).toEqual({ ok: false, errMsg: 'agentConfig:fail_invalid url domain' });
+    expect(foreign).toMatchObject({
+      ok: false,
+      failure: 'domain',
+      errcode: 80001,
+      reply: { err_msg: 'agentConfig:fail_invalid url domain' },
+    });
     await control('tickets/rotate');
     expect((await control('bridge/verify', body)).ok).toBe(false);
   });
@@ -342,7 +360,8 @@ describe('control API', () => {
       entry: 'single_chat_tools',
       externalUserId: WELL_KNOWN.linXiaomei,
       chatId: null,
-      permission: true,
+      flavour: null,
+      formats: {},
     });
     const next = await control('client', {
       entry: 'group_chat_tools',

@@ -1,0 +1,226 @@
+/**
+ * The server side of the emulated client bridge (emulator/bridge/client.js): the checks a real WeCom client makes
+ * before it answers the page — signatures and trusted domains for config/agentConfig, then the app's and the
+ * member's permissions and the app's visible range for each API — and the raw reply it gives (bridge-replies.ts).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  configFailureReply,
+  configFormatFor,
+  configOkReply,
+  failureCode,
+  FLAVOURS,
+  isDesktop,
+  permissionFormatFor,
+  permissionReply,
+  type AgentConfigFailure,
+  type ClientFlavour,
+  type RawReply,
+} from './bridge-replies';
+import type { Ctx } from './context';
+import { json } from './http';
+import type { SeedApp } from './seed';
+import type { ChatMessage, EmulatorState } from './state';
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+function sha1(s: string): string {
+  return createHash('sha1').update(s, 'utf8').digest('hex');
+}
+
+async function body(req: Request): Promise<Record<string, unknown> | null> {
+  try {
+    const text = await req.text();
+    if (!text.trim()) return {};
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function bad(message: string): Response {
+  return json({ error: message }, 400);
+}
+
+function flavourOf(v: unknown): ClientFlavour {
+  return FLAVOURS.includes(v as ClientFlavour) ? (v as ClientFlavour) : 'windows';
+}
+
+/** 可见范围: listed members, or members of a listed department or one of its sub-departments. */
+export function inVisibleRange(state: EmulatorState, app: SeedApp, userId: string): boolean {
+  const range = app.visibleRange;
+  if (!range) return true;
+  if (range.userIds.includes(userId)) return true;
+  const member = state.employees.find((e) => e.userid === userId);
+  if (!member) return false;
+  const listed = new Set(range.departmentIds);
+  for (const start of member.department) {
+    let id: number | undefined = start;
+    for (let hops = 0; id !== undefined && hops < 32; hops++) {
+      if (listed.has(id)) return true;
+      const dept = state.departments.find((d) => d.id === id);
+      id = dept && dept.parentid !== 0 ? dept.parentid : undefined;
+    }
+  }
+  return false;
+}
+
+/**
+ * Why the client refuses the member's APIs that need 客户联系 (getCurExternalContact, getCurExternalChat,
+ * sendChatMessage): outside the app's visible range, the app not in 客户联系 → 可调用应用, or the member without
+ * the 客户联系 feature (wecom-crm.md §6.2 permission table, §7 JS-SDK row).
+ */
+export type Refusal = 'visible-range' | 'app-not-in-contact' | 'member-without-contact';
+
+export function refusalFor(state: EmulatorState, agentId: string, userId: string): Refusal | null {
+  const app = state.apps.find((a) => a.agentId === agentId);
+  if (!app || !inVisibleRange(state, app, userId)) return 'visible-range';
+  if (!app.externalContact || state.switches.externalContactForbidden) return 'app-not-in-contact';
+  const member = state.employees.find((e) => e.userid === userId);
+  if (!member?.externalContact) return 'member-without-contact';
+  return null;
+}
+
+/** Checks a config / agentConfig signature as the WeCom client does before answering the page. */
+export async function bridgeVerify(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const kind = b.kind === 'agentConfig' ? 'agentConfig' : b.kind === 'config' ? 'config' : null;
+  if (!kind) return bad("kind must be 'config' or 'agentConfig'");
+  const { state } = ctx;
+  const flavour = flavourOf(b.flavour);
+  const fail = (failure: AgentConfigFailure) => {
+    const reply = configFailureReply(
+      kind,
+      failure,
+      configFormatFor(failure, flavour, state.client.formats),
+      ctx.now,
+    );
+    return json({ ok: false, failure, errcode: failureCode(failure), errMsg: `${kind}:fail ${failure}`, reply });
+  };
+  if (state.switches.agentConfigFailure) return fail(state.switches.agentConfigFailure);
+  const pageUrl = str(b.url).split('#')[0]!;
+  if (str(b.corpId) !== state.corp.corpId) return fail('corpid');
+  let host = '';
+  try {
+    host = new URL(pageUrl).host;
+  } catch {
+    return fail('domain');
+  }
+  if (!ctx.trustedDomains.includes(host)) return fail('domain');
+  const agentId = str(b.agentId);
+  if (kind === 'agentConfig' && !state.apps.some((a) => a.agentId === agentId)) return fail('agentid');
+  const live = (t: { ticket: string; expiresAt: number } | null | undefined) =>
+    t && t.expiresAt > ctx.now ? t.ticket : undefined;
+  const corpTicket = live(state.corpTicket);
+  const appTicket = live(state.agentTickets.get(agentId));
+  const signed = (ticket: string | undefined) =>
+    !!ticket &&
+    sha1(`jsapi_ticket=${ticket}&noncestr=${str(b.nonceStr)}&timestamp=${str(b.timestamp)}&url=${pageUrl}`) ===
+      str(b.signature).toLowerCase();
+  const [right, wrong] = kind === 'config' ? [corpTicket, appTicket] : [appTicket, corpTicket];
+  if (!signed(right)) return fail(signed(wrong) ? 'ticket' : 'signature');
+  // Some clients accept agentConfig for a member they will refuse, and say so only beside an `ok` errMsg.
+  const format = permissionFormatFor(flavour, state.client.formats);
+  const refused = kind === 'agentConfig' && refusalFor(state, agentId, state.client.userId) !== null;
+  return json({
+    ok: true,
+    errMsg: `${kind}:ok`,
+    reply: configOkReply(kind, refused ? format : undefined),
+  });
+}
+
+const SINGLE = new Set(['single_chat_tools', 'contact_profile', 'single_kf_tools']);
+const CHAT_TARGETS = new Set(['single_chat_tools', 'group_chat_tools', 'single_kf_tools', 'chat_attachment']);
+
+interface Answer {
+  reply: RawReply;
+  message?: ChatMessage;
+  refusal?: Refusal;
+}
+
+function sendChatMessage(ctx: Ctx, args: Record<string, unknown>, flavour: ClientFlavour): Answer {
+  const { client } = ctx.state;
+  const entry = client.entry;
+  const target =
+    entry === 'group_chat_tools' && client.chatId
+      ? { chatId: client.chatId }
+      : CHAT_TARGETS.has(entry) && entry !== 'group_chat_tools' && client.externalUserId
+        ? { externalUserId: client.externalUserId }
+        : null;
+  if (!target) return { reply: { err_msg: 'sendChatMessage:fail without context of external contact' } };
+  const msgtype = typeof args.msgtype === 'string' && args.msgtype ? args.msgtype : 'text';
+  const message: ChatMessage = {
+    id: randomUUID(),
+    target,
+    fromUserId: client.userId,
+    msgtype,
+    createdAt: ctx.now,
+  };
+  if (msgtype === 'text') {
+    const text = args.text as { content?: unknown } | undefined;
+    if (!text || typeof text.content !== 'string') {
+      return { reply: { err_msg: 'sendChatMessage:fail invalid arguments' } };
+    }
+    message.text = { content: text.content };
+  } else if (msgtype === 'news') {
+    const news = (args.news ?? {}) as Record<string, unknown>;
+    const imgUrl = typeof news.imgUrl === 'string' ? news.imgUrl : '';
+    // PC clients refuse a link card without a cover; mobile clients send it (wecom-crm.md §6.2, news.imgUrl row).
+    if (!imgUrl && isDesktop(flavour)) return { reply: { err_msg: 'sendChatMessage:fail, invalid param' } };
+    // "必须带http或者https协议头,否则报错 $apiName$:fail invalid imgUrl" (DOC 96935).
+    if (imgUrl && !/^https?:\/\//i.test(imgUrl)) {
+      return { reply: { err_msg: 'sendChatMessage:fail invalid imgUrl' } };
+    }
+    message.news = { link: str(news.link), title: str(news.title), desc: str(news.desc), imgUrl };
+  }
+  ctx.state.messages.push(message);
+  if (ctx.state.messages.length > 500) ctx.state.messages.shift();
+  return { reply: { err_msg: 'sendChatMessage:ok' }, message };
+}
+
+function answer(ctx: Ctx, name: string, agentId: string, args: Record<string, unknown>, flavour: ClientFlavour): Answer {
+  const { state } = ctx;
+  const { client } = state;
+  const refusal = refusalFor(state, agentId, client.userId);
+  const refuse = (r: Refusal): Answer => ({
+    reply: permissionReply(name, permissionFormatFor(flavour, client.formats)),
+    refusal: r,
+  });
+  if (name === 'getContext') {
+    if (refusal === 'visible-range') return refuse(refusal);
+    return { reply: { err_msg: 'getContext:ok', entry: client.entry } };
+  }
+  if (name !== 'getCurExternalContact' && name !== 'getCurExternalChat' && name !== 'sendChatMessage') {
+    return { reply: { err_msg: `${name}:function not exist` } };
+  }
+  if (refusal) return refuse(refusal);
+  const noContext = { reply: { err_msg: `${name}:fail without context of external contact` } };
+  if (name === 'getCurExternalContact') {
+    return SINGLE.has(client.entry) && client.externalUserId
+      ? { reply: { err_msg: 'getCurExternalContact:ok', userId: client.externalUserId } }
+      : noContext;
+  }
+  if (name === 'getCurExternalChat') {
+    return client.entry === 'group_chat_tools' && client.chatId
+      ? { reply: { err_msg: 'getCurExternalChat:ok', chatId: client.chatId } }
+      : noContext;
+  }
+  return sendChatMessage(ctx, args, flavour);
+}
+
+/**
+ * `POST bridge/call {name, corpId, agentId, flavour, args}` — one API call of a page whose agentConfig the client
+ * accepted; answers `{reply, message?, refusal?}`.
+ */
+export async function bridgeCall(ctx: Ctx): Promise<Response> {
+  const b = await body(ctx.req);
+  if (!b) return bad('JSON body expected');
+  const name = str(b.name);
+  if (!name) return bad('name is required');
+  const args = b.args && typeof b.args === 'object' && !Array.isArray(b.args) ? (b.args as Record<string, unknown>) : {};
+  return json(answer(ctx, name, str(b.agentId), args, flavourOf(b.flavour)));
+}

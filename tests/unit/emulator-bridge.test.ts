@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '@/emulator';
+import {
+  configFailureReply,
+  permissionReply,
+  type AgentConfigFailure,
+  type ConfigFormat,
+} from '@/emulator/bridge-replies';
+import { CORP_ID, DEMO_AGENT_SECRET, WELL_KNOWN } from '@/emulator/seed';
+
+// The emulated client's server-side checks (POST /wecom-emulator/bridge/verify and bridge/call), over HTTP.
+
+const START = Date.UTC(2026, 4, 22, 5, 57, 7);
+const APP = 'http://app.example.test:3000';
+const PAGE = `${APP}/sidebar`;
+let emu: RunningEmulator;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function control(path: string, body?: unknown, method = 'POST'): Promise<Json> {
+  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, `${method} ${path}`).toBe(200);
+  return (await res.json()) as Json;
+}
+
+async function status(path: string, body: unknown): Promise<number> {
+  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  await res.body?.cancel();
+  return res.status;
+}
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+const ts = Math.floor(START / 1000);
+
+async function tickets(): Promise<{ corp: string; agent: string }> {
+  const tok = (await (
+    await fetch(`${emu.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=${DEMO_AGENT_SECRET}`)
+  ).json()) as Json;
+  const t = tok.access_token as string;
+  const corp = (await (await fetch(`${emu.url}/cgi-bin/get_jsapi_ticket?access_token=${t}`)).json()) as Json;
+  const agent = (await (
+    await fetch(`${emu.url}/cgi-bin/ticket/get?access_token=${t}&type=agent_config`)
+  ).json()) as Json;
+  return { corp: corp.ticket as string, agent: agent.ticket as string };
+}
+
+async function agentConfig(overrides: Json = {}, flavour = 'windows'): Promise<Json> {
+  const { agent } = await tickets();
+  return control('bridge/verify', {
+    kind: 'agentConfig',
+    url: PAGE,
+    corpId: CORP_ID,
+    agentId: '1000002',
+    nonceStr: 'n0nce',
+    timestamp: ts,
+    signature: sha1(`jsapi_ticket=${agent}&noncestr=n0nce&timestamp=${ts}&url=${PAGE}`),
+    flavour,
+    ...overrides,
+  });
+}
+
+const call = (name: string, args: Json = {}, flavour = 'windows') =>
+  control('bridge/call', { name, corpId: CORP_ID, agentId: '1000002', flavour, args });
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, trustedDomains: ['app.example.test:3000'], now: () => START });
+});
+afterAll(() => emu.close());
+beforeEach(async () => {
+  await control('reset');
+});
+
+describe('agentConfig failures in every format (wecom-crm.md §6.8)', () => {
+  const hint = /^Hint: '\d{10}:[A-Za-z0-9]{22}:(-?\d+)'\. More info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=(-?\d+)$/;
+
+  it('words a signature failure as each format does', () => {
+    const r = (format: ConfigFormat) => configFailureReply('agentConfig', 'signature', format, START);
+    expect(r('legacy')).toEqual({ err_msg: 'agentConfig:fail_invalid signature' });
+    expect(r('spaced')).toEqual({ err_msg: 'agentConfig:fail invalid signature' });
+    expect(r('code')).toEqual({ err_code: 40093, err_msg: 'agentConfig:fail_invalid signature' });
+    const h = r('hint');
+    expect(h).toMatchObject({ err_Info: 'fail', errMsg: 'agentConfig:fail' });
+    expect(hint.exec(h.hint as string)?.slice(1)).toEqual(['40093', '40093']);
+    // Beijing time of START (05:57:07Z → 13:57:07 on 05-22), as in the observed hint.
+    expect(h.hint).toMatch(/^Hint: '0522135707:/);
+    const msg = 'wx.config:invalid signature more info at https://open.work.weixin.qq.com/devtool/query?e=40093';
+    expect(r('wx-config')).toEqual({ errMsg: msg, err_msg: msg });
+  });
+
+  it('words a domain failure without an api name (…e=80001)', () => {
+    expect(configFailureReply('agentConfig', 'domain', 'unprefixed', START)).toEqual({
+      err_msg: 'not match any reliable domain, more info at https://open.work.weixin.qq.com/devtool/query?e=80001',
+    });
+  });
+
+  it('answers each failure the server detects, in the flavour’s default format', async () => {
+    const { corp } = await tickets();
+    // Signed with the corp ticket: 42012 (ticket of the wrong kind); Windows words it the legacy way.
+    const crossed = await agentConfig({
+      signature: sha1(`jsapi_ticket=${corp}&noncestr=n0nce&timestamp=${ts}&url=${PAGE}`),
+    });
+    expect(crossed).toMatchObject({ ok: false, failure: 'ticket', errcode: 42012 });
+    expect(crossed.reply).toEqual({ err_msg: 'agentConfig:fail_invalid jsapi_ticket' });
+    // Another corp's id: 40013; iOS puts the code in a hint only.
+    const foreign = await agentConfig({ corpId: 'ww0000000000000001' }, 'ios');
+    expect(foreign).toMatchObject({ ok: false, failure: 'corpid', errcode: 40013 });
+    expect(hint.exec(foreign.reply.hint as string)?.[1]).toBe('40013');
+    expect(foreign.reply.errMsg).toBe('agentConfig:fail');
+    // An untrusted page: Android sends the unprefixed form.
+    const url = 'https://evil.example/sidebar';
+    const domain = await agentConfig({ url }, 'android');
+    expect(domain).toMatchObject({ ok: false, failure: 'domain', errcode: 80001 });
+    expect(domain.reply.err_msg).toMatch(/^not match any reliable domain, .*e=80001$/);
+    // A bad signature: Mac's wx.config form.
+    const bad = await agentConfig({ signature: '0'.repeat(40) }, 'mac');
+    expect(bad.reply.errMsg).toBe(
+      'wx.config:invalid signature more info at https://open.work.weixin.qq.com/devtool/query?e=40093',
+    );
+  });
+
+  it('a format chosen per failure wins over the flavour; the switch forces any failure', async () => {
+    await control('client', { formats: { signature: 'hint', domain: 'legacy' } });
+    const bad = await agentConfig({ signature: '0'.repeat(40) }, 'mac');
+    expect(bad.reply).toMatchObject({ err_Info: 'fail', errMsg: 'agentConfig:fail' });
+    for (const failure of ['signature', 'ticket', 'corpid', 'domain', 'client-error'] as AgentConfigFailure[]) {
+      await control('switches', { agentConfigFailure: failure });
+      const forced = await agentConfig();
+      expect(forced).toMatchObject({ ok: false, failure });
+    }
+    await control('switches', { agentConfigFailure: 'client-error' });
+    const observed = await agentConfig();
+    expect(observed.reply.hint).toMatch(/:-30001'\. More info at .*e=-30001$/);
+    await control('switches', { agentConfigFailure: null });
+    expect((await agentConfig()).ok).toBe(true);
+  });
+
+  it('rejects unknown flavours, failures and formats with a 400', async () => {
+    expect(await status('client', { flavour: 'linux' })).toBe(400);
+    expect(await status('client', { formats: { signature: 'shouting' } })).toBe(400);
+    expect(await status('client', { formats: { nonsense: 'legacy' } })).toBe(400);
+    expect(await status('switches', { agentConfigFailure: 'bogus' })).toBe(400);
+    expect(await status('apps', { agentId: '9999999', externalContact: false })).toBe(400);
+    expect(await status('employees', { userId: 'nobody', externalContact: false })).toBe(400);
+  });
+});
+
+describe('permission where WeCom checks it (app, member, visible range)', () => {
+  it('answers the context when everything is granted', async () => {
+    expect((await call('getContext')).reply).toEqual({ err_msg: 'getContext:ok', entry: 'single_chat_tools' });
+    expect((await call('getCurExternalContact')).reply).toEqual({
+      err_msg: 'getCurExternalContact:ok',
+      userId: WELL_KNOWN.linXiaomei,
+    });
+  });
+
+  it('the app outside 客户联系 → 可调用应用 is refused; getContext still answers', async () => {
+    await control('apps', { agentId: '1000002', externalContact: false });
+    const r = await call('getCurExternalContact');
+    expect(r).toMatchObject({ refusal: 'app-not-in-contact' });
+    expect(r.reply).toEqual({ err_msg: 'getCurExternalContact:fail no permission' });
+    expect((await call('getContext')).reply.err_msg).toBe('getContext:ok');
+    await control('client', { entry: 'group_chat_tools', chatId: WELL_KNOWN.vipChat });
+    expect((await call('getCurExternalChat', {}, 'ios')).reply).toEqual({
+      err_code: 2,
+      err_msg: 'getCurExternalChat:fail_no permission to execute',
+    });
+    expect((await call('sendChatMessage', { msgtype: 'text', text: { content: 'x' } }, 'mac')).reply).toEqual({
+      err_msg: 'sendChatMessage:permission denied',
+    });
+    expect(await control('bridge/messages', undefined, 'GET')).toEqual({ messages: [] });
+  });
+
+  it('a member without 客户联系 is refused separately from the app', async () => {
+    await control('employees', { userId: 'zhangwei', externalContact: false });
+    const r = await call('getCurExternalContact', {}, 'android');
+    expect(r).toMatchObject({ refusal: 'member-without-contact' });
+    expect(r.reply).toEqual({ err_msg: 'getCurExternalContact:fail_nopermission' });
+    // Another member of the same app is not affected.
+    await control('employees', { userId: 'zhangwei', externalContact: true });
+    await control('client', { userId: 'lina' });
+    expect((await call('getCurExternalContact')).refusal).toBeUndefined();
+  });
+
+  it('a member outside the visible range is refused everything, in each permission wording', async () => {
+    await control('apps', { agentId: '1000002', visibleRange: { userIds: ['lina'], departmentIds: [3] } });
+    for (const [permission, reply] of [
+      ['fail-space', { err_msg: 'getCurExternalContact:fail no permission' }],
+      ['fail-underscore', { err_msg: 'getCurExternalContact:fail_no permission' }],
+      ['nopermission', { err_msg: 'getCurExternalContact:fail_nopermission' }],
+      ['unprefixed', { err_msg: 'no permission' }],
+      ['denied', { err_msg: 'getCurExternalContact:permission denied' }],
+      ['to-execute', { err_code: 2, err_msg: 'getCurExternalContact:fail_no permission to execute' }],
+    ] as const) {
+      await control('client', { formats: { permission } });
+      const r = await call('getCurExternalContact');
+      expect(r.refusal).toBe('visible-range');
+      expect(r.reply).toEqual(reply);
+      expect(permissionReply('getCurExternalContact', permission)).toEqual(reply);
+    }
+    expect((await call('getContext')).refusal).toBe('visible-range');
+    // The misleading form: agentConfig says ok and carries the refusal in errmsg.
+    await control('client', { formats: { permission: 'misleading-ok' } });
+    expect((await agentConfig()).reply).toEqual({
+      errmsg: 'fail_permission denied',
+      errMsg: 'agentConfig:ok',
+      checkResult: {},
+    });
+    // Members of a listed department (liuyang is in 客户服务部, id 3) and listed members are inside.
+    await control('client', { userId: 'liuyang', formats: null });
+    expect((await call('getContext')).refusal).toBeUndefined();
+    await control('client', { userId: 'lina' });
+    expect((await call('getCurExternalContact')).refusal).toBeUndefined();
+    await control('apps', { agentId: '1000002', visibleRange: null });
+    await control('client', { userId: 'zhangwei' });
+    expect((await agentConfig()).reply).toEqual({ err_msg: 'agentConfig:ok', checkResult: {} });
+  });
+});
+
+describe('sendChatMessage link cards', () => {
+  const news = (imgUrl?: string) => ({
+    msgtype: 'news',
+    news: { link: `${APP}/share`, title: '报价单', desc: '', ...(imgUrl === undefined ? {} : { imgUrl }) },
+  });
+
+  it('PC clients refuse an empty or missing imgUrl; mobile clients send it', async () => {
+    for (const flavour of ['windows', 'mac']) {
+      expect((await call('sendChatMessage', news(''), flavour)).reply).toEqual({
+        err_msg: 'sendChatMessage:fail, invalid param',
+      });
+      expect((await call('sendChatMessage', news(), flavour)).reply.err_msg).toBe(
+        'sendChatMessage:fail, invalid param',
+      );
+    }
+    expect((await call('sendChatMessage', news(''), 'android')).reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect((await call('sendChatMessage', news(''), 'ios')).reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+  });
+
+  it('refuses a non-http imgUrl everywhere and stores an accepted card', async () => {
+    for (const flavour of ['windows', 'android']) {
+      expect((await call('sendChatMessage', news('/share-cover.png'), flavour)).reply).toEqual({
+        err_msg: 'sendChatMessage:fail invalid imgUrl',
+      });
+    }
+    const sent = await call('sendChatMessage', news(`${APP}/share-cover.png`));
+    expect(sent.reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect(sent.message).toMatchObject({
+      target: { externalUserId: WELL_KNOWN.linXiaomei },
+      msgtype: 'news',
+      news: { imgUrl: `${APP}/share-cover.png`, title: '报价单' },
+    });
+    expect((await control('bridge/messages', undefined, 'GET')).messages).toHaveLength(1);
+  });
+});
+
+describe('scripts of the emulated client', () => {
+  it('serves the bridge with the chosen flavour and the open-data SDK at WeCom’s path', async () => {
+    await control('client', { flavour: 'mac' });
+    const bridge = await (await fetch(`${emu.url}/wecom-emulator/bridge.js`)).text();
+    expect(bridge).toContain('var CONFIGURED_FLAVOUR = "mac";');
+    const res = await fetch(`${emu.url}/wwopen/js/jwxwork-1.0.0.js`);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    const sdk = await res.text();
+    expect(sdk).toContain('win.WWOpenData = {');
+    expect(sdk).toContain("attachShadow({ mode: 'closed' })");
+  });
+});
