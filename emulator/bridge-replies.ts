@@ -44,7 +44,9 @@ export const PERMISSION_FORMATS: PermissionFormat[] = [
 ];
 
 /** Per failure, the format to answer with; unset ones follow the client flavour. */
-export type ReplyFormats = Partial<Record<AgentConfigFailure, ConfigFormat>> & { permission?: PermissionFormat };
+export type ReplyFormats = Partial<Record<AgentConfigFailure, ConfigFormat>> & {
+  permission?: PermissionFormat;
+};
 
 export type RawReply = Record<string, unknown>;
 

@@ -19,7 +19,7 @@ import {
 } from './bridge-replies';
 import type { Ctx } from './context';
 import { json } from './http';
-import type { SeedApp } from './seed';
+import { inVisibleRange } from './visible-range';
 import type { ChatMessage, EmulatorState } from './state';
 
 function str(v: unknown): string {
@@ -47,25 +47,6 @@ function bad(message: string): Response {
 
 function flavourOf(v: unknown): ClientFlavour {
   return FLAVOURS.includes(v as ClientFlavour) ? (v as ClientFlavour) : 'windows';
-}
-
-/** 可见范围: listed members, or members of a listed department or one of its sub-departments. */
-export function inVisibleRange(state: EmulatorState, app: SeedApp, userId: string): boolean {
-  const range = app.visibleRange;
-  if (!range) return true;
-  if (range.userIds.includes(userId)) return true;
-  const member = state.employees.find((e) => e.userid === userId);
-  if (!member) return false;
-  const listed = new Set(range.departmentIds);
-  for (const start of member.department) {
-    let id: number | undefined = start;
-    for (let hops = 0; id !== undefined && hops < 32; hops++) {
-      if (listed.has(id)) return true;
-      const dept = state.departments.find((d) => d.id === id);
-      id = dept && dept.parentid !== 0 ? dept.parentid : undefined;
-    }
-  }
-  return false;
 }
 
 /**
@@ -99,7 +80,13 @@ export async function bridgeVerify(ctx: Ctx): Promise<Response> {
       configFormatFor(failure, flavour, state.client.formats),
       ctx.now,
     );
-    return json({ ok: false, failure, errcode: failureCode(failure), errMsg: `${kind}:fail ${failure}`, reply });
+    return json({
+      ok: false,
+      failure,
+      errcode: failureCode(failure),
+      errMsg: `${kind}:fail ${failure}`,
+      reply,
+    });
   };
   if (state.switches.agentConfigFailure) return fail(state.switches.agentConfigFailure);
   const pageUrl = str(b.url).split('#')[0]!;
@@ -119,8 +106,9 @@ export async function bridgeVerify(ctx: Ctx): Promise<Response> {
   const appTicket = live(state.agentTickets.get(agentId));
   const signed = (ticket: string | undefined) =>
     !!ticket &&
-    sha1(`jsapi_ticket=${ticket}&noncestr=${str(b.nonceStr)}&timestamp=${str(b.timestamp)}&url=${pageUrl}`) ===
-      str(b.signature).toLowerCase();
+    sha1(
+      `jsapi_ticket=${ticket}&noncestr=${str(b.nonceStr)}&timestamp=${str(b.timestamp)}&url=${pageUrl}`,
+    ) === str(b.signature).toLowerCase();
   const [right, wrong] = kind === 'config' ? [corpTicket, appTicket] : [appTicket, corpTicket];
   if (!signed(right)) return fail(signed(wrong) ? 'ticket' : 'signature');
   // Some clients accept agentConfig for a member they will refuse, and say so only beside an `ok` errMsg.
@@ -182,7 +170,13 @@ function sendChatMessage(ctx: Ctx, args: Record<string, unknown>, flavour: Clien
   return { reply: { err_msg: 'sendChatMessage:ok' }, message };
 }
 
-function answer(ctx: Ctx, name: string, agentId: string, args: Record<string, unknown>, flavour: ClientFlavour): Answer {
+function answer(
+  ctx: Ctx,
+  name: string,
+  agentId: string,
+  args: Record<string, unknown>,
+  flavour: ClientFlavour,
+): Answer {
   const { state } = ctx;
   const { client } = state;
   const refusal = refusalFor(state, agentId, client.userId);
@@ -221,6 +215,7 @@ export async function bridgeCall(ctx: Ctx): Promise<Response> {
   if (!b) return bad('JSON body expected');
   const name = str(b.name);
   if (!name) return bad('name is required');
-  const args = b.args && typeof b.args === 'object' && !Array.isArray(b.args) ? (b.args as Record<string, unknown>) : {};
+  const args =
+    b.args && typeof b.args === 'object' && !Array.isArray(b.args) ? (b.args as Record<string, unknown>) : {};
   return json(answer(ctx, name, str(b.agentId), args, flavourOf(b.flavour)));
 }

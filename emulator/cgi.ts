@@ -408,6 +408,14 @@ function customersOf(ctx: Ctx, userid: string): SeedCustomer[] {
     });
 }
 
+/** DOC 92571: the members inside the app's visible range who have the 客户联系 feature. */
+function getFollowUserList(ctx: Ctx, auth: Auth): Response {
+  const follow = ctx.state.employees
+    .filter((e) => e.externalContact && inVisibleRange(ctx.state, e.userid, auth.agentId))
+    .map((e) => e.userid);
+  return ok({ follow_user: follow });
+}
+
 function externalcontactList(ctx: Ctx, auth: Auth): Response {
   const e = findEmployee(ctx, auth, ctx.url.searchParams.get('userid'));
   if (e instanceof Response) return e;
@@ -632,6 +640,7 @@ export const API: Record<string, ApiDef> = {
   'agent/get': { method: 'GET', token: true, handler: agentGet },
   'externalcontact/get': { method: 'GET', token: true, handler: externalcontactGet },
   'externalcontact/list': { method: 'GET', token: true, handler: externalcontactList },
+  'externalcontact/get_follow_user_list': { method: 'GET', token: true, handler: getFollowUserList },
   'externalcontact/batch/get_by_user': { method: 'POST', token: true, handler: batchGetByUser },
   'externalcontact/groupchat/get': { method: 'POST', token: true, handler: groupchatGet },
   'externalcontact/get_corp_tag_list': { method: 'POST', token: true, handler: (ctx) => getCorpTagList(ctx) },

@@ -272,7 +272,7 @@ async function setApp(ctx: Ctx): Promise<Response> {
   const b = await body(ctx.req);
   if (!b) return bad('JSON body expected');
   const app = ctx.state.apps.find((a) => a.agentId === String(b.agentId ?? ''));
-  if (!app) return bad('agentId must be one of the corp\'s apps');
+  if (!app) return bad("agentId must be one of the corp's apps");
   if (b.externalContact !== undefined) {
     if (typeof b.externalContact !== 'boolean') return bad('externalContact must be a boolean');
     app.externalContact = b.externalContact;

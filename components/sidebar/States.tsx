@@ -1,7 +1,14 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { Button, ButtonLink, StateMessage } from '@/components/ui';
-import { sdkErrorMessage, type SdkError } from '@/lib/jssdk-client';
+import {
+  permissionFixMessage,
+  sdkErrorMessage,
+  type PermissionCause,
+  type SdkError,
+  type SdkMessage,
+} from '@/lib/jssdk-client';
 import { ApiError, reloginHref } from './api';
 import { messages, type Lang } from './i18n';
 import styles from './sidebar.module.css';
@@ -130,27 +137,64 @@ export function NotInWeComState({ lang, demo }: { lang: Lang; demo: boolean }) {
   );
 }
 
+/**
+ * After the client refused a customer-contact API, asks our server which setting is missing (the client's reply
+ * does not say): the app in 客户联系 → 可调用应用, the member's 客户联系 feature, or the app's visible range.
+ */
+function usePermissionCause(active: boolean): PermissionCause | null {
+  const [cause, setCause] = useState<PermissionCause | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    let cancelled = false;
+    fetch('/api/jssdk/permission', { credentials: 'same-origin', cache: 'no-store' })
+      .then((res) => (res.ok ? (res.json() as Promise<{ cause?: PermissionCause }>) : { cause: undefined }))
+      .then(
+        (body) => !cancelled && setCause(body.cause ?? 'unknown'),
+        () => !cancelled && setCause('unknown'),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [active]);
+  return cause;
+}
+
 /** A failure of the WeCom client side: too old, agentConfig, permission, context, timeout. */
 export function SdkErrorState({ error, lang, demo }: { error: SdkError; lang: Lang; demo: boolean }) {
   const t = messages(lang);
+  const diagnose = error.kind === 'no-permission';
+  const cause = usePermissionCause(diagnose);
   if (error.kind === 'not-wecom') return <NotInWeComState lang={lang} demo={demo} />;
-  const m = sdkErrorMessage(error);
+  const m: SdkMessage =
+    diagnose && cause && cause !== 'unknown' ? permissionFixMessage(cause) : sdkErrorMessage(error);
+  const devtool = error.devtoolUrl;
   return (
-    <StateMessage
-      state={`sdk-${error.kind}`}
-      tone={error.kind === 'without-context' ? 'info' : 'error'}
-      title={m.title[lang]}
-      detail={error.errMsg}
-      actions={<Button onClick={() => location.reload()}>{t.reload}</Button>}
-    >
-      <p>{m.body[lang]}</p>
-      {m.adminChecks ? (
-        <ul className={styles.checks}>
-          {m.adminChecks.map((c) => (
-            <li key={c.en}>{c[lang]}</li>
-          ))}
-        </ul>
-      ) : null}
-    </StateMessage>
+    <div data-permission-cause={diagnose ? (cause ?? 'pending') : undefined} style={{ display: 'contents' }}>
+      <StateMessage
+        state={`sdk-${error.kind}`}
+        tone={error.kind === 'without-context' ? 'info' : 'error'}
+        title={m.title[lang]}
+        detail={error.errMsg}
+        actions={<Button onClick={() => location.reload()}>{t.reload}</Button>}
+      >
+        <p>{m.body[lang]}</p>
+        {m.adminChecks ? (
+          <ul className={styles.checks}>
+            {m.adminChecks.map((c) => (
+              <li key={c.en}>{c[lang]}</li>
+            ))}
+          </ul>
+        ) : null}
+        {devtool ? (
+          <p data-testid="sdk-errcode">
+            {lang === 'en' ? 'Error code ' : '错误码 '}
+            {error.errcode} ·{' '}
+            <a href={devtool} target="_blank" rel="noreferrer">
+              {lang === 'en' ? 'look it up on WeCom' : '在企业微信开发者中心查询'}
+            </a>
+          </p>
+        ) : null}
+      </StateMessage>
+    </div>
   );
 }

@@ -1078,7 +1078,10 @@ export function createSuiteEmulator(host: SuiteHost): SuiteEmulator {
       syncClock();
       return corpB.handle(req, meta);
     }
-    if ((path === '/wecom-emulator/bridge/verify' || path === '/wecom-emulator/bridge/call') && req.method === 'POST') {
+    if (
+      (path === '/wecom-emulator/bridge/verify' || path === '/wecom-emulator/bridge/call') &&
+      req.method === 'POST'
+    ) {
       const body = (await readJson(req.clone())) ?? {};
       if (str(body.corpId) === CORP_B.corpId) {
         syncClock();

@@ -1,7 +1,7 @@
 'use client';
 
 import { readBoot, type Boot, JS_API_LIST } from './boot';
-import { SdkError, toSdkError, type SdkStep } from './errors';
+import { refusalInSuccess, SdkError, SIGNATURE_KINDS, toSdkError, type SdkStep } from './errors';
 import {
   createSignatureSource,
   httpFetchPair,
@@ -10,7 +10,15 @@ import {
   type InitialSignatures,
 } from './signatures';
 
-export { SdkError, kindOfErrMsg, toSdkError, type SdkErrorKind, type SdkStep } from './errors';
+export {
+  SdkError,
+  classifyResult,
+  kindOfErrMsg,
+  refusalInSuccess,
+  toSdkError,
+  type SdkErrorKind,
+  type SdkStep,
+} from './errors';
 export {
   createSignatureSource,
   httpFetchPair,
@@ -18,7 +26,7 @@ export {
   type InitialSignatures,
   type SignaturePair,
 } from './signatures';
-export { sdkErrorMessage, type SdkMessage } from './messages';
+export { sdkErrorMessage, permissionFixMessage, type PermissionCause, type SdkMessage } from './messages';
 export {
   clearBootPaint,
   contactPath,
@@ -28,6 +36,14 @@ export {
   SINGLE_ENTRIES,
   takeBootFetch,
 } from './boot';
+
+/** The cover of a link card without one of its own: PC clients refuse a news message with an empty imgUrl. */
+export const DEFAULT_COVER_PATH = '/share-cover.png';
+
+/** The absolute cover URL for a link card: its own http(s) imgUrl, else the app's default cover on this origin. */
+export function coverUrl(imgUrl: string | undefined, origin: string): string {
+  return imgUrl && /^https?:\/\//i.test(imgUrl) ? imgUrl : new URL(DEFAULT_COVER_PATH, origin).href;
+}
 
 type WW = typeof import('@wecom/jssdk');
 
@@ -165,8 +181,13 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
     });
   }
 
-  const agentConfig = (started?: Promise<unknown>) =>
-    withTimeout<unknown>(started ?? ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+  // Some clients resolve agentConfig while reporting a refusal beside the `ok` (errmsg: fail_permission denied).
+  const agentConfig = async (started?: Promise<unknown>) => {
+    const ready = await withTimeout<unknown>(started ?? ww.ensureConfigReady(), timeoutMs, 'agentConfig');
+    // ensureAgentConfigReady resolves {params, result}: result is the client's (normalised) reply.
+    const refusal = refusalInSuccess((ready as { result?: unknown } | null)?.result ?? ready, 'agentConfig');
+    if (refusal) throw refusal;
+  };
   // The boot's context calls ran after its own agentConfig: usable only when that first attempt succeeded.
   let early: Pick<Boot, 'context' | 'contact' | 'chat'> | undefined;
   try {
@@ -174,8 +195,9 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
     early = boot;
   } catch (first) {
     const err = configError(first);
-    if (err.kind !== 'invalid-signature') throw err;
-    // Tickets may have been rotated since the server cached them: ask for fresh ones, once.
+    if (!SIGNATURE_KINDS.has(err.kind)) throw err;
+    // A signature failure in any wording: the tickets may have been rotated (or a wrong kind cached) since the
+    // server fetched them. Ask for fresh ones and sign again, once; the server rate-limits the refresh.
     source.refreshNext();
     try {
       await agentConfig();
@@ -227,7 +249,11 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
           ? message
           : {
               msgtype: 'news' as const,
-              news: { ...message.news, desc: message.news.desc ?? '', imgUrl: message.news.imgUrl ?? '' },
+              news: {
+                ...message.news,
+                desc: message.news.desc ?? '',
+                imgUrl: coverUrl(message.news.imgUrl, location.origin),
+              },
             };
       await call('sendChatMessage', () => ww.sendChatMessage(params));
     },

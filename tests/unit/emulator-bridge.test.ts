@@ -28,7 +28,10 @@ async function control(path: string, body?: unknown, method = 'POST'): Promise<J
 }
 
 async function status(path: string, body: unknown): Promise<number> {
-  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
   await res.body?.cancel();
   return res.status;
 }
@@ -75,7 +78,8 @@ beforeEach(async () => {
 });
 
 describe('agentConfig failures in every format (wecom-crm.md §6.8)', () => {
-  const hint = /^Hint: '\d{10}:[A-Za-z0-9]{22}:(-?\d+)'\. More info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=(-?\d+)$/;
+  const hint =
+    /^Hint: '\d{10}:[A-Za-z0-9]{22}:(-?\d+)'\. More info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=(-?\d+)$/;
 
   it('words a signature failure as each format does', () => {
     const r = (format: ConfigFormat) => configFailureReply('agentConfig', 'signature', format, START);
@@ -87,13 +91,15 @@ describe('agentConfig failures in every format (wecom-crm.md §6.8)', () => {
     expect(hint.exec(h.hint as string)?.slice(1)).toEqual(['40093', '40093']);
     // Beijing time of START (05:57:07Z → 13:57:07 on 05-22), as in the observed hint.
     expect(h.hint).toMatch(/^Hint: '0522135707:/);
-    const msg = 'wx.config:invalid signature more info at https://open.work.weixin.qq.com/devtool/query?e=40093';
+    const msg =
+      'wx.config:invalid signature more info at https://open.work.weixin.qq.com/devtool/query?e=40093';
     expect(r('wx-config')).toEqual({ errMsg: msg, err_msg: msg });
   });
 
   it('words a domain failure without an api name (…e=80001)', () => {
     expect(configFailureReply('agentConfig', 'domain', 'unprefixed', START)).toEqual({
-      err_msg: 'not match any reliable domain, more info at https://open.work.weixin.qq.com/devtool/query?e=80001',
+      err_msg:
+        'not match any reliable domain, more info at https://open.work.weixin.qq.com/devtool/query?e=80001',
     });
   });
 
@@ -126,7 +132,13 @@ describe('agentConfig failures in every format (wecom-crm.md §6.8)', () => {
     await control('client', { formats: { signature: 'hint', domain: 'legacy' } });
     const bad = await agentConfig({ signature: '0'.repeat(40) }, 'mac');
     expect(bad.reply).toMatchObject({ err_Info: 'fail', errMsg: 'agentConfig:fail' });
-    for (const failure of ['signature', 'ticket', 'corpid', 'domain', 'client-error'] as AgentConfigFailure[]) {
+    for (const failure of [
+      'signature',
+      'ticket',
+      'corpid',
+      'domain',
+      'client-error',
+    ] as AgentConfigFailure[]) {
       await control('switches', { agentConfigFailure: failure });
       const forced = await agentConfig();
       expect(forced).toMatchObject({ ok: false, failure });
@@ -150,7 +162,10 @@ describe('agentConfig failures in every format (wecom-crm.md §6.8)', () => {
 
 describe('permission where WeCom checks it (app, member, visible range)', () => {
   it('answers the context when everything is granted', async () => {
-    expect((await call('getContext')).reply).toEqual({ err_msg: 'getContext:ok', entry: 'single_chat_tools' });
+    expect((await call('getContext')).reply).toEqual({
+      err_msg: 'getContext:ok',
+      entry: 'single_chat_tools',
+    });
     expect((await call('getCurExternalContact')).reply).toEqual({
       err_msg: 'getCurExternalContact:ok',
       userId: WELL_KNOWN.linXiaomei,
@@ -168,9 +183,11 @@ describe('permission where WeCom checks it (app, member, visible range)', () => 
       err_code: 2,
       err_msg: 'getCurExternalChat:fail_no permission to execute',
     });
-    expect((await call('sendChatMessage', { msgtype: 'text', text: { content: 'x' } }, 'mac')).reply).toEqual({
-      err_msg: 'sendChatMessage:permission denied',
-    });
+    expect((await call('sendChatMessage', { msgtype: 'text', text: { content: 'x' } }, 'mac')).reply).toEqual(
+      {
+        err_msg: 'sendChatMessage:permission denied',
+      },
+    );
     expect(await control('bridge/messages', undefined, 'GET')).toEqual({ messages: [] });
   });
 
@@ -235,7 +252,9 @@ describe('sendChatMessage link cards', () => {
         'sendChatMessage:fail, invalid param',
       );
     }
-    expect((await call('sendChatMessage', news(''), 'android')).reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect((await call('sendChatMessage', news(''), 'android')).reply).toEqual({
+      err_msg: 'sendChatMessage:ok',
+    });
     expect((await call('sendChatMessage', news(''), 'ios')).reply).toEqual({ err_msg: 'sendChatMessage:ok' });
   });
 

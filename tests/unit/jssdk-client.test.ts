@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  classifyResult,
+  coverUrl,
   createSignatureSource,
   kindOfErrMsg,
+  permissionFixMessage,
+  refusalInSuccess,
   SdkError,
   sdkErrorMessage,
   toSdkError,
@@ -78,6 +82,259 @@ describe('signature source', () => {
     });
     await expect(source.get('u')).rejects.toThrow('down');
     expect((await source.get('u')).config.nonceStr).toBe('c-ok');
+  });
+});
+
+// Every client reply of wecom-crm.md §6.8 / wecom-platform.md §4, §7 verbatim, as @wecom/jssdk hands it to the app:
+// the raw fields kept, errMsg added by formatErrMsg where the client sent none (third column of §6.8), errCode from
+// err_code or -1.
+const MORE = 'https://open.work.weixin.qq.com/devtool/query?e=';
+const VERBATIM: Array<[string, Record<string, unknown>, string, number?]> = [
+  [
+    'fail_ underscore',
+    { err_msg: 'agentConfig:fail_invalid signature', errMsg: 'agentConfig:invalid signature' },
+    'invalid-signature',
+  ],
+  [
+    'fail with a space',
+    { err_msg: 'agentConfig:fail invalid signature', errMsg: 'agentConfig:fail invalid signature' },
+    'invalid-signature',
+  ],
+  [
+    'config (old clients)',
+    { err_msg: 'config:invalid signature', errMsg: 'preVerifyJSAPI:invalid signature' },
+    'invalid-signature',
+  ],
+  [
+    'Mac wx.config … e=40093',
+    {
+      errMsg: `wx.config:invalid signature more info at ${MORE}40093`,
+      err_msg: `wx.config:invalid signature more info at ${MORE}40093`,
+    },
+    'invalid-signature',
+    40093,
+  ],
+  [
+    '40093 only in the hint',
+    {
+      err_Info: 'fail',
+      errMsg: 'agentConfig:fail',
+      hint: `Hint: '0522135707:CWGDa4KA1SFG79GeQHd8EQ:40093'. More info at ${MORE}40093`,
+    },
+    'invalid-signature',
+    40093,
+  ],
+  [
+    '42012 with err_code',
+    {
+      err_code: 42012,
+      err_msg: 'agentConfig:fail_invalid jsapi_ticket',
+      errMsg: 'agentConfig:invalid jsapiticket',
+      errCode: 42012,
+    },
+    'ticket-kind',
+    42012,
+  ],
+  [
+    '42012 only in the hint',
+    {
+      err_Info: 'fail',
+      errMsg: 'agentConfig:fail',
+      hint: `Hint: '0522135707:CWGDa4KA1SFG79GeQHd8EQ:42012'. More info at ${MORE}42012`,
+    },
+    'ticket-kind',
+    42012,
+  ],
+  [
+    '40013 invalid corpid',
+    { err_msg: 'agentConfig:fail_invalid corpid', errMsg: 'agentConfig:invalid corpid' },
+    'invalid-corpid',
+  ],
+  [
+    '40013 Mac',
+    {
+      errMsg: `wx.config:invalid corpid more info at ${MORE}40013`,
+      err_msg: `wx.config:invalid corpid more info at ${MORE}40013`,
+    },
+    'invalid-corpid',
+    40013,
+  ],
+  [
+    'invalid url domain',
+    { err_msg: 'agentConfig:fail_invalid url domain', errMsg: 'agentConfig:invalid url domain' },
+    'invalid-domain',
+  ],
+  [
+    'unprefixed reliable domain (e=80001)',
+    {
+      err_msg: `not match any reliable domain, more info at ${MORE}80001`,
+      errMsg: 'agentConfig://open.work.weixin.qq.com/devtool/query?e=80001',
+    },
+    'invalid-domain',
+    80001,
+  ],
+  [
+    '-30001 in a hint (cause unknown)',
+    {
+      err_Info: 'fail',
+      errMsg: 'agentConfig:fail',
+      hint: `Hint: '0522135707:CWGDa4KA1SFG79GeQHd8EQ:-30001'. More info at ${MORE}-30001`,
+    },
+    'failed',
+    -30001,
+  ],
+  [
+    'agentConfig:fail (app vs 工作台 mix-up)',
+    { errMsg: 'agentConfig:fail', err_msg: 'agentConfig:fail' },
+    'failed',
+  ],
+  [
+    'fail no permission (documented)',
+    {
+      err_msg: 'getCurExternalContact:fail no permission',
+      errMsg: 'getCurExternalContact:fail no permission',
+    },
+    'no-permission',
+  ],
+  [
+    'fail_no permission',
+    { err_msg: 'getCurExternalContact:fail_no permission', errMsg: 'getCurExternalContact:no permission' },
+    'no-permission',
+  ],
+  [
+    'fail_nopermission',
+    { err_msg: 'sendChatMessage:fail_nopermission', errMsg: 'sendChatMessage:nopermission' },
+    'no-permission',
+  ],
+  [
+    'as typed with a space',
+    { err_msg: 'sendChatMessage: fail_nopermission', errMsg: 'sendChatMessage: failnopermission' },
+    'no-permission',
+  ],
+  [
+    'no permission, unprefixed',
+    { err_msg: 'no permission', errMsg: 'getCurExternalContact:no permission' },
+    'no-permission',
+  ],
+  [
+    'fail: no permission',
+    {
+      err_msg: 'getCurExternalContact:fail: no permission',
+      errMsg: 'getCurExternalContact:fail: no permission',
+    },
+    'no-permission',
+  ],
+  [
+    'permission denied',
+    { err_msg: 'getCurExternalContact:permission denied', errMsg: 'getCurExternalContact:permission denied' },
+    'no-permission',
+  ],
+  [
+    'iOS err_code 2, no permission to execute',
+    {
+      err_code: 2,
+      err_msg: 'getCurExternalChat:fail_no permission to execute',
+      errMsg: 'getCurExternalChat:permission denied',
+      errCode: 2,
+    },
+    'no-permission',
+  ],
+  [
+    'err_code 2, nopermission to execute',
+    {
+      err_code: 2,
+      err_msg: 'getCurExternalChat:fail_nopermission to execute',
+      errMsg: 'getCurExternalChat:nopermission to execute',
+      errCode: 2,
+    },
+    'no-permission',
+  ],
+  [
+    'offline verifying',
+    {
+      err_msg: 'getContext:the permission value is offline verifying',
+      errMsg: 'getContext:the permission value is offline verifying',
+    },
+    'no-permission',
+  ],
+  [
+    'without context (2020)',
+    {
+      err_msg: 'getCurExternalContact:fail_without context of external contact',
+      errMsg: 'getCurExternalContact:without context of external contact',
+    },
+    'without-context',
+  ],
+  [
+    'empty news imgUrl on PC',
+    { err_msg: 'sendChatMessage:fail, invalid param', errMsg: 'sendChatMessage:fail, invalid param' },
+    'invalid-param',
+  ],
+  [
+    'non-http imgUrl',
+    { err_msg: 'sendChatMessage:fail invalid imgUrl', errMsg: 'sendChatMessage:fail invalid imgurl' },
+    'invalid-param',
+  ],
+  [
+    'function not exist',
+    { err_msg: 'getContext:function not exist', errMsg: 'getContext:function not exist' },
+    'unsupported',
+  ],
+  [
+    'cross corp',
+    {
+      err_msg: 'sendChatMessage:fail_not allow to cross corp',
+      errMsg: 'sendChatMessage:not allow to cross corp',
+    },
+    'failed',
+  ],
+];
+
+describe('every client failure format of the reference', () => {
+  for (const [label, result, kind, errcode] of VERBATIM) {
+    it(`${label} → ${kind}`, () => {
+      const c = classifyResult(result);
+      expect(c.kind).toBe(kind);
+      if (errcode !== undefined) expect(c.errcode).toBe(errcode);
+      const err = toSdkError(result, 'agentConfig');
+      expect(err.kind).toBe(kind);
+      if (errcode !== undefined) {
+        expect(err.devtoolUrl).toBe(`${MORE}${errcode}`);
+      }
+    });
+  }
+
+  it('an agentConfig that resolves with a refusal beside it is a permission failure', () => {
+    const misleading = { errmsg: 'fail_permission denied', errMsg: 'agentConfig:ok', errCode: 0 };
+    expect(refusalInSuccess(misleading, 'agentConfig')).toMatchObject({
+      kind: 'no-permission',
+      step: 'agentConfig',
+    });
+    const checkJsApi = { errmsg: 'fail_permission denied', errMsg: 'checkJsApi:ok' };
+    expect(refusalInSuccess(checkJsApi, 'agentConfig')?.kind).toBe('no-permission');
+    expect(
+      refusalInSuccess(
+        { err_msg: 'agentConfig:ok', errMsg: 'agentConfig:ok', checkResult: {} },
+        'agentConfig',
+      ),
+    ).toBeNull();
+    expect(refusalInSuccess({ errMsg: 'agentConfig:ok' }, 'agentConfig')).toBeNull();
+  });
+
+  it('each permission cause names the one setting to fix', () => {
+    expect(permissionFixMessage('app-not-in-contact').adminChecks?.[0]?.zh).toContain('可调用接口的应用');
+    expect(permissionFixMessage('member-without-contact').adminChecks?.[0]?.zh).toContain('权限配置');
+    expect(permissionFixMessage('visible-range').adminChecks?.[0]?.zh).toContain('可见范围');
+    expect(permissionFixMessage('visible-range').title.en).toContain('visible range');
+  });
+
+  it('a link card always gets an absolute http(s) cover', () => {
+    expect(coverUrl(undefined, 'https://sidebar.example.com')).toBe(
+      'https://sidebar.example.com/share-cover.png',
+    );
+    expect(coverUrl('', 'http://localhost:3000')).toBe('http://localhost:3000/share-cover.png');
+    expect(coverUrl('/img/x.png', 'https://a.example')).toBe('https://a.example/share-cover.png');
+    expect(coverUrl('https://cdn.example/c.png', 'https://a.example')).toBe('https://cdn.example/c.png');
   });
 });
 
