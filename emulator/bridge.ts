@@ -59,7 +59,7 @@ export type Refusal = 'visible-range' | 'app-not-in-contact' | 'member-without-c
 export function refusalFor(state: EmulatorState, agentId: string, userId: string): Refusal | null {
   const app = state.apps.find((a) => a.agentId === agentId);
   if (!app || !inVisibleRange(state, app, userId)) return 'visible-range';
-  if (!app.externalContact || state.switches.externalContactForbidden) return 'app-not-in-contact';
+  if (!app.externalContact) return 'app-not-in-contact';
   const member = state.employees.find((e) => e.userid === userId);
   if (!member?.externalContact) return 'member-without-contact';
   return null;

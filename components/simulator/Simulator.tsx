@@ -18,6 +18,7 @@ import {
 } from './api';
 import { ChatPane } from './ChatPane';
 import { CrmActions } from './CrmActions';
+import { ClientSettings } from './ClientSettings';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './Avatar';
 import styles from './simulator.module.css';
@@ -113,13 +114,6 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
       reloadSidebar();
     });
 
-  const togglePermission = () =>
-    run(async () => {
-      await setClient({ permission: client.data?.permission === false });
-      await client.mutate();
-      reloadSidebar();
-    });
-
   // The bridge in the sidebar frame announces sendChatMessage so the chat pane updates at once.
   const refreshMessages = messages.mutate;
   useEffect(() => {
@@ -181,18 +175,19 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
                 ))}
               </select>
             </label>
-            <label
-              className={styles.check}
-              title="模拟应用未加入「客户联系」可调用应用 / app lacks customer-contact permission"
-            >
-              <input
-                type="checkbox"
-                checked={client.data?.permission === false}
-                disabled={busy || !client.data}
-                onChange={togglePermission}
+            {client.data ? (
+              <ClientSettings
+                client={client.data}
+                corpId={corpId}
+                thirdParty={thirdParty}
+                disabled={busy}
+                run={run}
+                onChanged={async () => {
+                  await client.mutate();
+                  reloadSidebar();
+                }}
               />
-              无权限 No permission
-            </label>
+            ) : null}
             <button type="button" className={styles.linkButton} onClick={() => setPhone(true)}>
               手机工作台 Phone
             </button>

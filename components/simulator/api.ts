@@ -28,7 +28,46 @@ export interface ClientState {
   entry: Entry | string;
   externalUserId?: string | null;
   chatId?: string | null;
-  permission?: boolean;
+  /** windows | mac | ios | android; null = Windows (Android in the phone frame). */
+  flavour?: string | null;
+  /** Per failure, how the client words it (null clears). */
+  formats?: Record<string, string | null>;
+}
+
+export interface AppFlags {
+  agentId: string;
+  name: string;
+  externalContact: boolean;
+  visibleRange: { userIds: string[]; departmentIds: number[] } | null;
+}
+
+export async function fetchApps(): Promise<AppFlags[]> {
+  const data = await request<{ apps?: AppFlags[] }>(`${EMULATOR}/apps`);
+  return data.apps ?? [];
+}
+
+export function setApp(patch: Partial<AppFlags> & { agentId: string }): Promise<unknown> {
+  return post(`${EMULATOR}/apps`, patch);
+}
+
+export async function fetchEmployeeFlags(): Promise<Array<{ userId: string; externalContact: boolean }>> {
+  const data = await request<{ employees?: Json[] }>(`${EMULATOR}/employees`);
+  return (data.employees ?? []).map((e) => ({
+    userId: str(e.userid) ?? str(e.userId) ?? '',
+    externalContact: e.externalContact !== false,
+  }));
+}
+
+export function setEmployee(patch: { userId: string; externalContact: boolean }): Promise<unknown> {
+  return post(`${EMULATOR}/employees`, patch);
+}
+
+export async function fetchSwitches(): Promise<{ agentConfigFailure?: string | null }> {
+  return request(`${EMULATOR}/switches`);
+}
+
+export function setSwitches(patch: Record<string, unknown>): Promise<unknown> {
+  return post(`${EMULATOR}/switches`, patch);
 }
 
 export interface ChatMessage {

@@ -30,7 +30,6 @@ test('admin sets up the pipeline; in the simulator the salesperson tags, edits t
     userId: 'zhangwei',
     entry: 'single_chat_tools',
     externalUserId: LIN,
-    permission: true,
   });
 
   // /admin: the default pipeline, saved as a corp tag group in WeCom.

@@ -5,6 +5,7 @@ import {
   bridgeMessages,
   counter,
   resetEmulator,
+  setApp,
   setClient,
   setSwitches,
 } from './helpers';
@@ -48,7 +49,7 @@ test('inside the simulator the unmodified SDK completes agentConfig and reads th
 // Rotating tickets (POST /tickets/rotate) would also do, but it leaves the app's ticket cache stale for the tests
 // that follow until a rate-limited refresh; the switch changes nothing the app holds.
 test('a forced bad signature is rejected by the emulated client', async ({ page, request }) => {
-  await setSwitches(request, { forceInvalidSignature: true });
+  await setSwitches(request, { agentConfigFailure: 'signature' });
   const frame = await openSimulator(page);
   await expect(frame.getByTestId('agent-config')).toHaveText(/agentConfig:.*invalid signature/);
   await expect(frame.getByTestId('context-id')).toHaveText(/invalid signature/);
@@ -104,7 +105,7 @@ test('the workbench opens at phone size with the mobile client', async ({ page }
 
 test.describe('the client context decides what the bridge answers', () => {
   test('no permission', async ({ page, request }) => {
-    await setClient(request, { permission: false });
+    await setApp(request, { agentId: '1000002', externalContact: false });
     const frame = await openSimulator(page);
     await expect(frame.getByTestId('agent-config')).toHaveText('agentConfig:ok');
     await expect(frame.getByTestId('context-id')).toHaveText('getCurExternalContact:fail no permission');

@@ -36,8 +36,10 @@ export interface ClientPatch {
   entry?: 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
   externalUserId?: string;
   chatId?: string;
-  /** false → the bridge answers `fail no permission`. */
-  permission?: boolean;
+  /** Which WeCom client the simulator's frames present (user agent and failure wording); null = default. */
+  flavour?: 'windows' | 'mac' | 'ios' | 'android' | null;
+  /** Per failure (signature, ticket, corpid, agentid, domain, permission), the wording; null clears all. */
+  formats?: Record<string, string> | null;
 }
 
 /** Sets the simulated WeCom client's context (who is logged in, which chat the toolbar was opened from). */
@@ -54,7 +56,8 @@ export interface EmulatorSnapshot {
     entry: string;
     externalUserId: string | null;
     chatId: string | null;
-    permission: boolean;
+    flavour: string | null;
+    formats: Record<string, string>;
   };
 }
 
@@ -77,10 +80,31 @@ export async function setSwitches(
     externalContactForbidden: boolean;
     ipBlocked: boolean;
     invalidSecret: boolean;
-    forceInvalidSignature: boolean;
+    /** The client refuses every agentConfig with this failure. */
+    agentConfigFailure: 'signature' | 'ticket' | 'corpid' | 'agentid' | 'domain' | 'client-error' | null;
   }>,
 ): Promise<void> {
   await call(request, 'POST', '/switches', switches);
+}
+
+/** An app's 客户联系 → 可调用应用 listing and its visible range (null = the whole corp). */
+export async function setApp(
+  request: APIRequestContext,
+  patch: {
+    agentId: string;
+    externalContact?: boolean;
+    visibleRange?: { userIds: string[]; departmentIds: number[] } | null;
+  },
+): Promise<void> {
+  await call(request, 'POST', '/apps', patch);
+}
+
+/** Whether a member has the 客户联系 feature. */
+export async function setEmployee(
+  request: APIRequestContext,
+  patch: { userId: string; externalContact: boolean },
+): Promise<void> {
+  await call(request, 'POST', '/employees', patch);
 }
 
 export interface Fault {

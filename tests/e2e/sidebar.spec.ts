@@ -6,6 +6,7 @@ import {
   clearFaults,
   resetEmulator,
   rotateTickets,
+  setApp,
   setClient,
   setSwitches,
   type ClientPatch,
@@ -33,7 +34,7 @@ function trackApiRequests(page: Page): string[] {
 }
 
 async function openSidebar(page: Page, request: APIRequestContext, client: ClientPatch) {
-  await setClient(request, { userId: 'zhangwei', permission: true, ...client });
+  await setClient(request, { userId: 'zhangwei', ...client });
   await page.goto('/sidebar');
   await expect(page).toHaveURL((url) => url.pathname === '/sidebar');
 }
@@ -143,7 +144,7 @@ test.describe('inside the WeCom client', () => {
   }) => {
     await openSidebar(page, request, { entry: 'single_chat_tools', externalUserId: LIN });
     await expect(page.getByTestId('customer-name')).toBeVisible();
-    await setSwitches(request, { forceInvalidSignature: true });
+    await setSwitches(request, { agentConfigFailure: 'signature' });
     const api = trackApiRequests(page);
     await page.reload();
     const state = page.locator('[data-state="sdk-invalid-signature"]');
@@ -192,6 +193,8 @@ test.describe('inside the WeCom client', () => {
         news: expect.objectContaining({
           title: 'VIP 客户答谢会报名',
           link: expect.stringMatching(/^https:/),
+          // The reply has no cover of its own: the app's default, absolute on its origin (PC clients refuse none).
+          imgUrl: expect.stringMatching(/^http:\/\/localhost:\d+\/share-cover\.png$/),
         }),
       }),
     ]);
@@ -253,13 +256,15 @@ test.describe('inside the WeCom client', () => {
     page,
     request,
   }) => {
-    await openSidebar(page, request, { entry: 'single_chat_tools', externalUserId: LIN, permission: false });
+    await setApp(request, { agentId: '1000002', externalContact: false });
+    await openSidebar(page, request, { entry: 'single_chat_tools', externalUserId: LIN });
     const denied = page.locator('[data-state="sdk-no-permission"]');
-    await expect(denied).toContainText('没有客户联系权限');
+    await expect(page.locator('[data-permission-cause="app-not-in-contact"]')).toBeVisible();
+    await expect(denied).toContainText('应用未加入「客户联系」可调用应用');
     await expect(denied).toContainText('可调用接口的应用');
 
     // The server side of the same misconfiguration: WeCom answers 48002 and the page says what to fix.
-    await setClient(request, { permission: true });
+    await setApp(request, { agentId: '1000002', externalContact: true });
     await setSwitches(request, { externalContactForbidden: true });
     await page.reload();
     const config = page.locator('[data-state="configuration"]');
