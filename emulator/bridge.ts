@@ -19,8 +19,7 @@ import {
 } from './bridge-replies';
 import type { Ctx } from './context';
 import { json } from './http';
-import { inVisibleRange } from './visible-range';
-import type { ChatMessage, EmulatorState } from './state';
+import { inVisibleRange, type ChatMessage, type EmulatorState } from './state';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
@@ -58,7 +57,7 @@ export type Refusal = 'visible-range' | 'app-not-in-contact' | 'member-without-c
 
 export function refusalFor(state: EmulatorState, agentId: string, userId: string): Refusal | null {
   const app = state.apps.find((a) => a.agentId === agentId);
-  if (!app || !inVisibleRange(state, app, userId)) return 'visible-range';
+  if (!app || !inVisibleRange(state, userId, agentId)) return 'visible-range';
   if (!app.externalContact) return 'app-not-in-contact';
   const member = state.employees.find((e) => e.userid === userId);
   if (!member?.externalContact) return 'member-without-contact';

@@ -263,11 +263,10 @@ function appJson(app: EmulatorState['apps'][number]) {
     agentId: app.agentId,
     name: app.name,
     externalContact: app.externalContact,
-    visibleRange: app.visibleRange ?? null,
   };
 }
 
-/** `POST apps {agentId, externalContact?, visibleRange?: {userIds, departmentIds} | null}` (null = whole corp). */
+/** `POST apps {agentId, externalContact}`: whether the app is in 客户联系 → 可调用应用 (else 48002, and the client refuses). */
 async function setApp(ctx: Ctx): Promise<Response> {
   const b = await body(ctx.req);
   if (!b) return bad('JSON body expected');
@@ -276,25 +275,6 @@ async function setApp(ctx: Ctx): Promise<Response> {
   if (b.externalContact !== undefined) {
     if (typeof b.externalContact !== 'boolean') return bad('externalContact must be a boolean');
     app.externalContact = b.externalContact;
-  }
-  if (b.visibleRange !== undefined) {
-    const r = b.visibleRange as { userIds?: unknown; departmentIds?: unknown } | null;
-    if (r === null) {
-      delete app.visibleRange;
-    } else {
-      const userIds = r.userIds ?? [];
-      const departmentIds = r.departmentIds ?? [];
-      if (
-        typeof r !== 'object' ||
-        !Array.isArray(userIds) ||
-        !userIds.every((u) => typeof u === 'string') ||
-        !Array.isArray(departmentIds) ||
-        !departmentIds.every((d) => Number.isInteger(d))
-      ) {
-        return bad('visibleRange must be {userIds: string[], departmentIds: number[]} or null');
-      }
-      app.visibleRange = { userIds: userIds as string[], departmentIds: departmentIds as number[] };
-    }
   }
   return json(appJson(app));
 }
@@ -486,7 +466,7 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
     case 'GET bridge.js':
       // The client's flavour decides its user agent, which the SDK reads once when it loads.
       return scriptResponse('client.js', (s) =>
-        s.replace('/*FLAVOUR*/null', JSON.stringify(state.client.flavour)),
+        s.replace(/\/\*FLAVOUR\*\/\s*null/, JSON.stringify(state.client.flavour)),
       );
     case 'POST bridge/verify':
       return bridgeVerify(ctx);

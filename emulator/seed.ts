@@ -15,8 +15,6 @@ export interface SeedApp {
   secret: string;
   /** Listed in 客户联系 → 可调用接口的应用 (otherwise externalcontact/* answers 48002). */
   externalContact: boolean;
-  /** 可见范围: members and departments (with their sub-departments); absent = the whole corp. */
-  visibleRange?: { userIds: string[]; departmentIds: number[] };
 }
 
 /** The product's app first; the others exist so that per-app and per-corp limits can be exercised. */

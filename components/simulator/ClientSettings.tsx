@@ -3,10 +3,12 @@
 import useSWR from 'swr';
 import {
   fetchApps,
+  fetchClientInRange,
   fetchEmployeeFlags,
   fetchSwitches,
   setApp,
   setClient,
+  setClientInRange,
   setEmployee,
   setSwitches,
   type ClientState,
@@ -65,20 +67,18 @@ export function ClientSettings({
   const apps = useSWR(['emulator:apps', corpId], fetchApps);
   const members = useSWR(['emulator:employee-flags', corpId], fetchEmployeeFlags);
   const switches = useSWR(['emulator:switches', corpId], fetchSwitches);
+  const range = useSWR(['emulator:visible-range', corpId, client.userId], fetchClientInRange);
   // The product app: the demo's self-built app, or (third-party demo) the suite's app, installed last.
   const list = apps.data ?? [];
   const app = thirdParty ? list[list.length - 1] : list[0];
   const me = members.data?.find((e) => e.userId === client.userId);
-  const inRange =
-    !app?.visibleRange ||
-    app.visibleRange.userIds.includes(client.userId) ||
-    app.visibleRange.departmentIds.length > 0;
+  const inRange = range.data !== false;
   const configFormat = client.formats?.signature ?? '';
 
   const change = (action: () => Promise<unknown>) =>
     run(async () => {
       await action();
-      await Promise.all([apps.mutate(), members.mutate(), switches.mutate(), onChanged()]);
+      await Promise.all([apps.mutate(), members.mutate(), switches.mutate(), range.mutate(), onChanged()]);
     });
 
   return (
@@ -177,18 +177,11 @@ export function ClientSettings({
               disabled={disabled || !members.data}
               onChange={(e) =>
                 change(() =>
-                  setApp({
-                    agentId: app.agentId,
-                    // Out of range: everyone but the current member (no departments).
-                    visibleRange: e.target.checked
-                      ? null
-                      : {
-                          userIds: (members.data ?? [])
-                            .map((m) => m.userId)
-                            .filter((u) => u !== client.userId),
-                          departmentIds: [],
-                        },
-                  }),
+                  setClientInRange(
+                    e.target.checked,
+                    client.userId,
+                    (members.data ?? []).map((m) => m.userId),
+                  ),
                 )
               }
             />

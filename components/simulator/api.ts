@@ -38,7 +38,24 @@ export interface AppFlags {
   agentId: string;
   name: string;
   externalContact: boolean;
-  visibleRange: { userIds: string[]; departmentIds: number[] } | null;
+}
+
+/** Whether the simulated member is inside the visible range of the apps in 客户联系. */
+export async function fetchClientInRange(): Promise<boolean> {
+  const data = await request<{ clientInRange?: boolean }>(`${EMULATOR}/visible-range`);
+  return data.clientInRange !== false;
+}
+
+/** Out of range: the whole corp but the member; back in: the whole corp again. */
+export async function setClientInRange(
+  inRange: boolean,
+  userId: string,
+  everyone: string[],
+): Promise<unknown> {
+  return post(
+    `${EMULATOR}/visible-range`,
+    inRange ? { reset: true } : { party: [], tag: [], user: everyone.filter((u) => u !== userId) },
+  );
 }
 
 export async function fetchApps(): Promise<AppFlags[]> {

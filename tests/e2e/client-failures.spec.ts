@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { DEMO_PORT } from '../../playwright.config';
-import { WELL_KNOWN, resetEmulator, setApp, setClient, setEmployee, setSwitches } from './helpers';
+import {
+  WELL_KNOWN,
+  resetEmulator,
+  setApp,
+  setClient,
+  setEmployee,
+  setSwitches,
+  setVisibleRange,
+} from './helpers';
 
 // Every way a real WeCom client reports a failure (wecom-crm.md §6.8), answered raw by the emulated client and run
 // through the unmodified @wecom/jssdk in the real sidebar: the page must classify each one and show its fix.
@@ -170,7 +178,7 @@ test.describe('permission: the sidebar says which of app, member or visible rang
     const { context, page } = await sidebar(browser, 'windows');
     await open(page); // signed in while still inside the range
     await expect(page.getByTestId('customer-name')).toHaveText('林晓梅');
-    await setApp(request, { agentId: '1000002', visibleRange: { userIds: ['lina'], departmentIds: [3] } });
+    await setVisibleRange(request, { party: [3], user: ['lina'] });
     await page.reload();
     await expect(page.locator('[data-permission-cause="visible-range"]')).toBeVisible();
     await expect(page.locator('[data-state="sdk-no-permission"]')).toContainText('你不在本应用的可见范围内');
@@ -184,4 +192,23 @@ test.describe('permission: the sidebar says which of app, member or visible rang
     await page.screenshot({ path: test.info().outputPath('visible-range.png') });
     await context.close();
   });
+});
+
+test('the simulator’s client settings choose the client and the failure', async ({ page }) => {
+  await page.goto('/simulator');
+  await page.getByTestId('client-settings').locator('summary').click();
+  await page.getByTestId('client-flavour').selectOption('mac');
+  await page.getByTestId('client-failure').selectOption('signature');
+  const frame = page.frameLocator('[data-testid="sidebar-frame"]');
+  const state = frame.locator('[data-state="sdk-invalid-signature"]');
+  // The Mac client's own wording, kept verbatim by the SDK and understood by the page.
+  await expect(state).toContainText(
+    'wx.config:invalid signature more info at https://open.work.weixin.qq.com/devtool/query?e=40093',
+  );
+  const ua = await page.frame({ name: 'wecom-sidebar' })!.evaluate(() => navigator.userAgent);
+  expect(ua).toMatch(/Macintosh.*wxwork\//);
+  await page.getByTestId('client-failure').selectOption('');
+  await page.getByTestId('member-external-contact').uncheck();
+  await expect(frame.locator('[data-permission-cause="member-without-contact"]')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('simulator-client-settings.png') });
 });

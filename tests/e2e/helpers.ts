@@ -87,16 +87,20 @@ export async function setSwitches(
   await call(request, 'POST', '/switches', switches);
 }
 
-/** An app's 客户联系 → 可调用应用 listing and its visible range (null = the whole corp). */
+/** Whether an app is listed in 客户联系 → 可调用应用. */
 export async function setApp(
   request: APIRequestContext,
-  patch: {
-    agentId: string;
-    externalContact?: boolean;
-    visibleRange?: { userIds: string[]; departmentIds: number[] } | null;
-  },
+  patch: { agentId: string; externalContact: boolean },
 ): Promise<void> {
   await call(request, 'POST', '/apps', patch);
+}
+
+/** The visible range (可见范围) of the apps in 客户联系: departments, members, tags; `{reset: true}` = whole corp. */
+export async function setVisibleRange(
+  request: APIRequestContext,
+  range: { party?: number[]; user?: string[]; tag?: number[]; reset?: boolean },
+): Promise<void> {
+  await call(request, 'POST', '/visible-range', range);
 }
 
 /** Whether a member has the 客户联系 feature. */

@@ -203,7 +203,7 @@ describe('permission where WeCom checks it (app, member, visible range)', () => 
   });
 
   it('a member outside the visible range is refused everything, in each permission wording', async () => {
-    await control('apps', { agentId: '1000002', visibleRange: { userIds: ['lina'], departmentIds: [3] } });
+    await control('visible-range', { party: [3], user: ['lina'] });
     for (const [permission, reply] of [
       ['fail-space', { err_msg: 'getCurExternalContact:fail no permission' }],
       ['fail-underscore', { err_msg: 'getCurExternalContact:fail_no permission' }],
@@ -231,7 +231,7 @@ describe('permission where WeCom checks it (app, member, visible range)', () => 
     expect((await call('getContext')).refusal).toBeUndefined();
     await control('client', { userId: 'lina' });
     expect((await call('getCurExternalContact')).refusal).toBeUndefined();
-    await control('apps', { agentId: '1000002', visibleRange: null });
+    await control('visible-range', { reset: true });
     await control('client', { userId: 'zhangwei' });
     expect((await agentConfig()).reply).toEqual({ err_msg: 'agentConfig:ok', checkResult: {} });
   });
