@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
-import { getConfig } from '@/lib/config';
+import { getConfig, openDataScriptUrl } from '@/lib/config';
+import { OPEN_DATA_SCRIPT_ID } from '@/lib/jssdk-client/open-data-id';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,12 +21,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       ? 'light'
       : undefined;
   const demo = config.mode === 'demo';
+  const openData = openDataScriptUrl(config);
   return (
     <html lang="zh-CN" data-theme={theme}>
       <head>
         {/* Demo mode only: the emulated WeCom client bridge must exist before @wecom/jssdk loads, so it blocks. */}
         {/* eslint-disable-next-line @next/next/no-sync-scripts */}
         {demo ? <script src="/wecom-emulator/bridge.js" /> : null}
+        {/* Third-party mode: WeCom's open-data SDK, loaded as its docs say (referrerpolicy origin), before initOpenData. */}
+        {openData ? <script id={OPEN_DATA_SCRIPT_ID} src={openData} referrerPolicy="origin" async /> : null}
       </head>
       <body>
         {demo ? (

@@ -374,3 +374,23 @@ export function getConfig(): AppConfig {
 export function isDemo(): boolean {
   return getConfig().mode === 'demo';
 }
+
+/** Origin of WeCom's open.work.weixin.qq.com (install page, open-data SDK); the emulator (our origin) in demo mode. */
+export function openBaseOf(
+  config: Pick<AppConfig, 'mode' | 'appBaseUrl'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (config.mode === 'demo') return config.appBaseUrl;
+  return (env.WECOM_OPEN_BASE ?? 'https://open.work.weixin.qq.com').replace(/\/+$/, '');
+}
+
+/**
+ * Third-party mode: WeCom's open-data SDK, which must be on the page before ww.initOpenData (third-party apps get
+ * no member names; `<ww-open-data>` shows them). Null for a self-built app, which gets names from the API.
+ */
+export function openDataScriptUrl(
+  config: Pick<AppConfig, 'mode' | 'appBaseUrl' | 'suite'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
+  return config.suite ? `${openBaseOf(config, env)}/wwopen/js/jwxwork-1.0.0.js` : null;
+}

@@ -1,8 +1,8 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import { initOpenData } from '@/lib/jssdk-client';
+import { bindOpenData, initOpenData } from '@/lib/jssdk-client';
 
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -24,15 +24,36 @@ export interface OpenDataNameProps {
   app?: { corpId: string; agentId: string };
 }
 
-/** A member's name: as text when known, else `<ww-open-data>` which the WeCom client fills in. */
+/**
+ * A member's name: as text when known, else `<ww-open-data type="userName" openid="…">` bound the documented way
+ * (ww.initOpenData, then WWOpenData.bind): the WeCom client draws the name where page code cannot read it. The
+ * element says how far it got in `data-open-data`: `pending`, `bound`, or `unavailable` (outside the client or
+ * refused; the userid stays as fallback).
+ */
 export function OpenDataName({ userId, name, app }: OpenDataNameProps) {
   const useOpenData = !name && !!app;
+  const ref = useRef<HTMLElement>(null);
+  const [status, setStatus] = useState<'pending' | 'bound' | 'unavailable'>('pending');
   useEffect(() => {
-    if (useOpenData && app) void initOpenData(app);
-  }, [useOpenData, app]);
+    if (!useOpenData || !app) return;
+    let cancelled = false;
+    void initOpenData(app).then((ready) => {
+      if (cancelled) return;
+      setStatus(ready && ref.current && bindOpenData(ref.current) ? 'bound' : 'unavailable');
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [useOpenData, app, userId]);
   if (!useOpenData) return <>{name ?? userId}</>;
   return (
-    <ww-open-data type="userName" openid={userId} data-testid="open-data-name">
+    <ww-open-data
+      ref={ref}
+      type="userName"
+      openid={userId}
+      data-testid="open-data-name"
+      data-open-data={status}
+    >
       {userId}
     </ww-open-data>
   );

@@ -109,7 +109,7 @@ export function GroupChatCard({ chat, lang, app }: { chat: GroupChatDto; lang: L
             <h1 className={styles.name} data-testid="group-name">
               {chat.name}
             </h1>
-            <p className={styles.sub}>
+            <p className={styles.sub} data-testid="group-owner">
               {t.owner}：<EmployeeName person={chat.owner} app={app} />
               {chat.owner.isMe ? `（${t.me}）` : ''} · {t.members(chat.memberCount)}
             </p>

@@ -1,6 +1,7 @@
 'use client';
 
 import { readBoot, type Boot, JS_API_LIST } from './boot';
+import { OPEN_DATA_SCRIPT_ID } from './open-data-id';
 import { refusalInSuccess, SdkError, SIGNATURE_KINDS, toSdkError, type SdkStep } from './errors';
 import {
   createSignatureSource,
@@ -272,22 +273,55 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
   };
 }
 
-let openingData: Promise<void> | undefined;
+let openingData: Promise<boolean> | undefined;
+
+interface WWOpenDataApi {
+  bind(el: Element): void;
+}
+
+function openDataApi(): WWOpenDataApi | undefined {
+  return (window as unknown as { WWOpenData?: WWOpenDataApi }).WWOpenData;
+}
+
+/** Waits (bounded) for the page's jwxwork-1.0.0.js to load: ww.initOpenData must run after it. */
+function openDataScriptLoaded(timeoutMs: number): Promise<void> {
+  const tag = document.getElementById(OPEN_DATA_SCRIPT_ID);
+  if (!tag || openDataApi()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    tag.addEventListener('load', done, { once: true });
+    tag.addEventListener('error', done, { once: true });
+    setTimeout(done, timeoutMs);
+  });
+}
 
 /**
- * ww.initOpenData once per page, after agentConfig (connectWeCom with the same app): the client then renders
- * `<ww-open-data>` elements, the member names third-party apps never receive from the server. Outside the
- * client, or when it refuses, the elements keep their fallback content (the userid).
+ * ww.initOpenData once per page, after agentConfig (connectWeCom with the same app) and after WeCom's open-data
+ * SDK (jwxwork-1.0.0.js, loaded by the layout in third-party mode) — as its docs require. Resolves true when the
+ * client accepted; then `bindOpenData` binds `<ww-open-data>` elements. Outside the client, or when it refuses,
+ * false: the elements keep their fallback content (the userid).
  */
-export function initOpenData(app: ConnectOptions): Promise<void> {
+export function initOpenData(app: ConnectOptions): Promise<boolean> {
   openingData ??= connectWeCom(app)
-    .then(() => loadSdk(readBoot(app)))
-    .then((ww) => ww.initOpenData())
-    .then(() => undefined)
+    .then(async () => {
+      await openDataScriptLoaded(app.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const ww = await loadSdk(readBoot(app));
+      await withTimeout(ww.initOpenData(), app.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'agentConfig');
+      return true;
+    })
     .catch(() => {
       openingData = undefined;
+      return false;
     });
   return openingData;
+}
+
+/** WWOpenData.bind(el), the documented way to have the client draw a `<ww-open-data>` element. */
+export function bindOpenData(el: Element): boolean {
+  const api = openDataApi();
+  if (!api || typeof api.bind !== 'function') return false;
+  api.bind(el);
+  return true;
 }
 
 function configError(err: unknown): SdkError {

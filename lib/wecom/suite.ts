@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { getConfig } from '../config';
+import { getConfig, openBaseOf } from '../config';
 import { HttpError, type Bilingual } from '../http';
 import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
@@ -969,7 +969,5 @@ export function getSuite(): SuiteService | null {
 
 /** Origin of the install page: open.work.weixin.qq.com, or the emulator (our own origin) in demo mode. */
 export function openBase(): string {
-  const config = getConfig();
-  if (config.mode === 'demo') return config.appBaseUrl;
-  return (process.env.WECOM_OPEN_BASE ?? 'https://open.work.weixin.qq.com').replace(/\/+$/, '');
+  return openBaseOf(getConfig());
 }

@@ -28,7 +28,10 @@ test('each corp sees its own customers in the sidebar, and names come from ww-op
 
   await page.getByRole('button', { name: /手机工作台/ }).click();
   const phone = page.frameLocator('[data-testid=phone-frame]');
-  await expect(phone.getByTestId('employee-name')).toHaveText('孙莉', { timeout: 60_000 });
+  // The client draws the name where page code cannot read it: what it guarantees is the bound element.
+  await expect(
+    phone.getByTestId('employee-name').locator('ww-open-data[type=userName][openid=sunli]'),
+  ).toHaveAttribute('data-open-data', 'bound', { timeout: 60_000 });
 
   // The session belongs to corp B: corp A's customer is refused, corp B's is served.
   const api = page.context().request;
@@ -52,25 +55,48 @@ test('a group chat names its employees through ww-open-data; customers keep the 
   const sidebar = page.frameLocator('[data-testid=sidebar-frame]');
   await expect(sidebar.getByTestId('group-name')).toHaveText('云帆外贸客户群', { timeout: 60_000 });
 
-  // The API gave userids only; the emulated client rendered corp B's names into the elements.
+  // The API gave userids only. The page loaded WeCom's open-data SDK, ran ww.initOpenData and bound each
+  // <ww-open-data>; the client draws the names inside a closed shadow root, so the page (and this test) can read
+  // only what it put there itself: the userid fallback. A screenshot shows the drawn names.
+  const frame = page.frame({ name: 'wecom-sidebar' })!;
+  const script = frame.locator('script#wwopen-data-sdk');
+  await expect(script).toHaveAttribute('src', /\/wwopen\/js\/jwxwork-1\.0\.0\.js$/);
+  await expect(script).toHaveAttribute('referrerpolicy', 'origin');
   const employees = sidebar.getByTestId('group-employees');
   const names = employees.getByTestId('member-name').locator('ww-open-data[type=userName]');
   await expect(names).toHaveCount(2);
   await expect(names.nth(0)).toHaveAttribute('openid', 'sunli');
-  await expect(names.nth(0)).toHaveText('孙莉');
   await expect(names.nth(1)).toHaveAttribute('openid', 'zhoumin');
-  await expect(names.nth(1)).toHaveText('周敏');
-  await expect(sidebar.getByText('群主：孙莉（我）')).toBeVisible();
+  for (const i of [0, 1]) await expect(names.nth(i)).toHaveAttribute('data-open-data', 'bound');
+  const owner = sidebar.getByTestId('group-owner').locator('ww-open-data[openid=sunli]');
+  await expect(owner).toHaveAttribute('data-open-data', 'bound');
+  // Page code sees no name: not in the element's text, not in the document, no open shadow root.
+  const readable = await frame.evaluate(() => {
+    const els = [...document.querySelectorAll('ww-open-data')];
+    return {
+      texts: els.map((e) => e.textContent),
+      shadow: els.some((e) => e.shadowRoot !== null),
+      body: document.body.innerText,
+    };
+  });
+  expect(readable.texts).toEqual(expect.arrayContaining(['sunli', 'zhoumin']));
+  expect(readable.shadow).toBe(false);
+  expect(readable.body).not.toContain('周敏');
+  // What a person sees: the drawn names (kept as an artifact).
+  const shot = test.info().outputPath('open-data-group.png');
+  await page.locator('[data-testid=sidebar-frame]').screenshot({ path: shot });
+  await test.info().attach('open-data-group.png', { path: shot, contentType: 'image/png' });
 
-  // Customers keep the names from the API; who invited them is an employee, named by the client.
+  // Customers keep the names from the API; who invited them is an employee, bound for the client to draw.
   const heXiaoyu = sidebar
     .getByTestId('group-customers')
     .getByTestId('member-customer')
     .filter({ hasText: '何晓雨' });
   await expect(heXiaoyu.getByTestId('member-name')).toHaveText('何晓雨');
   await expect(heXiaoyu.getByTestId('member-name').locator('ww-open-data')).toHaveCount(0);
-  await expect(heXiaoyu.getByTestId('member-invitor').locator('ww-open-data[openid=sunli]')).toHaveText(
-    '孙莉',
+  await expect(heXiaoyu.getByTestId('member-invitor').locator('ww-open-data[openid=sunli]')).toHaveAttribute(
+    'data-open-data',
+    'bound',
   );
 });
 
