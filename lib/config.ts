@@ -378,7 +378,7 @@ export function isDemo(): boolean {
 /** Origin of WeCom's open.work.weixin.qq.com (install page, open-data SDK); the emulator (our origin) in demo mode. */
 export function openBaseOf(
   config: Pick<AppConfig, 'mode' | 'appBaseUrl'>,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): string {
   if (config.mode === 'demo') return config.appBaseUrl;
   return (env.WECOM_OPEN_BASE ?? 'https://open.work.weixin.qq.com').replace(/\/+$/, '');
@@ -390,7 +390,7 @@ export function openBaseOf(
  */
 export function openDataScriptUrl(
   config: Pick<AppConfig, 'mode' | 'appBaseUrl' | 'suite'>,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): string | null {
   return config.suite ? `${openBaseOf(config, env)}/wwopen/js/jwxwork-1.0.0.js` : null;
 }
