@@ -208,7 +208,9 @@ test('the simulator’s client settings choose the client and the failure', asyn
   const ua = await page.frame({ name: 'wecom-sidebar' })!.evaluate(() => navigator.userAgent);
   expect(ua).toMatch(/Macintosh.*wxwork\//);
   await page.getByTestId('client-failure').selectOption('');
-  await page.getByTestId('member-external-contact').uncheck();
+  // A controlled checkbox: it flips once the emulator confirmed the change.
+  await page.getByTestId('member-external-contact').click();
+  await expect(page.getByTestId('member-external-contact')).not.toBeChecked();
   await expect(frame.locator('[data-permission-cause="member-without-contact"]')).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('simulator-client-settings.png') });
 });
