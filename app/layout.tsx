@@ -13,7 +13,8 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const config = getConfig();
-  const userAgent = (await headers()).get('user-agent') ?? '';
+  const h = await headers();
+  const userAgent = h.get('user-agent') ?? '';
   // The WeCom client announces its theme in the user agent (ColorScheme/Dark); browsers use the media query.
   const theme = /ColorScheme\/Dark/i.test(userAgent)
     ? 'dark'
@@ -29,7 +30,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         {/* eslint-disable-next-line @next/next/no-sync-scripts */}
         {demo ? <script src="/wecom-emulator/bridge.js" /> : null}
         {/* Third-party mode: WeCom's open-data SDK, loaded as its docs say (referrerpolicy origin), before initOpenData. */}
-        {openData ? <script id={OPEN_DATA_SCRIPT_ID} src={openData} referrerPolicy="origin" async /> : null}
+        {openData ? (
+          <script
+            id={OPEN_DATA_SCRIPT_ID}
+            src={openData}
+            referrerPolicy="origin"
+            async
+            nonce={h.get('x-nonce') ?? undefined}
+          />
+        ) : null}
       </head>
       <body>
         {demo ? (

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { AppConfig } from '../config';
+import { openDataScriptUrl, type AppConfig } from '../config';
 
 /** WeCom's own frames that @wecom/jssdk opens in live mode (open data, the JS-API transparent frame). */
 const WECOM_FRAMES = ['https://open.work.weixin.qq.com', 'https://login.work.weixin.qq.com'];
@@ -21,9 +21,12 @@ export function securityHeaders(config: AppConfig, nonce: string): Record<string
   const frameSrc = demo ? ["'self'"] : ["'self'", ...new Set([...WECOM_FRAMES, ...liveOrigins])];
   // Avatars come from WeCom's CDN (https) or, against an emulator, from its origin.
   const imgSrc = ["'self'", 'data:', 'blob:', 'https:', ...(demo ? [] : [new URL(config.apiBase).origin])];
+  // Third-party mode loads WeCom's open-data SDK (jwxwork-1.0.0.js) from open.work.weixin.qq.com.
+  const openData = openDataScriptUrl(config);
+  const scriptSrc = ["'self'", `'nonce-${nonce}'`, ...(openData && !demo ? [new URL(openData).origin] : [])];
   const csp = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
+    `script-src ${scriptSrc.join(' ')}`,
     "style-src 'self' 'unsafe-inline'",
     `img-src ${[...new Set(imgSrc)].join(' ')}`,
     "font-src 'self' data:",

@@ -26,7 +26,7 @@ async function openSidebar(
   request: APIRequestContext,
   client: { entry: 'single_chat_tools' | 'group_chat_tools'; externalUserId?: string; chatId?: string },
 ) {
-  await setClient(request, { userId: 'zhangwei', permission: true, ...client });
+  await setClient(request, { userId: 'zhangwei', ...client });
   await page.goto('/sidebar');
   await expect(page).toHaveURL((url) => url.pathname === '/sidebar');
 }
@@ -149,11 +149,19 @@ test.describe('visible range (可见范围)', () => {
     });
     await expect(page.getByTestId('customer-name')).toHaveText('郑凯');
     await visibleRange(request, { party: [3] });
+    // The member is now outside the range too: the client refuses them, and the page says where to widen it.
     await page.reload();
-    const state = page.locator('[data-state="not-found"]');
-    await expect(state).toContainText('可见范围');
-    await expect(state).toContainText('应用管理 → 本应用 → 可见范围');
+    await expect(page.locator('[data-permission-cause="visible-range"]')).toBeVisible();
+    await expect(page.locator('[data-state="sdk-no-permission"]')).toContainText(
+      '应用管理 → 本应用 → 可见范围',
+    );
     await expect(page.getByTestId('customer-name')).toHaveCount(0);
+    // The server API answers the customer as not found, naming the range.
+    const res = await page.request.get(`/api/contacts/${DOC_IDS.listWecomCustomer}`);
+    expect(res.status()).toBe(404);
+    const body = JSON.stringify(await res.json());
+    expect(body).toContain('可见范围');
+    expect(body).toContain('应用管理 → 本应用 → 可见范围');
   });
 
   test('a member outside the range gets a page saying who widens it and where', async ({
