@@ -92,7 +92,6 @@ test.describe('slow WeCom on a fresh instance', () => {
       userId: 'zhangwei',
       entry: 'single_chat_tools',
       externalUserId: WELL_KNOWN.linXiaomei,
-      permission: true,
     });
     await emulator(request, 'POST', 'faults', { api: 'get_jsapi_ticket', latencyMs: HANG_MS });
     await emulator(request, 'POST', 'faults', { api: 'ticket/get', latencyMs: HANG_MS });
