@@ -32,15 +32,25 @@ const CONTACT_KINDS: Record<string, TimelineKind> = {
   edit_external_contact: 'customer_edited',
 };
 
-/** A stable id of one event (re-encrypted retries carry the same fields). */
+/**
+ * A stable id of one event, the same for a re-encrypted retry and for the same change arriving in the self-built
+ * form (Event, CreateTime) and the third-party form (InfoType, TimeStamp).
+ */
 export function eventKey(fields: EventFields): string {
-  const keys = Object.keys(fields)
-    .filter((k) => !['ToUserName', 'Encrypt', 'AgentID'].includes(k))
-    .sort();
-  return createHash('sha256')
-    .update(keys.map((k) => `${k}=${JSON.stringify(fields[k])}`).join('\n'))
-    .digest('hex')
-    .slice(0, 40);
+  const normal = {
+    event: text(fields.Event) || text(fields.InfoType),
+    time: text(fields.CreateTime) || text(fields.TimeStamp),
+    change: text(fields.ChangeType),
+    user: text(fields.UserID),
+    customer: text(fields.ExternalUserID),
+    chat: text(fields.ChatId),
+    detail: text(fields.UpdateDetail),
+    members: items(fields.MemChangeList),
+    id: text(fields.Id),
+    tagType: text(fields.TagType),
+    source: text(fields.Source),
+  };
+  return createHash('sha256').update(JSON.stringify(normal)).digest('hex').slice(0, 40);
 }
 
 /** Event time: CreateTime (self-built) or TimeStamp (third-party), seconds. */

@@ -387,6 +387,16 @@ describe.each(kinds)('CRM on %s', (kind) => {
         UserID: 'wangfang',
         ExternalUserID: LIN,
       });
+      // The same change in the third-party form (one app installed both ways) lands once too.
+      await handleCrmEvent(deps, {
+        SuiteId: 'wwsuite',
+        AuthCorpId: DEMO_CREDENTIALS.corpId,
+        InfoType: 'change_external_contact',
+        TimeStamp: fields.CreateTime,
+        ChangeType: 'del_follow_user',
+        UserID: 'lina',
+        ExternalUserID: LIN,
+      });
       const items = (await timelinePage(deps, ZHANG, LIN, null)).items;
       expect(items.map((i) => i.kind)).toEqual(['customer_added', 'member_deleted']);
       expect(items[1]).toMatchObject({ source: 'wecom', actor: { userId: 'lina', name: '李娜' } });
