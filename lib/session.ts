@@ -1,8 +1,10 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { getIronSession, type IronSession, type SessionOptions } from 'iron-session';
 import { getConfig } from './config';
 import { noteSignedIn } from './ops/request-context';
+import { getStore } from './store';
 
 export interface SessionUser {
   corpId: string;
@@ -13,6 +15,10 @@ export interface SessionUser {
 
 export interface SessionData {
   user?: SessionUser;
+  /** This sign-in's id: logout revokes it on every instance (through the store). */
+  sid?: string;
+  /** When it was signed in (ms): an admin's "sign out everywhere" revokes every session of a member before then. */
+  iat?: number;
 }
 
 export const SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -52,7 +58,46 @@ export async function getSession(): Promise<IronSession<SessionData>> {
 // user read from it is remembered briefly (bounded, and never past the seal's own expiry).
 const OPENED_MAX = 1000;
 const OPENED_TTL_MS = 60_000;
-const opened = new Map<string, { user: SessionUser | null; until: number }>();
+interface Opened {
+  user: SessionUser | null;
+  sid?: string;
+  iat?: number;
+  until: number;
+}
+const opened = new Map<string, Opened>();
+
+const revokedKey = (sid: string) => `session:revoked:${sid}`;
+const revokedBeforeKey = (corpId: string, userId: string) => `session:revoked-before:${corpId}:${userId}`;
+
+/** Signs a member in: a new session id, remembered in the sealed cookie. */
+export async function startSession(session: IronSession<SessionData>, user: SessionUser): Promise<void> {
+  session.user = user;
+  session.sid = randomBytes(16).toString('base64url');
+  session.iat = Date.now();
+  await session.save();
+}
+
+/** Signs out: the session id is revoked for every instance until the cookie would have expired anyway. */
+export async function endSession(session: IronSession<SessionData>): Promise<void> {
+  if (session.sid) await getStore().set(revokedKey(session.sid), '1', SESSION_TTL_SECONDS * 1000);
+  session.destroy();
+}
+
+/** An admin's action: every session of this member that exists now stops working on every instance. */
+export async function revokeMemberSessions(corpId: string, userId: string): Promise<void> {
+  await getStore().set(revokedBeforeKey(corpId, userId), String(Date.now()), SESSION_TTL_SECONDS * 1000);
+}
+
+/** Whether a session still counts: it has an id, was not signed out, and no admin revoked it since. */
+async function stillValid(o: Opened): Promise<boolean> {
+  if (!o.user || !o.sid || typeof o.iat !== 'number') return false;
+  const store = getStore();
+  const [revoked, before] = await Promise.all([
+    store.get(revokedKey(o.sid)),
+    store.get(revokedBeforeKey(o.user.corpId, o.user.userId)),
+  ]);
+  return revoked === null && !(before !== null && Number(before) >= o.iat);
+}
 
 /** The seal's expiry in ms (iron's 6th field), or undefined when the cookie is not a seal. */
 function sealExpiry(seal: string): number | undefined {
@@ -60,22 +105,26 @@ function sealExpiry(seal: string): number | undefined {
   return Number.isFinite(expiration) && expiration > 0 ? expiration : undefined;
 }
 
-/** The signed-in user, or null. Pages redirect to login; route handlers answer 401. */
+/**
+ * The signed-in user, or null. Pages redirect to login; route handlers answer 401. Every call asks the store
+ * whether the session was revoked (logout, an admin), so a copied cookie stops working on every instance at once.
+ * A rotated SESSION_SECRET makes every older cookie unreadable.
+ */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const seal = (await cookies()).get(sessionOptions().cookieName)?.value;
   const now = Date.now();
-  const hit = seal ? opened.get(seal) : undefined;
-  if (hit && hit.until > now) {
-    if (hit.user) noteSignedIn(hit.user);
-    return hit.user;
+  let entry = seal ? opened.get(seal) : undefined;
+  if (!entry || entry.until <= now) {
+    const session = await getSession();
+    entry = { user: session.user ?? null, sid: session.sid, iat: session.iat, until: 0 };
+    const expiry = seal ? sealExpiry(seal) : undefined;
+    if (seal && entry.user && expiry) {
+      entry.until = Math.min(expiry, now + OPENED_TTL_MS);
+      if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
+      opened.set(seal, entry);
+    }
   }
-  const session = await getSession();
-  const user = session.user ?? null;
-  if (user) noteSignedIn(user);
-  const expiry = seal ? sealExpiry(seal) : undefined;
-  if (seal && user && expiry) {
-    if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
-    opened.set(seal, { user, until: Math.min(expiry, now + OPENED_TTL_MS) });
-  }
-  return user;
+  if (!entry.user || !(await stillValid(entry))) return null;
+  noteSignedIn(entry.user);
+  return entry.user;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ButtonLink, StateMessage } from '@/components/ui';
+import { unsealData } from 'iron-session';
 import { getConfig } from '@/lib/config';
 import { getSuite, suiteErrorMessage } from '@/lib/wecom/suite';
 
@@ -26,8 +27,13 @@ export default async function InstallPage({ searchParams }: Props) {
       </main>
     );
   }
-  const installedId = one(params.installed);
-  const installed = installedId ? await suite.authorization(installedId) : null;
+  // The install route seals the outcome into ?result=; a corp id in the address reveals nothing.
+  const sealed = one(params.result);
+  const installed = sealed
+    ? await unsealData<{ corpName?: string }>(sealed, { password: getConfig().sessionSecret })
+        .then((r) => (typeof r.corpName === 'string' ? { corpName: r.corpName } : null))
+        .catch(() => null)
+    : null;
   const error = one(params.error);
   const message = error ? suiteErrorMessage(error) : null;
   return (

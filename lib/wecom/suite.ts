@@ -50,6 +50,7 @@ export type SuiteErrorCode =
   | 'corp-not-authorized'
   | 'permanent-code-invalid'
   | 'install-state'
+  | 'install-admin-required'
   | 'store-failed';
 
 const SUITE_ERRORS: Record<SuiteErrorCode, { status: number; message: Bilingual }> = {
@@ -93,6 +94,13 @@ const SUITE_ERRORS: Record<SuiteErrorCode, { status: number; message: Bilingual 
     message: {
       zh: '安装链接已失效或被篡改，请重新发起安装',
       en: 'The install link expired or was tampered with; start the installation again',
+    },
+  },
+  'install-admin-required': {
+    status: 403,
+    message: {
+      zh: '只有已登录的应用管理员（ADMIN_USERIDS）可以从这里发起安装；企业也可以在企业微信应用市场安装本应用',
+      en: 'Only a signed-in app admin (ADMIN_USERIDS) can start an installation here; corps can also install the app from the WeCom app marketplace',
     },
   },
   'store-failed': {

@@ -102,7 +102,7 @@ test('the sign-in state and the session cookie are set on the redirect responses
   const state = new URL(login.headers()['location']!).searchParams.get('state');
   const stateCookie = setCookie(login, `wecom_oauth_${state}`);
   expect(stateCookie).toMatch(/HttpOnly/i);
-  expect(stateCookie).toMatch(/Path=\/api\/auth\/callback/);
+  expect(stateCookie).toMatch(/Path=\/api\/auth(;|$)/);
 
   const callback = await captureCallback(page, '/?after=cookie');
   const res = await page.request.get(callback.toString(), { maxRedirects: 0 });
@@ -299,4 +299,82 @@ test('live mode signs in through the separate WeCom origin and comes back', asyn
   await expect(page).toHaveURL(new RegExp(`^${live}/\\?live=1#?$`));
   const res = await page.request.get(`${live}/api/session`);
   expect(((await res.json()) as { user: { userId: string } }).user).toMatchObject({ userId: 'zhangwei' });
+});
+
+test.describe('found by the security probe', () => {
+  test('a sign-in state works once on the server, even for a client that keeps its state cookie', async ({
+    page,
+  }) => {
+    const callback = await captureCallback(page, '/?kept=1');
+    const state = callback.searchParams.get('state')!;
+    const kept = (await page.context().cookies()).find((c) => c.name === `wecom_oauth_${state}`)!;
+    expect(kept).toBeTruthy();
+    await page.goto(callback.toString());
+    await expect(page).toHaveURL(/\/\?kept=1#?$/);
+    // The client puts the spent state cookie back and replays the callback (with its session dropped).
+    await page.context().clearCookies();
+    await page.context().addCookies([kept]);
+    const replay = await page.goto(callback.toString());
+    expect(replay?.status()).toBe(400);
+    await expect(page.getByRole('alert')).toHaveAttribute('data-error-code', 'state-unknown');
+    expect(await sessionUser(page)).toBeNull();
+  });
+
+  test('abandoned sign-ins never pile up cookies: at most four are pending', async ({ page }) => {
+    for (let i = 0; i < 12; i++) {
+      const res = await page.request.get(`/api/auth/login?returnTo=%2F%3Fn%3D${i}&client=1`, {
+        maxRedirects: 0,
+      });
+      expect(res.status()).toBe(302);
+    }
+    const pending = (await page.context().cookies()).filter((c) => c.name.startsWith('wecom_oauth_'));
+    expect(pending.length).toBe(4);
+    // The newest one still completes.
+    const callback = await captureCallback(page, '/?last=1');
+    await page.goto(callback.toString());
+    await expect(page).toHaveURL(/\/\?last=1#?$/);
+    expect(await sessionUser(page)).toMatchObject({ userId: 'zhangwei' });
+  });
+
+  test('logout ends the session everywhere: a copied cookie stops working', async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    const callback = await captureCallback(page);
+    await page.goto(callback.toString());
+    const copied = (await page.context().cookies()).find((c) => c.name === COOKIE)!;
+    const thief = await browser.newContext({ baseURL });
+    await thief.addCookies([copied]);
+    const thiefPage = await thief.newPage();
+    expect(await sessionUser(thiefPage)).toMatchObject({ userId: 'zhangwei' });
+
+    const out = await page.request.post('/api/auth/logout', { headers: { accept: 'application/json' } });
+    expect(out.status()).toBe(200);
+    expect(await sessionUser(thiefPage)).toBeNull();
+    await thief.close();
+  });
+
+  test('an admin signs a member out everywhere', async ({ page, browser, baseURL, request }) => {
+    // 李娜 signs in in her own browser.
+    const lina = await browser.newContext({ baseURL, userAgent: WECOM_UA });
+    const linaPage = await lina.newPage();
+    await request.post('/wecom-emulator/client', { data: { userId: 'lina' } });
+    await linaPage.goto('/api/auth/login?returnTo=%2F&client=1');
+    expect(await sessionUser(linaPage)).toMatchObject({ userId: 'lina' });
+
+    // 张伟 (admin) revokes her sessions; a non-admin cannot.
+    await request.post('/wecom-emulator/client', { data: { userId: 'zhangwei' } });
+    const callback = await captureCallback(page);
+    await page.goto(callback.toString());
+    const notAdmin = await linaPage.request.post('/api/admin/sessions/revoke', {
+      data: { userId: 'zhangwei' },
+    });
+    expect(notAdmin.status()).toBe(403);
+    const res = await page.request.post('/api/admin/sessions/revoke', { data: { userId: 'lina' } });
+    expect(res.status()).toBe(200);
+    expect(await sessionUser(linaPage)).toBeNull();
+    expect(await sessionUser(page)).toMatchObject({ userId: 'zhangwei' });
+    await lina.close();
+  });
 });

@@ -193,4 +193,19 @@ test.describe('refusals', () => {
     expect(live.status()).toBe(404);
     expect(await live.text()).not.toContain(DEMO_VERIFY_FILE.slice(10, 26));
   });
+
+  test('the simulator frames only paths of its own origin', async ({ page }) => {
+    for (const panel of [
+      '/\t/evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      '/.//evil.example',
+      'https://evil.example',
+    ]) {
+      await page.goto(`/simulator?panel=${encodeURIComponent(panel)}`);
+      await expect(page.getByTestId('sidebar-frame')).toHaveAttribute('src', '/sidebar');
+    }
+    await page.goto(`/simulator?panel=${encodeURIComponent('/workbench')}`);
+    await expect(page.getByTestId('sidebar-frame')).toHaveAttribute('src', '/workbench');
+  });
 });

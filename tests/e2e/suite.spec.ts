@@ -100,11 +100,28 @@ test('a group chat names its employees through ww-open-data; customers keep the 
   );
 });
 
-test('the provider install page sends the admin through WeCom and back', async ({ page }) => {
+test('the provider install page sends a signed-in admin through WeCom and back', async ({ page }) => {
+  // Signed out: starting an install is refused (each start costs WeCom calls and a stored record).
   await page.goto('/install');
+  await page.getByTestId('install').click();
+  await expect(page).toHaveURL(/\/install\?error=install-admin-required/);
+  await expect(page.locator('[data-state="install-error"]')).toContainText('应用管理员');
+
+  // The demo admin (张伟 of corp A) signs in, then installs for corp B.
+  await page.goto('/api/auth/login?returnTo=%2Finstall&client=1');
+  await expect(page).toHaveURL(/\/install(#)?$/);
   await page.getByTestId('install').click();
   await expect(page).toHaveURL(/\/3rdapp\/install\?/);
   await page.locator(`button[data-corpid="${CORP_B}"]`).click();
-  await expect(page).toHaveURL(new RegExp(`/install\\?installed=${CORP_B}`));
+  await expect(page).toHaveURL(/\/install\?result=/);
   await expect(page.locator('[data-state="installed"]')).toContainText('云帆贸易');
+});
+
+test('/install?installed=<corpid> tells nobody whether a corp installed the app', async ({ page }) => {
+  await page.goto(`/install?installed=${CORP_B}`);
+  await expect(page.getByTestId('install')).toBeVisible();
+  await expect(page.locator('[data-state="installed"]')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText('云帆贸易');
+  await page.goto('/install?result=forged');
+  await expect(page.locator('[data-state="installed"]')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import { loginPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { getSession } from '@/lib/session';
+import { getSession, startSession } from '@/lib/session';
 import { spendSignIn } from '@/lib/sign-in-state';
 import { publicError } from '@/lib/http';
 import { route } from '@/lib/route';
@@ -123,8 +123,7 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
       // A member outside the app's visible range in that corp is refused like a self-built app's (user/get
       // answers 60011/60111); third-party apps receive no member names, the pages show them with ww-open-data.
       await loadMemberProfile(await getWecomFor(member.corpId), { userId: member.userId });
-      session.user = { corpId: member.corpId, userId: member.userId };
-      await session.save();
+      await startSession(session, { corpId: member.corpId, userId: member.userId });
       const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
       return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
     }
@@ -145,8 +144,7 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
     }
 
     const profile = await loadMemberProfile(wecom, identity);
-    session.user = { corpId: getConfig().corpId, userId: identity.userId, ...profile };
-    await session.save();
+    await startSession(session, { corpId: getConfig().corpId, userId: identity.userId, ...profile });
     // A redirect without a fragment inherits the previous one (`#wechat_redirect` from the authorize URL);
     // an explicit, possibly empty, fragment stops that.
     const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;

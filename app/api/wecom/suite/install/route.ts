@@ -1,7 +1,9 @@
+import { sealData } from 'iron-session';
 import { z } from 'zod';
+import { currentUser, isAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { redirect, route } from '@/lib/route';
-import { beginInstall, finishInstall, openBase } from '@/lib/wecom/suite';
+import { beginInstall, finishInstall, openBase, SuiteError } from '@/lib/wecom/suite';
 import { ensureDemoSuite, requireSuite } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
@@ -11,6 +13,8 @@ function back(params: Record<string, string>): Response {
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return redirect(url, 303);
 }
+
+const INSTALL_RESULT_TTL_S = 10 * 60;
 
 const Query = z.object({ auth_code: z.string().optional(), state: z.string().optional() });
 
@@ -31,8 +35,15 @@ export const GET = route(
     await ensureDemoSuite();
     if (query.auth_code !== undefined) {
       const auth = await finishInstall(suite, { state: query.state ?? null, authCode: query.auth_code });
-      return back({ installed: auth.corpId });
+      // The outcome travels sealed: only this redirect's holder sees which corp installed (never ?installed=<id>).
+      const result = await sealData(
+        { corpName: auth.corpName },
+        { password: config.sessionSecret, ttl: INSTALL_RESULT_TTL_S },
+      );
+      return back({ result });
     }
+    // Each start costs WeCom calls and a stored state: only a signed-in admin may start one.
+    if (!isAdmin(await currentUser())) throw new SuiteError('install-admin-required');
     const target = await beginInstall(suite, {
       openBase: openBase(),
       redirectUri: `${config.appBaseUrl}/api/wecom/suite/install`,
