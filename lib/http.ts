@@ -16,6 +16,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     readonly userMessage: Bilingual,
+    /** Extra response headers (e.g. Retry-After of a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(`${userMessage.zh} / ${userMessage.en}`);
     this.name = 'HttpError';
@@ -122,7 +124,7 @@ export function errorResponse(err: unknown, req?: Request): Response {
   const pub = publicError(err);
   return Response.json(errorBody(pub, pickLang(req?.headers.get('accept-language'))), {
     status: pub.status,
-    headers: { 'cache-control': 'no-store' },
+    headers: { ...pub.headers, 'cache-control': 'no-store' },
   });
 }
 

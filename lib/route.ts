@@ -1,4 +1,5 @@
 import 'server-only';
+import { clientIp, enforceLimit, type LimitName } from './ops/rate-limit';
 import type { z } from 'zod';
 import { currentUser, isAdmin } from './auth';
 import { getConfig } from './config';
@@ -48,6 +49,7 @@ export function route<
     try {
       const member = spec.auth === 'none' ? undefined : await authenticate(spec.auth);
       if (spec.sameOrigin ?? spec.auth === 'admin-change') assertSameOrigin(req);
+      if (spec.limit) await enforceLimit(spec.limit, { ip: clientIp(req), user: member?.user });
       const params = spec.params ? parse('params', spec.params, (await segment?.params) ?? {}) : undefined;
       const query = spec.query
         ? parse('query', spec.query, Object.fromEntries(new URL(req.url).searchParams))
@@ -78,6 +80,8 @@ export interface RouteSpec<A extends RouteAuth, P, Q, B> {
   status?: number;
   /** Refuse cross-site requests (default: only for `'admin-change'`; sign-out sets it too). */
   sameOrigin?: boolean;
+  /** Rate limits (lib/ops/rate-limit.ts) per member and per IP, counted in the store across instances. */
+  limit?: LimitName;
   /** How errors are answered when JSON is useless (a browser navigation); the mapping stays `publicError()`. */
   errors?: (err: HttpError, req: Request) => Response;
 }

@@ -23,6 +23,8 @@ const port = Number.parseInt(process.env.PORT ?? '', 10) || 3000;
 const hostname = process.env.HOST || '0.0.0.0';
 const shutdownTimeoutMs = Number.parseInt(process.env.SHUTDOWN_TIMEOUT_MS ?? '', 10) || 25_000;
 const keepAliveTimeout = Number.parseInt(process.env.KEEP_ALIVE_TIMEOUT ?? '', 10);
+// How many reverse proxies in front of this server append to X-Forwarded-For (nginx: 1). 0 = none, trust nobody.
+const trustProxyHops = Number.parseInt(process.env.TRUST_PROXY_HOPS ?? '0', 10) || 0;
 
 const pino = require('pino');
 const promClient = require('prom-client');
@@ -69,6 +71,16 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const isLoopback = (address) =>
   address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+
+function clientIp(req) {
+  const socketIp = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxyHops <= 0) return socketIp;
+  const hops = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return hops[hops.length - trustProxyHops] ?? socketIp;
+}
 
 const escapeHtml = (s) =>
   String(s).replace(
@@ -151,6 +163,8 @@ server.on('request', (req, res) => {
   req.headers['x-request-id'] = requestId;
   // Whether the caller is this machine; only the server sets it (the demo emulator's control API uses it).
   req.headers['x-wecom-peer'] = isLoopback(req.socket.remoteAddress) ? 'loopback' : 'remote';
+  // The client's IP for rate limits: the socket's, or the one our trusted proxies recorded.
+  req.headers['x-wecom-client-ip'] = clientIp(req);
   res.setHeader('x-request-id', requestId);
   if (shutdown.stopping) res.setHeader('connection', 'close');
   // Security headers (lib/ops/security-headers.ts, handed over at start-up) with a fresh nonce, which Next puts

@@ -68,6 +68,7 @@ export function guardStore(store: Store): Store {
     set: guard('set', (key, value, ttlMs) => store.set(key, value, ttlMs)),
     delete: guard('delete', (key) => store.delete(key)),
     tryLock: guard('lock', (key, ttlMs) => store.tryLock(key, ttlMs)),
+    increment: guard('increment', (key, ttlMs) => store.increment(key, ttlMs)),
     close: () => store.close(),
   };
 }

@@ -44,6 +44,18 @@ export class MemoryStore implements Store {
     };
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    // No await before the write: concurrent callers in this process never read the same count.
+    const entry = this.data.get(key);
+    const live = entry && (entry.expiresAt === null || entry.expiresAt > this.now());
+    const count = live ? (Number(entry.value) || 0) + 1 : 1;
+    this.data.set(key, {
+      value: String(count),
+      expiresAt: live ? entry.expiresAt : this.now() + Math.max(1, ttlMs),
+    });
+    return count;
+  }
+
   async close(): Promise<void> {
     this.data.clear();
     this.locks.clear();

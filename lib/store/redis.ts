@@ -6,6 +6,9 @@ import type { Store } from './types';
 // Deletes the lock only if we still own it, so a holder whose ttl ran out never frees someone else's lock.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+// INCR, and a fresh counter (1) gets its expiry: one script, so no counter is ever left without one.
+const INCREMENT_SCRIPT = `local v = redis.call('incr', KEYS[1]) if v == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return v`;
+
 export interface RedisStoreOptions {
   /** Prepended to every key, e.g. to share one Redis database between deployments (or test runs). */
   keyPrefix?: string;
@@ -50,6 +53,10 @@ export class RedisStore implements Store {
     return async () => {
       await this.redis.eval(RELEASE_SCRIPT, 1, lockKey, owner);
     };
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.redis.eval(INCREMENT_SCRIPT, 1, key, Math.max(1, Math.ceil(ttlMs))));
   }
 
   /** Round trip to check the connection (used by the admin checks and tests). */

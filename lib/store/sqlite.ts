@@ -73,6 +73,16 @@ export class SqliteStore implements Store {
           'ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
           'WHERE locks.expires_at <= ?',
       ),
+      // A live counter goes up by one; a missing or expired one starts again at 1 with a new expiry.
+      increment: this.db.prepare<[{ key: string; expiresAt: number; now: number }], { value: string }>(
+        "INSERT INTO kv (key, value, expires_at) VALUES (@key, '1', @expiresAt) " +
+          'ON CONFLICT(key) DO UPDATE SET ' +
+          "value = CASE WHEN kv.expires_at IS NOT NULL AND kv.expires_at <= @now THEN '1' " +
+          'ELSE CAST(CAST(kv.value AS INTEGER) + 1 AS TEXT) END, ' +
+          'expires_at = CASE WHEN kv.expires_at IS NOT NULL AND kv.expires_at <= @now THEN excluded.expires_at ' +
+          'ELSE kv.expires_at END ' +
+          'RETURNING value',
+      ),
       unlock: this.db.prepare<[string, string]>('DELETE FROM locks WHERE key = ? AND owner = ?'),
       purge: this.db.prepare<[number]>('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?'),
       purgeLocks: this.db.prepare<[number]>('DELETE FROM locks WHERE expires_at <= ?'),
@@ -105,6 +115,12 @@ export class SqliteStore implements Store {
     return async () => {
       this.stmts.unlock.run(key, owner);
     };
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const now = this.now();
+    const row = this.stmts.increment.get({ key, expiresAt: now + Math.max(1, ttlMs), now });
+    return Number(row?.value ?? 1);
   }
 
   async close(): Promise<void> {

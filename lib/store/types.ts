@@ -12,5 +12,10 @@ export interface Store {
    * Returns a release function, or null when someone else holds it.
    */
   tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+  /**
+   * Adds one to a counter and returns the new count, atomically for every instance. A new counter expires after
+   * ttlMs; incrementing does not extend it (fixed windows, e.g. rate limits).
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
   close(): Promise<void>;
 }

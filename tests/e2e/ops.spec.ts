@@ -208,4 +208,25 @@ test.describe('refusals', () => {
     await page.goto(`/simulator?panel=${encodeURIComponent('/workbench')}`);
     await expect(page.getByTestId('sidebar-frame')).toHaveAttribute('src', '/workbench');
   });
+
+  test('sign-in is rate limited per IP with 429, Retry-After and a clear page', async ({ request }) => {
+    test.setTimeout(120_000);
+    // Against the live server (its own store), so the other tests' sign-ins on the demo are unaffected.
+    let limited: Awaited<ReturnType<typeof request.get>> | undefined;
+    for (let i = 0; i < 70 && !limited; i++) {
+      const res = await request.get(`${LIVE}/api/auth/login?returnTo=%2F`, { maxRedirects: 0 });
+      if (res.status() === 429) limited = res;
+      else expect(res.status()).toBe(302);
+    }
+    expect(limited, 'no 429 within 70 sign-ins').toBeDefined();
+    const retryAfter = Number(limited!.headers()['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await limited!.text()).toContain('登录尝试过于频繁');
+    // Let the window pass so that later live sign-ins work.
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 200));
+    expect((await request.get(`${LIVE}/api/auth/login?returnTo=%2F`, { maxRedirects: 0 })).status()).toBe(
+      302,
+    );
+  });
 });

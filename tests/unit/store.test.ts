@@ -108,6 +108,19 @@ for (const driver of drivers) {
       expect(await store.get('k')).toBe('b');
     });
 
+    it('counts atomically across connections, in a window that incrementing does not extend', async () => {
+      const { store, peer, advance } = driver.open();
+      const other = peer();
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).increment('hits', 100)),
+      );
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      await advance(50);
+      expect(await store.increment('hits', 100)).toBe(21);
+      await advance(80);
+      expect(await other.increment('hits', 100)).toBe(1);
+    });
+
     it('shares values with another connection', async () => {
       const { store, peer } = driver.open();
       await store.set('shared', 'v', 60_000);

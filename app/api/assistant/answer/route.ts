@@ -10,6 +10,8 @@ const Body = z.object({
 });
 
 /** Server-Sent Events: passages, then the generated answer with citations (or declined / fallback). */
-export const POST = route({ auth: 'user', body: Body, sameOrigin: true }, async ({ corp, user, body, req }) =>
-  answerResponse(await kbDeps(corp), user.userId, body.question, req.signal),
+export const POST = route(
+  { auth: 'user', limit: 'assistant', body: Body, sameOrigin: true },
+  async ({ corp, user, body, req }) =>
+    answerResponse(await kbDeps(corp), user.userId, body.question, req.signal),
 );

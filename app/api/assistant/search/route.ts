@@ -10,7 +10,10 @@ const Query = z.object({
   limit: z.coerce.number().int().min(1).max(20).default(5),
 });
 
-export const GET = route({ auth: 'user', query: Query }, async ({ corp, user, query }) => {
-  const { answer } = await searchAndRecord(await kbDeps(corp), user.userId, query.q, query.limit);
-  return answer;
-});
+export const GET = route(
+  { auth: 'user', limit: 'assistant', query: Query },
+  async ({ corp, user, query }) => {
+    const { answer } = await searchAndRecord(await kbDeps(corp), user.userId, query.q, query.limit);
+    return answer;
+  },
+);

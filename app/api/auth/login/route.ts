@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { safeReturnTo } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { pickLang } from '@/lib/http';
+import { pickLang, type HttpError } from '@/lib/http';
 import { redirect, route } from '@/lib/route';
 import { beginSignIn } from '@/lib/sign-in-state';
 import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient } from '@/lib/wecom/oauth';
@@ -20,31 +20,45 @@ const Query = z.object({
  * Starts sign-in: a one-time state in the session, then WeCom. Inside the client (user agent `wxwork/`, or
  * `client=1` from pages that only run there) the in-client OAuth signs in silently; a PC browser gets the web login.
  */
-export const GET = route({ auth: 'none', query: Query, errors: unavailable }, async ({ req, query }) => {
-  const config = getConfig();
-  const state = await beginSignIn(query.returnTo);
+export const GET = route(
+  { auth: 'none', query: Query, errors: unavailable, limit: 'sign-in' },
+  async ({ req, query }) => {
+    const config = getConfig();
+    const state = await beginSignIn(query.returnTo);
 
-  const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
-  const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
-  const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
-  const lang = pickLang(req.headers.get('accept-language'));
-  const target = config.suite
-    ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
-    : inClient
-      ? buildAuthorizeUrl({
-          ...common,
-          oauthBase: config.oauthBase,
-          scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
-        })
-      : buildWebLoginUrl({
-          ...common,
-          loginBase: config.loginBase,
-          lang,
-        });
-  return redirect(target, 302);
-});
+    const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
+    const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
+    const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
+    const lang = pickLang(req.headers.get('accept-language'));
+    const target = config.suite
+      ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
+      : inClient
+        ? buildAuthorizeUrl({
+            ...common,
+            oauthBase: config.oauthBase,
+            scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
+          })
+        : buildWebLoginUrl({
+            ...common,
+            loginBase: config.loginBase,
+            lang,
+          });
+    return redirect(target, 302);
+  },
+);
 
-function unavailable(): Response {
+function unavailable(err: HttpError): Response {
+  if (err.status === 429) {
+    const res = authPageResponse({
+      status: 429,
+      code: 'rate-limited',
+      title: { zh: '登录尝试过于频繁', en: 'Too many sign-in attempts' },
+      detail: err.userMessage,
+      retryHref: '/api/auth/login',
+    });
+    for (const [name, value] of Object.entries(err.headers ?? {})) res.headers.set(name, value);
+    return res;
+  }
   return authPageResponse({
     status: 500,
     code: 'login-unavailable',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientIp, enforceLimit } from '@/lib/ops/rate-limit';
 import { route } from '@/lib/route';
 import { signaturesForCorp } from '@/lib/wecom/tenant';
 
@@ -12,7 +13,10 @@ const Query = z.object({
 });
 
 /** GET /api/jssdk/signature?url=<page url>[&refresh=1] → both JS-SDK signatures (never a ticket). */
-export const GET = route({ auth: 'user', query: Query }, ({ corp, query }) =>
+export const GET = route({ auth: 'user', query: Query }, async ({ req, corp, user, query }) => {
+  const refresh = query.refresh === '1' || query.refresh === 'true';
+  // Refreshing costs WeCom ticket calls: limited per member and per IP.
+  if (refresh) await enforceLimit('signature-refresh', { ip: clientIp(req), user });
   // Each corp signs with its own tickets (third-party mode serves many corps).
-  signaturesForCorp(corp.id, query.url, { refresh: query.refresh === '1' || query.refresh === 'true' }),
-);
+  return signaturesForCorp(corp.id, query.url, { refresh });
+});
