@@ -108,6 +108,7 @@ test('the provider install page sends a signed-in admin through WeCom and back',
   await expect(page.locator('[data-state="install-error"]')).toContainText('应用管理员');
 
   // The demo admin (张伟 of corp A) signs in, then installs for corp B.
+  await openSimulatorAs(page, CORP_A);
   await page.goto('/api/auth/login?returnTo=%2Finstall&client=1');
   await expect(page).toHaveURL(/\/install(#)?$/);
   await page.getByTestId('install').click();

@@ -32,6 +32,9 @@ export const GET = route(
   async ({ query }) => {
     const suite = requireSuite();
     const config = getConfig();
+    // Each start costs WeCom calls and a stored state: only a signed-in admin may start one.
+    if (query.auth_code === undefined && !isAdmin(await currentUser()))
+      throw new SuiteError('install-admin-required');
     await ensureDemoSuite();
     if (query.auth_code !== undefined) {
       const auth = await finishInstall(suite, { state: query.state ?? null, authCode: query.auth_code });
@@ -42,8 +45,6 @@ export const GET = route(
       );
       return back({ result });
     }
-    // Each start costs WeCom calls and a stored state: only a signed-in admin may start one.
-    if (!isAdmin(await currentUser())) throw new SuiteError('install-admin-required');
     const target = await beginInstall(suite, {
       openBase: openBase(),
       redirectUri: `${config.appBaseUrl}/api/wecom/suite/install`,
