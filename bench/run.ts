@@ -573,13 +573,19 @@ async function main(): Promise<Results> {
         await spread(url, oneCorp, { connections: SCALE_CONNECTIONS, seconds: 2 });
         const heapOneCorp = await heapUsedAfterGc(inspectPort);
 
-        const made = (await (
-          await fetch(`${emu.url}/wecom-emulator/suite/scale-corps`, {
-            method: 'POST',
-            body: JSON.stringify({ count: SCALE_CORPS }),
-          })
-        ).json()) as { ok: boolean; installed: number; corpIds: string[] };
-        if (!made.ok) throw new Error(`installed ${made.installed} of ${SCALE_CORPS} corps`);
+        // Installed in batches: each batch is one control request, answered when its create_auth pushes are done.
+        const made = { corpIds: [] as string[] };
+        for (let batch = 0; made.corpIds.length < SCALE_CORPS; batch++) {
+          const count = Math.min(200, SCALE_CORPS - made.corpIds.length);
+          const res = (await (
+            await fetch(`${emu.url}/wecom-emulator/suite/scale-corps`, {
+              method: 'POST',
+              body: JSON.stringify({ count }),
+            })
+          ).json()) as { ok: boolean; installed: number; corpIds: string[] };
+          if (!res.ok) throw new Error(`batch ${batch}: installed ${res.installed} of ${count} corps`);
+          made.corpIds.push(...res.corpIds);
+        }
         const manyCorps = await Promise.all(
           made.corpIds.map((c) => sessionCookie(sessionSecret, c, 'admin')),
         );
