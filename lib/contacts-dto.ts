@@ -3,10 +3,7 @@
  * components can use them without importing anything of lib/wecom.
  */
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from './bilingual';
 
 export type CustomerType = 'wechat' | 'wecom';
 
@@ -26,6 +23,13 @@ export interface TagDto {
 export interface TagGroupDto {
   groupName: string;
   tags: TagDto[];
+}
+
+/** One page of the member's customers (`GET /api/customers`); `total` comes with the first page. */
+export interface CustomerPage {
+  items: CustomerSummary[];
+  nextCursor: string | null;
+  total?: number;
 }
 
 export interface CustomerProfile {

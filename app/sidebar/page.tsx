@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Suspense } from 'react';
 import sdkPackage from '@wecom/jssdk/package.json';
-import { messages, type Lang } from '@/components/sidebar/i18n';
+import { messages } from '@/components/sidebar/i18n';
+import type { Lang } from '@/lib/bilingual';
 import { NotInWeComState } from '@/components/sidebar/States';
 import { SidebarApp } from '@/components/sidebar/SidebarApp';
 import styles from '@/components/sidebar/sidebar.module.css';
@@ -111,7 +112,7 @@ async function SignedSidebar({
     app = { corpId: pair.corpId, agentId: pair.agentId };
   } catch (err) {
     const pub = publicError(err);
-    initial = { url, error: { status: pub.status, message: pub.userMessage[lang] } };
+    initial = { url, error: { status: pub.status, code: pub.code, message: pub.userMessage } };
     if (config.suite)
       app = {
         corpId,

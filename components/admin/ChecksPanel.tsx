@@ -2,41 +2,15 @@
 
 import useSWR from 'swr';
 import { Button, Skeleton, StateMessage } from '@/components/ui';
+import { api, type ApiError } from '@/lib/api-client';
+import type { CheckReport } from '@/lib/checks';
 import styles from './admin.module.css';
-
-interface Bilingual {
-  zh: string;
-  en: string;
-}
-interface CheckItem {
-  id: string;
-  status: 'pass' | 'fail' | 'skip';
-  title: Bilingual;
-  detail: Bilingual;
-  fix?: Bilingual;
-}
-interface Report {
-  mode: 'demo' | 'live';
-  ok: boolean;
-  checkedAt: string;
-  results: CheckItem[];
-}
-
-async function fetchReport(url: string): Promise<Report> {
-  const res = await fetch(url, { cache: 'no-store', headers: { accept: 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = body?.error ? `${body.error.messageZh} / ${body.error.messageEn}` : `HTTP ${res.status}`;
-    throw new Error(message);
-  }
-  return body as Report;
-}
 
 const ICON = { pass: '✓', fail: '✕', skip: '–' } as const;
 
 /** The live configuration check: each setting green or red with the exact fix. */
 export function ChecksPanel() {
-  const { data, error, isValidating, mutate } = useSWR('/api/admin/checks', fetchReport, {
+  const { data, error, isValidating, mutate } = useSWR<CheckReport, ApiError>('/api/admin/checks', api.get, {
     revalidateOnFocus: false,
     revalidateOnReconnect: false,
   });

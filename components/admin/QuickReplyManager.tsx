@@ -3,26 +3,10 @@
 import { useState } from 'react';
 import useSWR from 'swr';
 import { Button, Chip, Skeleton, StateMessage, Toast } from '@/components/ui';
+import { api } from '@/lib/api-client';
 import { isId } from '@/lib/ids';
-import { api } from './api';
+import type { QuickReply, QuickReplyNews, QuickReplyScope } from '@/lib/quick-replies';
 import styles from './admin.module.css';
-
-type Scope = { type: 'all' } | { type: 'single' } | { type: 'groups'; chatIds: string[] };
-interface News {
-  link: string;
-  title: string;
-  desc?: string;
-  imgUrl?: string;
-}
-export interface QuickReplyItem {
-  id: string;
-  title: string;
-  kind: 'text' | 'news';
-  text?: string;
-  news?: News;
-  scope: Scope;
-  order: number;
-}
 
 interface Draft {
   title: string;
@@ -32,7 +16,7 @@ interface Draft {
   newsTitle: string;
   desc: string;
   imgUrl: string;
-  scopeType: Scope['type'];
+  scopeType: QuickReplyScope['type'];
   chatIds: string;
 }
 
@@ -50,7 +34,7 @@ const emptyDraft: Draft = {
   chatIds: '',
 };
 
-function draftOf(r: QuickReplyItem): Draft {
+function draftOf(r: QuickReply): Draft {
   return {
     title: r.title,
     kind: r.kind,
@@ -106,16 +90,16 @@ function validate(d: Draft): FieldErrors {
 }
 
 function payload(d: Draft) {
-  const scope: Scope =
+  const scope: QuickReplyScope =
     d.scopeType === 'groups' ? { type: 'groups', chatIds: splitIds(d.chatIds) } : { type: d.scopeType };
   if (d.kind === 'text') return { kind: 'text', title: d.title.trim(), text: d.text.trim(), scope };
-  const news: News = { link: d.link.trim(), title: d.newsTitle.trim() };
+  const news: QuickReplyNews = { link: d.link.trim(), title: d.newsTitle.trim() };
   if (d.desc.trim()) news.desc = d.desc.trim();
   if (d.imgUrl.trim()) news.imgUrl = d.imgUrl.trim();
   return { kind: 'news', title: d.title.trim(), news, scope };
 }
 
-function scopeLabel(s: Scope): string {
+function scopeLabel(s: QuickReplyScope): string {
   if (s.type === 'all') return '所有聊天 / All chats';
   if (s.type === 'single') return '单聊 / Single chats';
   return `${s.chatIds.length} 个客户群 / ${s.chatIds.length} group chat(s)`;
@@ -273,13 +257,9 @@ function ReplyEditor({
 
 /** Create, edit, delete and reorder the quick replies the sidebar offers; the sidebar reads them uncached. */
 export function QuickReplyManager() {
-  const { data, error, mutate } = useSWR(
-    '/api/admin/quick-replies',
-    (u: string) => api<{ items: QuickReplyItem[] }>(u),
-    {
-      revalidateOnFocus: false,
-    },
-  );
+  const { data, error, mutate } = useSWR('/api/admin/quick-replies', api.get<{ items: QuickReply[] }>, {
+    revalidateOnFocus: false,
+  });
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<{ message: string; tone: 'ok' | 'error' } | null>(null);
@@ -296,20 +276,17 @@ export function QuickReplyManager() {
     if (j < 0 || j >= ids.length) return;
     [ids[index], ids[j]] = [ids[j]!, ids[index]!];
     try {
-      const res = await api<{ items: QuickReplyItem[] }>('/api/admin/quick-replies/reorder', {
-        method: 'POST',
-        body: { ids },
-      });
+      const res = await api.post<{ items: QuickReply[] }>('/api/admin/quick-replies/reorder', { ids });
       await mutate(res, { revalidate: false });
     } catch (err) {
       flash(err instanceof Error ? err.message : String(err), 'error');
     }
   }
 
-  async function remove(r: QuickReplyItem) {
+  async function remove(r: QuickReply) {
     if (!window.confirm(`删除 “${r.title}”？/ Delete "${r.title}"?`)) return;
     try {
-      await api(`/api/admin/quick-replies/${encodeURIComponent(r.id)}`, { method: 'DELETE' });
+      await api.del(`/api/admin/quick-replies/${encodeURIComponent(r.id)}`);
       await mutate();
       flash('已删除 / Deleted');
     } catch (err) {
@@ -380,10 +357,7 @@ export function QuickReplyManager() {
                 submitLabel="保存 / Save"
                 onCancel={() => setEditing(null)}
                 onSubmit={async (body) => {
-                  await api(`/api/admin/quick-replies/${encodeURIComponent(r.id)}`, {
-                    method: 'PATCH',
-                    body,
-                  });
+                  await api.patch(`/api/admin/quick-replies/${encodeURIComponent(r.id)}`, body);
                   setEditing(null);
                   await mutate();
                   flash('已保存，侧边栏立即生效 / Saved; the sidebar shows it now');
@@ -399,7 +373,7 @@ export function QuickReplyManager() {
           submitLabel="添加 / Add"
           onCancel={() => setCreating(false)}
           onSubmit={async (body) => {
-            await api('/api/admin/quick-replies', { method: 'POST', body });
+            await api.post('/api/admin/quick-replies', body);
             setCreating(false);
             await mutate();
             flash('已添加 / Added');

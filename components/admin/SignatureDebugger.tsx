@@ -2,16 +2,9 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui';
-import { api } from './api';
+import { api } from '@/lib/api-client';
+import type { SignatureDebugResult } from '@/lib/signature-debug';
 import styles from './admin.module.css';
-
-interface DebugResult {
-  kind: 'corp' | 'agent';
-  ticketMasked: string;
-  string1: string;
-  signature: string;
-  warning?: { zh: string; en: string };
-}
 
 function randomNonce(): string {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -28,7 +21,7 @@ export function SignatureDebugger({ defaultUrl }: { defaultUrl: string }) {
   const [nonceStr, setNonceStr] = useState('');
   const [timestamp, setTimestamp] = useState('');
   const [kind, setKind] = useState<'corp' | 'agent'>('agent');
-  const [result, setResult] = useState<DebugResult | null>(null);
+  const [result, setResult] = useState<SignatureDebugResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -38,9 +31,11 @@ export function SignatureDebugger({ defaultUrl }: { defaultUrl: string }) {
     setError(null);
     try {
       setResult(
-        await api<DebugResult>('/api/admin/signature-debug', {
-          method: 'POST',
-          body: { url, nonceStr, timestamp, kind },
+        await api.post<SignatureDebugResult>('/api/admin/signature-debug', {
+          url,
+          nonceStr,
+          timestamp,
+          kind,
         }),
       );
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Avatar, Chip } from '@/components/ui';
 import type { CustomerProfile } from '@/lib/contacts-dto';
-import { formatDateTime, messages, type Lang } from './i18n';
+import type { Lang } from '@/lib/bilingual';
+import { formatDateTime, messages } from './i18n';
 import styles from './sidebar.module.css';
 
 /** The customer as the current employee sees them: identity, my notes, tags by group, how they were added. */

@@ -2,7 +2,8 @@ import { Fragment, type ReactNode } from 'react';
 import { OpenDataName } from '@/components/open-data/OpenDataName';
 import { Avatar, Chip } from '@/components/ui';
 import type { EmployeeRef, GroupChatDto, GroupMemberDto } from '@/lib/contacts-dto';
-import { formatDateTime, messages, type Lang } from './i18n';
+import type { Lang } from '@/lib/bilingual';
+import { formatDateTime, messages } from './i18n';
 import styles from './sidebar.module.css';
 
 /** The app as registered with the WeCom client, for names the client renders (ww-open-data). */

@@ -4,13 +4,15 @@ import { useEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { Chip, Skeleton, StateMessage, Toast } from '@/components/ui';
 import { sdkErrorMessage, toSdkError, type SendNews, type SendText } from '@/lib/jssdk-client';
-import type { QuickReply } from '@/lib/quick-replies';
-import { jsonFetcher, type ApiError } from './api';
-import { messages, type Lang } from './i18n';
+import type { QuickReply, ReplyContext } from '@/lib/quick-replies';
+import type { ApiError } from '@/lib/api-client';
+import type { Lang } from '@/lib/bilingual';
+import { messages } from './i18n';
+import { sidebarGet } from './api';
 import { ApiErrorState } from './States';
 import styles from './sidebar.module.css';
 
-export type ReplyContext = { entry: 'single' } | { entry: 'group'; chatId: string };
+export type { ReplyContext };
 
 function messageOf(reply: QuickReply): SendText | SendNews | null {
   if (reply.kind === 'text' && reply.text) return { msgtype: 'text', text: { content: reply.text } };
@@ -50,7 +52,7 @@ export function QuickRepliesPanel({
   );
   const { data, error, isValidating, mutate } = useSWR<{ items: QuickReply[] }, ApiError>(
     `/api/quick-replies?${qs.toString()}`,
-    jsonFetcher(lang),
+    sidebarGet,
     { revalidateOnFocus: false, shouldRetryOnError: false },
   );
   const [query, setQuery] = useState('');

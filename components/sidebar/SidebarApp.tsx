@@ -18,11 +18,13 @@ import {
   type InitialSignatures,
   type WeComClient,
 } from '@/lib/jssdk-client';
-import { jsonFetcher, type ApiError } from './api';
+import type { ApiError } from '@/lib/api-client';
 import { CustomerProfileCard } from './CustomerProfileCard';
 import { GroupChatCard, type OpenDataApp } from './GroupChatCard';
-import { messages, type Lang } from './i18n';
+import type { Lang } from '@/lib/bilingual';
+import { messages } from './i18n';
 import { QuickRepliesPanel, type ReplyContext } from './QuickRepliesPanel';
+import { sidebarGet } from './api';
 import { ApiErrorState, SdkErrorState } from './States';
 import styles from './sidebar.module.css';
 
@@ -264,7 +266,7 @@ function CustomerView({ id, lang }: { id: string; lang: Lang }) {
   const t = messages(lang);
   const { data, error, isValidating, mutate } = useSWR<CustomerProfile, ApiError>(
     contactPath(id),
-    jsonFetcher(lang),
+    sidebarGet,
     swrOptions,
   );
   // Before the browser paints the card, the boot's early name goes (never both on screen).
@@ -308,7 +310,7 @@ function GroupView({ id, lang, app }: { id: string; lang: Lang; app: OpenDataApp
   const t = messages(lang);
   const { data, error, isValidating, mutate } = useSWR<GroupChatDto, ApiError>(
     groupChatPath(id),
-    jsonFetcher(lang),
+    sidebarGet,
     swrOptions,
   );
   // Before the browser paints the card, the boot's early name goes (never both on screen).

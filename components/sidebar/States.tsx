@@ -9,8 +9,10 @@ import {
   type SdkError,
   type SdkMessage,
 } from '@/lib/jssdk-client';
-import { ApiError, reloginHref } from './api';
-import { messages, type Lang } from './i18n';
+import type { ApiError } from '@/lib/api-client';
+import type { Lang } from '@/lib/bilingual';
+import { reloginHref } from './api';
+import { messages } from './i18n';
 import styles from './sidebar.module.css';
 
 /**
@@ -40,7 +42,7 @@ export function ApiErrorState({
     const href = `https://open.work.weixin.qq.com/devtool/query?e=${unknown[1]}`;
     return (
       <StateMessage state="wecom-unknown" tone="error" title={t.unknownErrcodeTitle} actions={retry}>
-        <p>{error.message}</p>
+        <p>{error.userMessage[lang]}</p>
         <p>
           <a href={href} target="_blank" rel="noopener noreferrer" data-testid="errcode-link">
             {t.errcodeLink} {unknown[1]}
@@ -68,37 +70,37 @@ export function ApiErrorState({
     case 403:
       return (
         <StateMessage state="forbidden" tone="warn" title={t.forbiddenTitle}>
-          <p>{error.message}</p>
+          <p>{error.userMessage[lang]}</p>
         </StateMessage>
       );
     case 404:
       return (
         <StateMessage state="not-found" tone="warn" title={t.notFoundTitle}>
-          <p>{error.message}</p>
+          <p>{error.userMessage[lang]}</p>
         </StateMessage>
       );
     case 410:
       return (
         <StateMessage state="gone" tone="warn" title={t.goneTitle}>
-          <p>{error.message}</p>
+          <p>{error.userMessage[lang]}</p>
         </StateMessage>
       );
     case 400:
       return (
         <StateMessage state="bad-request" tone="error" title={t.badRequestTitle}>
-          <p>{error.message}</p>
+          <p>{error.userMessage[lang]}</p>
         </StateMessage>
       );
     case 502:
       return (
         <StateMessage state="configuration" tone="error" title={t.configTitle} actions={retry}>
-          <p>{error.message}</p>
+          <p>{error.userMessage[lang]}</p>
         </StateMessage>
       );
     default:
       return (
         <StateMessage state="upstream" tone="error" title={t.upstreamTitle} actions={retry}>
-          <p>{error.status === 0 ? t.networkError : error.message || t.upstreamBody}</p>
+          <p>{error.status === 0 ? t.networkError : error.userMessage[lang] || t.upstreamBody}</p>
         </StateMessage>
       );
   }

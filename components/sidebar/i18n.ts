@@ -1,4 +1,4 @@
-export type Lang = 'zh' | 'en';
+import type { Lang } from '@/lib/bilingual';
 
 const zh = {
   connecting: '正在连接企业微信…',

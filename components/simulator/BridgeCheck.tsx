@@ -2,14 +2,9 @@
 
 import * as ww from '@wecom/jssdk';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { api } from '@/lib/api-client';
+import type { JssdkSignatures } from '@/lib/wecom/jssdk';
 import styles from './bridge-check.module.css';
-
-interface Signatures {
-  corpId: string;
-  agentId: string | number;
-  config: { timestamp: number | string; nonceStr: string; signature: string };
-  agentConfig: { timestamp: number | string; nonceStr: string; signature: string };
-}
 
 type Step = { state: 'pending' } | { state: 'ok'; value: string } | { state: 'fail'; value: string };
 
@@ -30,14 +25,7 @@ function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
   ]);
 }
 
-async function fetchSignatures(url: string): Promise<Signatures> {
-  const res = await fetch(`/api/jssdk/signature?url=${encodeURIComponent(url)}`, { cache: 'no-store' });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(`signature HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
-  }
-  return (await res.json()) as Signatures;
-}
+const fetchSignatures = (url: string) => api.get<JssdkSignatures>('/api/jssdk/signature', { query: { url } });
 
 const noopSubscribe = () => () => {};
 
@@ -77,7 +65,7 @@ export default function BridgeCheck({ userId }: { userId: string }) {
         setTarget({ state: 'fail', value: msg });
         return;
       }
-      let first: Signatures;
+      let first: JssdkSignatures;
       const signedUrl = window.location.href.split('#')[0] ?? '';
       try {
         first = await fetchSignatures(signedUrl);

@@ -15,12 +15,11 @@ interface Props {
 }
 
 function senderName(m: ChatMessage, employees: Employee[], conversation: Conversation): string {
-  if (m.fromName) return m.fromName;
   const employee = employees.find((e) => e.userId === m.fromUserId);
   if (employee) return employee.name;
   if (conversation.kind === 'single' && m.fromUserId === conversation.externalUserId)
     return conversation.name;
-  return m.fromUserId ?? '';
+  return m.fromUserId;
 }
 
 function timeOf(m: ChatMessage): string {

@@ -5,6 +5,7 @@ import useSWR from 'swr';
 import {
   belongsTo,
   clientKey,
+  type ClientState,
   type Conversation,
   conversationKey,
   fetchClient,
@@ -31,7 +32,7 @@ export interface SimulatorProps {
   thirdParty?: boolean;
 }
 
-function entryFor(c: Conversation) {
+function entryFor(c: Conversation): Partial<ClientState> {
   return c.kind === 'single'
     ? { entry: 'single_chat_tools', externalUserId: c.externalUserId, chatId: null }
     : { entry: 'group_chat_tools', chatId: c.chatId, externalUserId: null };

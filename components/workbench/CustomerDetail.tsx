@@ -3,17 +3,17 @@
 import useSWR from 'swr';
 import { CrmSection } from '@/components/crm/CrmSection';
 import { Skeleton } from '@/components/ui';
-import { ApiError, jsonFetcher } from '@/components/sidebar/api';
 import { CustomerProfileCard } from '@/components/sidebar/CustomerProfileCard';
-import type { Lang } from '@/components/sidebar/i18n';
 import { ApiErrorState } from '@/components/sidebar/States';
+import { api, type ApiError } from '@/lib/api-client';
+import type { Lang } from '@/lib/bilingual';
 import type { CustomerProfile } from '@/lib/contacts-dto';
 
 /** The same profile view as the sidebar, for a customer picked from the workbench list. */
 export function CustomerDetail({ id, lang }: { id: string; lang: Lang }) {
   const { data, error, isValidating, mutate } = useSWR<CustomerProfile, ApiError>(
     `/api/contacts/${encodeURIComponent(id)}`,
-    jsonFetcher(lang),
+    api.get,
     { revalidateOnFocus: false, shouldRetryOnError: false },
   );
   if (error) {

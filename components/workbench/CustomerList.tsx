@@ -3,43 +3,9 @@
 import { useEffect, useState } from 'react';
 import useSWRInfinite from 'swr/infinite';
 import { Avatar, Button, ButtonLink, Chip, Skeleton, StateMessage } from '@/components/ui';
-import type { CorpTagGroup, CustomerSummary } from '@/lib/contacts-dto';
+import { api, type ApiError } from '@/lib/api-client';
+import type { CorpTagGroup, CustomerPage } from '@/lib/contacts-dto';
 import styles from './workbench.module.css';
-
-interface Page {
-  items: CustomerSummary[];
-  nextCursor: string | null;
-  total?: number;
-}
-
-class FetchError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function fetchPage(url: string): Promise<Page> {
-  let res: Response;
-  try {
-    res = await fetch(url, { cache: 'no-store', headers: { accept: 'application/json' } });
-  } catch {
-    throw new FetchError(0, 'network', '网络连接失败，请重试 / Network error, please retry');
-  }
-  const body = await res.json().catch(() => null);
-  if (!res.ok || !body) {
-    const e = body?.error;
-    throw new FetchError(
-      res.status,
-      e?.code ?? `http_${res.status}`,
-      e ? `${e.messageZh} / ${e.messageEn}` : `HTTP ${res.status}`,
-    );
-  }
-  return body as Page;
-}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -56,8 +22,8 @@ export function CustomerList({ tagGroups, pageSize }: { tagGroups: CorpTagGroup[
   const [tag, setTag] = useState('');
   const q = useDebounced(search.trim(), 300);
 
-  const { data, error, size, setSize, isValidating, mutate } = useSWRInfinite<Page>(
-    (index, previous: Page | null) => {
+  const { data, error, size, setSize, isValidating, mutate } = useSWRInfinite<CustomerPage, ApiError>(
+    (index, previous: CustomerPage | null) => {
       if (previous && !previous.nextCursor) return null;
       const params = new URLSearchParams({ limit: String(pageSize) });
       if (q) params.set('q', q);
@@ -65,7 +31,7 @@ export function CustomerList({ tagGroups, pageSize }: { tagGroups: CorpTagGroup[
       if (index > 0 && previous?.nextCursor) params.set('cursor', previous.nextCursor);
       return `/api/customers?${params.toString()}`;
     },
-    fetchPage,
+    api.get,
     { revalidateFirstPage: false, revalidateOnFocus: false },
   );
 
@@ -113,7 +79,7 @@ export function CustomerList({ tagGroups, pageSize }: { tagGroups: CorpTagGroup[
 
   let body: React.ReactNode;
   if (error && !data) {
-    const e = error as FetchError;
+    const e = error;
     body = (
       <StateMessage
         tone="error"

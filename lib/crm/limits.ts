@@ -3,10 +3,9 @@
  * WeCom call), so both say the same thing. Lengths are counted in characters, as WeCom counts them.
  */
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from '../bilingual';
+
+export type { Bilingual };
 
 export const LIMITS = {
   /** externalcontact/remark: remark ≤ 20 characters. */

@@ -1,12 +1,12 @@
 'use client';
 
+import { ApiError } from '../api-client';
 import { readBoot, type Boot, JS_API_LIST } from './boot';
 import { OPEN_DATA_SCRIPT_ID } from './open-data-id';
 import { refusalInSuccess, SdkError, SIGNATURE_KINDS, toSdkError, type SdkStep } from './errors';
 import {
   createSignatureSource,
   httpFetchPair,
-  SignatureFetchError,
   type FetchPair,
   type InitialSignatures,
 } from './signatures';
@@ -23,7 +23,6 @@ export {
 export {
   createSignatureSource,
   httpFetchPair,
-  SignatureFetchError,
   type InitialSignatures,
   type SignaturePair,
 } from './signatures';
@@ -325,7 +324,7 @@ export function bindOpenData(el: Element): boolean {
 }
 
 function configError(err: unknown): SdkError {
-  if (err instanceof SignatureFetchError) {
+  if (err instanceof ApiError) {
     return new SdkError('signature-endpoint', 'agentConfig', err.message, err.status);
   }
   return toSdkError(err, 'agentConfig');
@@ -341,7 +340,7 @@ function ignoreSdkRejections() {
       typeof reason === 'object' && reason !== null ? (reason as { errMsg?: unknown }).errMsg : undefined;
     const fromSdk =
       (typeof errMsg === 'string' && /^(agentConfig|preVerifyJSAPI|config):/.test(errMsg)) ||
-      reason instanceof SignatureFetchError ||
+      reason instanceof ApiError ||
       (reason instanceof Error && reason.message.startsWith('SDK Error'));
     if (fromSdk) event.preventDefault();
   });

@@ -1,47 +1,43 @@
+import type { Bilingual } from '../bilingual';
 import type { SdkError } from './errors';
 
-interface Text {
-  zh: string;
-  en: string;
-}
-
 export interface SdkMessage {
-  title: Text;
-  body: Text;
+  title: Bilingual;
+  body: Bilingual;
   /** What the admin should check, one line each. */
-  adminChecks?: Text[];
+  adminChecks?: Bilingual[];
 }
 
-const checkTrustedDomain: Text = {
+const checkTrustedDomain: Bilingual = {
   zh: '应用的「网页授权及JS-SDK → 可信域名」包含本页域名（含端口），并已完成域名归属验证',
   en: "The app's trusted domain (网页授权及JS-SDK → 可信域名) matches this page's host and port, and is verified",
 };
-const checkSignature: Text = {
+const checkSignature: Bilingual = {
   zh: '服务器的 CorpID、AgentID 与 Secret 属于同一个应用；签名使用当前页面完整 URL（不含 # 之后部分）',
   en: 'The server’s CorpID, AgentID and Secret belong to this app; the signature covers the full page URL (without #…)',
 };
-const checkJsSdk: Text = {
+const checkJsSdk: Bilingual = {
   zh: '应用已启用 JS-SDK，并在「聊天工具栏」中配置了本页面',
   en: 'JS-SDK is enabled for the app and this page is configured in the chat toolbar (聊天工具栏)',
 };
-const checkContactApp: Text = {
+const checkContactApp: Bilingual = {
   zh: '管理后台「客户与上下游 → 客户联系 → API → 可调用接口的应用」已加入本应用',
   en: 'The app is listed under 客户联系 → API → 可调用接口的应用 (apps that may call the customer-contact API)',
 };
-const checkMember: Text = {
+const checkMember: Bilingual = {
   zh: '当前成员已开通「客户联系」功能，并在应用可见范围内',
   en: 'The current member has the 客户联系 (customer contact) feature and is in the app’s visible range',
 };
 
-const checkAgentTicket: Text = {
+const checkAgentTicket: Bilingual = {
   zh: 'agentConfig 的签名使用应用的 jsapi_ticket（ticket/get?type=agent_config），而不是企业的 jsapi_ticket（get_jsapi_ticket）；ticket 不能跨应用使用',
   en: 'agentConfig is signed with the app’s jsapi_ticket (ticket/get?type=agent_config), not the corp’s (get_jsapi_ticket); tickets do not carry over between apps',
 };
-const checkCorpId: Text = {
+const checkCorpId: Bilingual = {
   zh: '服务器配置的 CorpID（第三方应用：授权企业的 CorpID）与成员当前登录的企业一致',
   en: 'The server’s CorpID (third-party apps: the authorizing corp’s CorpID) is the corp the member is signed in to',
 };
-const checkAgentId: Text = {
+const checkAgentId: Bilingual = {
   zh: '服务器配置的 AgentID 是该企业中本应用的 AgentId（应用管理 → 应用详情）',
   en: 'The server’s AgentID is this app’s AgentId in that corp (应用管理 → app details)',
 };

@@ -1,26 +1,9 @@
-/** The pair of JS-SDK signatures for one page URL; one server request always serves both. */
-export interface SignatureData {
-  timestamp: number | string;
-  nonceStr: string;
-  signature: string;
-}
+import { api, ApiError } from '../api-client';
+import type { Bilingual } from '../bilingual';
+import type { JssdkSignatures } from '../wecom/jssdk';
 
-export interface SignaturePair {
-  corpId: string;
-  agentId: string | number;
-  config: SignatureData;
-  agentConfig: SignatureData;
-}
-
-export class SignatureFetchError extends Error {
-  override name = 'SignatureFetchError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The pair of JS-SDK signatures for one page URL (the server's type); one server request always serves both. */
+export type SignaturePair = JssdkSignatures;
 
 export type FetchPair = (url: string, refresh: boolean) => Promise<SignaturePair>;
 
@@ -29,7 +12,8 @@ export type FetchPair = (url: string, refresh: boolean) => Promise<SignaturePair
  * failing), so that the page shows that state at once rather than asking again.
  */
 export type InitialSignatures =
-  { url: string; pair: SignaturePair } | { url: string; error: { status: number; message: string } };
+  | { url: string; pair: SignaturePair }
+  | { url: string; error: { status: number; code: string; message: Bilingual } };
 
 /**
  * Hands out signatures per URL: the pair the server rendered into the page for its own URL (or, once, the error it
@@ -47,9 +31,9 @@ export function createSignatureSource(opts: { initial?: InitialSignatures; fetch
   return {
     get(url: string): Promise<SignaturePair> {
       if (initialError && 'error' in initialError && initialError.url === url && !refreshPending) {
-        const { status, message } = initialError.error;
+        const { status, code, message } = initialError.error;
         initialError = undefined;
-        return Promise.reject(new SignatureFetchError(status, message));
+        return Promise.reject(new ApiError(status, code, message));
       }
       if (refreshPending) {
         refreshPending = false;
@@ -75,21 +59,8 @@ export function createSignatureSource(opts: { initial?: InitialSignatures; fetch
   }
 }
 
-/** Fetches a pair from our signature endpoint (same origin, session cookie included). */
+/** Fetches a pair from our signature endpoint (same origin, session cookie included); fails with an ApiError. */
 export function httpFetchPair(endpoint = '/api/jssdk/signature'): FetchPair {
-  return async (url, refresh) => {
-    const qs = new URLSearchParams({ url });
-    if (refresh) qs.set('refresh', '1');
-    const res = await fetch(`${endpoint}?${qs.toString()}`, {
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-    const body = (await res.json().catch(() => null)) as
-      (SignaturePair & { error?: undefined }) | { error?: { message?: string } } | null;
-    if (!res.ok || !body || body.error) {
-      const message = body?.error?.message ?? `HTTP ${res.status}`;
-      throw new SignatureFetchError(res.status, message);
-    }
-    return body as SignaturePair;
-  };
+  return (url, refresh) =>
+    api.get<SignaturePair>(endpoint, { query: { url, refresh: refresh ? '1' : undefined } });
 }

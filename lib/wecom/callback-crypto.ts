@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Bilingual } from '@/lib/bilingual';
 import { HttpError } from '@/lib/http';
 
 /**
@@ -33,7 +34,7 @@ const STATUS: Record<CallbackCryptoErrorCode, number> = {
   'stale-timestamp': 400,
 };
 
-const MESSAGES: Record<CallbackCryptoErrorCode, { zh: string; en: string }> = {
+const MESSAGES: Record<CallbackCryptoErrorCode, Bilingual> = {
   'invalid-key': {
     zh: '回调 EncodingAESKey 配置无效（须为 43 位字母数字）',
     en: 'The callback EncodingAESKey is invalid (43 letters and digits expected)',

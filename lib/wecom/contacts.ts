@@ -2,6 +2,7 @@ import 'server-only';
 import { forbidden, type Bilingual } from '../http';
 import type {
   CorpTagGroup,
+  CustomerPage,
   CustomerProfile,
   CustomerSummary,
   CustomerType,
@@ -441,7 +442,7 @@ export async function searchCustomers(
   userId: string,
   opts: { cursor?: string; limit: number; q?: string; tag?: string },
   deps: ContactsDeps = {},
-): Promise<{ items: CustomerSummary[]; nextCursor: string | null; total?: number }> {
+): Promise<CustomerPage> {
   const { cursor, limit, q, tag } = opts;
   let total: number | undefined;
   if (!cursor) {

@@ -43,13 +43,24 @@ describe('signature source', () => {
   it("answers the server's signing failure once for its URL, then asks the endpoint", async () => {
     const calls: Array<[string, boolean]> = [];
     const source = createSignatureSource({
-      initial: { url: 'u', error: { status: 504, message: '企业微信响应超时' } },
+      initial: {
+        url: 'u',
+        error: {
+          status: 504,
+          code: 'wecom_timeout',
+          message: { zh: '企业微信响应超时', en: 'WeCom timed out' },
+        },
+      },
       fetchPair: async (url, refresh) => {
         calls.push([url, refresh]);
         return pair('endpoint');
       },
     });
-    await expect(source.get('u')).rejects.toMatchObject({ name: 'SignatureFetchError', status: 504 });
+    await expect(source.get('u')).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 504,
+      code: 'wecom_timeout',
+    });
     expect(calls).toEqual([]);
     expect((await source.get('u')).config.nonceStr).toBe('c-endpoint');
     expect(calls).toEqual([['u', false]]);
