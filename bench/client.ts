@@ -1,48 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { WECOM_UA } from './browser';
 
-/** Emulator control API (counters, faults, client context). */
-export class EmulatorControl {
-  constructor(readonly url: string) {}
-
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.url}/wecom-emulator/${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`emulator ${method} ${path} → ${res.status}`);
-    return res.json();
-  }
-
-  async counters(): Promise<Record<string, number>> {
-    const state = (await this.call('GET', 'state')) as { counters: Record<string, number> };
-    return { ...state.counters };
-  }
-
-  /** Everything back to seed: tokens, tickets, budgets, counters, faults. */
-  async reset(): Promise<void> {
-    await this.call('POST', 'reset');
-  }
-
-  async resetCounters(): Promise<void> {
-    await this.call('POST', 'counters/reset');
-  }
-
-  async fault(f: Record<string, unknown>): Promise<void> {
-    await this.call('POST', 'faults', f);
-  }
-
-  /** Adds a trusted domain (可信域名) for the app's pages. */
-  async trustDomain(host: string): Promise<void> {
-    await this.call('POST', 'trusted-domains', { host });
-  }
-
-  async client(c: Record<string, unknown>): Promise<void> {
-    await this.call('POST', 'client', c);
-  }
-}
-
 export const TOKEN_AND_TICKET_APIS = ['gettoken', 'get_jsapi_ticket', 'ticket/get'] as const;
 
 export function sumOf(counters: Record<string, number>, keys?: readonly string[]): number {

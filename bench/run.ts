@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { emulatorControl } from '../emulator/control-client';
 import { startEmulator } from '../emulator/index';
 import { DEMO_CREDENTIALS, DEMO_SUITE } from '../lib/config';
 import { CORP_CLIENT_CACHE_MAX } from '../lib/wecom/suite-limits';
@@ -25,7 +26,7 @@ import { measureContent } from './content';
 import { measureCrm } from './crm';
 import { measureKnowledgeBase } from './kb';
 import { combine, heapUsedAfterGc, sessionCookie, spread, visitEach, type LatencyResult } from './scale';
-import { EmulatorControl, htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
+import { htmlScriptsGzip, login, sidebarOpen, sumOf, TOKEN_AND_TICKET_APIS } from './client';
 import { measureDatabase } from './db';
 import { burst, compare, pool } from './load';
 import { machine, readmeSection, writeResults, type Results, type StampedeRow } from './report';
@@ -207,8 +208,8 @@ async function main(): Promise<Results> {
     closers.push(() => emu.close());
     const emuSeed = await startEmulator({ port: 0 });
     closers.push(() => emuSeed.close());
-    const control = new EmulatorControl(emu.url);
-    const controlSeed = new EmulatorControl(emuSeed.url);
+    const control = emulatorControl(emu.url);
+    const controlSeed = emulatorControl(emuSeed.url);
     const seed = await startSeedBaseline({
       apiBase: emuSeed.url,
       corpId: DEMO_CREDENTIALS.corpId,
@@ -474,7 +475,7 @@ async function main(): Promise<Results> {
         const floorPort = await freePort();
         const floorUrl = `http://127.0.0.1:${floorPort}`;
         try {
-          const demoControl = new EmulatorControl(demoUrl);
+          const demoControl = emulatorControl(demoUrl);
           // The floor page is served from its own origin: trusted like the app's (可信域名).
           await demoControl.trustDomain(`127.0.0.1:${floorPort}`);
           const floor = spawnProc('floor-page', process.execPath, [
@@ -489,20 +490,24 @@ async function main(): Promise<Results> {
           ]);
           await waitForHttp(`${floorUrl}/jssdk.js`, floor);
           await demoControl.fault({ api: '*', latencyMs: LATENCY_MS });
-          const single = { userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: CUSTOMER };
-          const group = { userId: 'zhangwei', entry: 'group_chat_tools', chatId: GROUP_CHAT };
+          const single = {
+            userId: 'zhangwei',
+            entry: 'single_chat_tools',
+            externalUserId: CUSTOMER,
+          } as const;
+          const group = { userId: 'zhangwei', entry: 'group_chat_tools', chatId: GROUP_CHAT } as const;
           const chats: NonNullable<Results['browser']>['chats'] = [];
           for (const [chat, client, text] of [
             ['single', single, customerName],
             ['group', group, GROUP_NAME],
           ] as const) {
-            const before = () => demoControl.client(client);
+            const before = async () => void (await demoControl.setClient(client));
             const [ours, floorResult] = await measurePages({
               signIn: {
                 name: 'sign-in',
                 url: `${demoUrl}/sidebar`,
                 text: customerName,
-                before: () => demoControl.client(single),
+                before: async () => void (await demoControl.setClient(single)),
               },
               targets: [
                 { name: 'ours', url: `${demoUrl}/sidebar`, text, before },

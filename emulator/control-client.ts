@@ -11,6 +11,7 @@
  * expect((await emu.counters())['gettoken']).toBe(2);
  */
 import type { ChatMessage, ClientContext, Fault, Switches } from './state';
+import type { PushRecord } from './suite';
 
 export type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
 
@@ -72,14 +73,8 @@ export interface SuiteState {
   pushes: number;
 }
 
-/** What a push to the app's callback URL returned (the app's HTTP status and body). */
-export interface PushResult {
-  ok: boolean;
-  status?: number;
-  body?: string;
-  error?: string;
-  [key: string]: unknown;
-}
+/** What a push to the app's callback URL did (the app's HTTP status and body, and what was sent). */
+export type PushResult = PushRecord;
 
 export interface BridgeVerifyResult {
   ok: boolean;
@@ -87,6 +82,12 @@ export interface BridgeVerifyResult {
 }
 
 /** Over fetch, against the emulator's origin (the standalone emulator, or a demo app that mounts it). */
+/** A change of the simulated client; the emulator checks each value (null clears the flavour or the formats). */
+export type ClientPatch = Partial<Omit<ClientContext, 'flavour' | 'formats'>> & {
+  flavour?: string | null;
+  formats?: Record<string, string | null | undefined> | null;
+};
+
 export function fetchTransport(baseUrl: string, fetchImpl: typeof fetch = fetch): ControlTransport {
   const root = `${baseUrl.replace(/\/+$/, '')}/wecom-emulator`;
   return async (method, path, body) => {
@@ -124,22 +125,46 @@ export function emulatorControl(target: string | ControlTransport) {
     faults: async () => (await get<{ faults: Fault[] }>('/faults')).faults,
     clearFaults: () => done(call('DELETE', '/faults')),
     switches: (switches: Partial<Switches>) => done(post('/switches', switches)),
+    /** Whether an app is listed in 客户联系 → 可调用应用. */
+    setApp: (patch: { agentId: string; externalContact?: boolean; name?: string }) =>
+      done(post('/apps', patch)),
+    /** Whether a member has the 客户联系 feature. */
+    setEmployee: (patch: { userId: string; externalContact: boolean }) => done(post('/employees', patch)),
     revokeTokens: () => done(post('/tokens/revoke')),
+    /** Adds a trusted domain (可信域名, a host with its port) the app's pages may be served from. */
+    trustDomain: (host: string) => done(post('/trusted-domains', { host })),
     rotateTickets: () => done(post('/tickets/rotate')),
+
+    /** The self-built app's callback URL (接收消息) that change events are pushed to; `url: null` removes it. */
+    setCallback: (callback: {
+      url: string | null;
+      token?: string;
+      encodingAesKey?: string;
+      agentId?: string;
+    }) => done(post('/callbacks', callback)),
+    /** A person changes data in WeCom (emulator/crm-control.ts actions), which pushes change events to the app. */
+    crmAction: (action: string, body: Record<string, unknown>) =>
+      post<{ ok: boolean; event?: string; pushes: PushResult[]; [key: string]: unknown }>(
+        `/crm/${action}`,
+        body,
+      ),
 
     now: async () => (await get<{ now: number }>('/clock')).now,
     advanceClock: async (ms: number) => (await post<{ now: number }>('/clock', { advanceMs: ms })).now,
 
     /** The simulated WeCom client: who is signed in, which chat the toolbar was opened from. */
     client: () => get<ClientContext>('/client'),
-    setClient: (patch: Partial<ClientContext>) => done(post('/client', patch)),
+    setClient: (patch: ClientPatch) => post<ClientContext>('/client', patch),
     employees: () => get<{ employees: EmulatorEmployee[]; current: string }>('/employees'),
     conversations: (userId?: string) =>
       get<{ employee: EmulatorEmployee; conversations: EmulatorConversation[] }>(
         `/conversations${userId ? `?userId=${encodeURIComponent(userId)}` : ''}`,
       ),
     /** What was sent into chats (the sidebar's sendChatMessage, and the simulator's own messages). */
-    messages: async () => (await get<{ messages: ChatMessage[] }>('/bridge/messages')).messages,
+    messages: async (filter: { externalUserId?: string; chatId?: string } = {}) => {
+      const qs = new URLSearchParams(filter as Record<string, string>).toString();
+      return (await get<{ messages: ChatMessage[] }>(`/bridge/messages${qs ? `?${qs}` : ''}`)).messages;
+    },
     postMessage: (message: Omit<ChatMessage, 'id' | 'createdAt'>) => done(post('/bridge/messages', message)),
     clearMessages: () => done(call('DELETE', '/bridge/messages')),
     /** What the JS bridge asks when the page calls ww.register (a signature check). */
@@ -156,6 +181,11 @@ export function emulatorControl(target: string | ControlTransport) {
         installDemoCorps?: boolean;
       }) => post<SuiteState & { ok: boolean }>('/suite/config', config),
       pushTicket: () => post<PushResult>('/suite/push-ticket'),
+      /** The provider console's URL check: a GET with an echostr encrypted for the provider corpid. */
+      verifyUrl: (target: 'callback' | 'data') =>
+        post<{ ok: boolean; receiveId?: string; [key: string]: unknown }>('/suite/verify-url', { target }),
+      /** The next `loseAnswers` answers to pushes are lost on the way back (WeCom then retries). */
+      pushFaults: (faults: { loseAnswers: number }) => done(post('/suite/push-faults', faults)),
       /** As if no push had arrived for 30 minutes and the suite token ran out. */
       expire: () => done(post('/suite/expire')),
       install: (corpId: string, state?: string) => post<PushResult>('/suite/install', { corpId, state }),

@@ -86,7 +86,7 @@ interface Authorization {
   installedAt: number;
 }
 
-interface PushRecord {
+export interface PushRecord {
   at: number;
   target: 'callback' | 'data';
   infoType: string;

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DOMAIN_VERIFY_CODE } from '../../emulator/seed';
-import { loginInClient, resetEmulator, setClient, setSwitches, WELL_KNOWN } from './helpers';
+import { emulator, loginInClient, resetEmulator, setClient, setSwitches, WELL_KNOWN } from './helpers';
 
 const CHECK_IDS = [
   'credentials',
@@ -128,18 +128,16 @@ test('the signature debugger shows string1 with the ticket masked and a signatur
   expect(signature).toMatch(/^[0-9a-f]{40}$/);
 
   // The emulated client verifies it with the real agent ticket, like WeCom would.
-  const verify = await request.post('/wecom-emulator/bridge/verify', {
-    data: {
-      kind: 'agentConfig',
-      url,
-      corpId: 'ww5f3c2a1b9e8d7c60',
-      agentId: '1000002',
-      nonceStr: 'Wm3WZYTPz0wzccnW',
-      timestamp: Number(timestamp),
-      signature,
-    },
+  const verify = await emulator(request).verify({
+    kind: 'agentConfig',
+    url,
+    corpId: 'ww5f3c2a1b9e8d7c60',
+    agentId: '1000002',
+    nonceStr: 'Wm3WZYTPz0wzccnW',
+    timestamp: Number(timestamp),
+    signature,
   });
-  expect(await verify.json()).toMatchObject({ ok: true });
+  expect(verify).toMatchObject({ ok: true });
 });
 
 let restore: (() => Promise<void>) | null = null;

@@ -1,15 +1,11 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { LIVE_PORT } from '../../playwright.config';
+import { resetEmulator } from './helpers';
 
 const COOKIE = 'wecom_sidebar_session';
 const WECOM_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 ' +
   'wxwork/4.1.22 (MicroMessenger/7.0.1) WindowsWechat Language/zh ColorScheme/Light';
-
-async function resetEmulator(request: APIRequestContext) {
-  const res = await request.post('/wecom-emulator/reset');
-  expect(res.ok()).toBe(true);
-}
 
 async function sessionUser(page: Page) {
   const res = await page.request.get('/api/session');

@@ -4,6 +4,7 @@ import {
   WELL_KNOWN,
   bridgeMessages,
   counter,
+  emulator,
   resetEmulator,
   setApp,
   setClient,
@@ -85,7 +86,7 @@ test('switching the employee signs the toolbar in again as that employee', async
   // lina's own conversation list; her customer 林晓梅 is followed by her too.
   await expect(page.getByTestId(`conversation-${WELL_KNOWN.onlyLina}`)).toBeVisible();
   await expect(page.getByTestId(`conversation-${WELL_KNOWN.channelChat}`)).toBeVisible();
-  const client = await (await request.get('/wecom-emulator/client')).json();
+  const client = await emulator(request).client();
   expect(client.userId).toBe('lina');
   await page.getByTestId(`conversation-${WELL_KNOWN.onlyLina}`).click();
   await expect(frame.getByTestId('context-id')).toHaveText(WELL_KNOWN.onlyLina);

@@ -5,6 +5,16 @@
  */
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
+import {
+  emulatorControl,
+  type ChatMessage,
+  type ClientPatch,
+  type ControlTransport,
+  type EmulatorControl,
+  type Fault,
+  type Switches,
+} from '../../emulator/control-client';
+
 export { WELL_KNOWN } from '../../emulator/seed';
 
 /** A Windows WeCom desktop client user agent; `test.use({ userAgent: WECOM_UA })` makes pages "inside WeCom". */
@@ -12,142 +22,66 @@ export const WECOM_UA =
   'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 ' +
   'Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat ColorScheme/Light';
 
-const EMULATOR = '/wecom-emulator';
-
-async function call(
-  request: APIRequestContext,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  data?: unknown,
-) {
-  const res = await request.fetch(`${EMULATOR}${path}`, { method, data });
-  expect(res.ok(), `${method} ${EMULATOR}${path} → ${res.status()}`).toBe(true);
-  const type = res.headers()['content-type'] ?? '';
-  return type.includes('json') ? ((await res.json()) as unknown) : null;
+/**
+ * The emulator's control client (emulator/control-client.ts) over Playwright's request context, so that calls share
+ * its baseURL; `base` points it at another origin (the third-party demo, the standalone emulator).
+ */
+export function emulator(request: APIRequestContext, base = ''): EmulatorControl {
+  const transport: ControlTransport = async (method, path, data) => {
+    const url = `${base}/wecom-emulator${path}`;
+    const res = await request.fetch(url, { method, data });
+    expect(res.ok(), `${method} ${url} → ${res.status()}`).toBe(true);
+    const type = res.headers()['content-type'] ?? '';
+    return type.includes('json') ? ((await res.json()) as unknown) : null;
+  };
+  return emulatorControl(transport);
 }
+
+export type { ClientPatch };
 
 /** Everything back to the seed: tokens, tickets, codes, counters, faults, switches, client context, messages. */
-export async function resetEmulator(request: APIRequestContext): Promise<void> {
-  await call(request, 'POST', '/reset');
-}
-
-export interface ClientPatch {
-  userId?: string;
-  entry?: 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
-  externalUserId?: string;
-  chatId?: string;
-  /** Which WeCom client the simulator's frames present (user agent and failure wording); null = default. */
-  flavour?: 'windows' | 'mac' | 'ios' | 'android' | null;
-  /** Per failure (signature, ticket, corpid, agentid, domain, permission), the wording; null clears all. */
-  formats?: Record<string, string> | null;
-}
+export const resetEmulator = (request: APIRequestContext) => emulator(request).reset();
 
 /** Sets the simulated WeCom client's context (who is logged in, which chat the toolbar was opened from). */
-export async function setClient(request: APIRequestContext, patch: ClientPatch): Promise<void> {
-  await call(request, 'POST', '/client', patch);
-}
+export const setClient = (request: APIRequestContext, patch: ClientPatch) =>
+  emulator(request).setClient(patch);
 
-export interface EmulatorSnapshot {
-  counters: Record<string, number>;
-  faults: unknown[];
-  switches: Record<string, boolean>;
-  client: {
-    userId: string;
-    entry: string;
-    externalUserId: string | null;
-    chatId: string | null;
-    flavour: string | null;
-    formats: Record<string, string>;
-  };
-}
-
-export async function emulatorState(request: APIRequestContext): Promise<EmulatorSnapshot> {
-  return (await call(request, 'GET', '/state')) as EmulatorSnapshot;
-}
+export const emulatorState = (request: APIRequestContext) => emulator(request).state();
 
 /** How often the emulator answered an API since the last reset, e.g. counter(request, 'bridge/verify'). */
-export async function counter(request: APIRequestContext, key: string): Promise<number> {
-  return (await emulatorState(request)).counters[key] ?? 0;
-}
+export const counter = (request: APIRequestContext, key: string) => emulator(request).counter(key);
 
-export async function resetCounters(request: APIRequestContext): Promise<void> {
-  await call(request, 'POST', '/counters/reset');
-}
+export const resetCounters = (request: APIRequestContext) => emulator(request).resetCounters();
 
-export async function setSwitches(
-  request: APIRequestContext,
-  switches: Partial<{
-    externalContactForbidden: boolean;
-    ipBlocked: boolean;
-    invalidSecret: boolean;
-    /** The client refuses every agentConfig with this failure. */
-    agentConfigFailure: 'signature' | 'ticket' | 'corpid' | 'agentid' | 'domain' | 'client-error' | null;
-  }>,
-): Promise<void> {
-  await call(request, 'POST', '/switches', switches);
-}
+export const setSwitches = (request: APIRequestContext, switches: Partial<Switches>) =>
+  emulator(request).switches(switches);
 
 /** Whether an app is listed in 客户联系 → 可调用应用. */
-export async function setApp(
-  request: APIRequestContext,
-  patch: { agentId: string; externalContact: boolean },
-): Promise<void> {
-  await call(request, 'POST', '/apps', patch);
-}
+export const setApp = (request: APIRequestContext, patch: { agentId: string; externalContact: boolean }) =>
+  emulator(request).setApp(patch);
 
 /** The visible range (可见范围) of the apps in 客户联系: departments, members, tags; `{reset: true}` = whole corp. */
-export async function setVisibleRange(
+export const setVisibleRange = (
   request: APIRequestContext,
-  range: { party?: number[]; user?: string[]; tag?: number[]; reset?: boolean },
-): Promise<void> {
-  await call(request, 'POST', '/visible-range', range);
-}
+  range: Parameters<EmulatorControl['setVisibleRange']>[0],
+) => emulator(request).setVisibleRange(range);
 
 /** Whether a member has the 客户联系 feature. */
-export async function setEmployee(
+export const setEmployee = (
   request: APIRequestContext,
   patch: { userId: string; externalContact: boolean },
-): Promise<void> {
-  await call(request, 'POST', '/employees', patch);
-}
+) => emulator(request).setEmployee(patch);
 
-export interface Fault {
-  api: string;
-  errcode?: number;
-  httpStatus?: number;
-  latencyMs?: number;
-  drop?: boolean;
-  times?: number;
-}
+export const addFault = (request: APIRequestContext, fault: Fault) => emulator(request).fault(fault);
 
-export async function addFault(request: APIRequestContext, fault: Fault): Promise<void> {
-  await call(request, 'POST', '/faults', fault);
-}
-
-export async function clearFaults(request: APIRequestContext): Promise<void> {
-  await call(request, 'DELETE', '/faults');
-}
+export const clearFaults = (request: APIRequestContext) => emulator(request).clearFaults();
 
 /** Current jsapi tickets stop verifying; signatures made with them are rejected by the bridge. */
-export async function rotateTickets(request: APIRequestContext): Promise<void> {
-  await call(request, 'POST', '/tickets/rotate');
-}
-
-export interface BridgeMessage {
-  id: string;
-  target: { externalUserId?: string; chatId?: string };
-  fromUserId: string;
-  msgtype: string;
-  text?: { content: string };
-  news?: { link: string; title: string; desc?: string; imgUrl?: string };
-}
+export const rotateTickets = (request: APIRequestContext) => emulator(request).rotateTickets();
 
 /** Messages sent into chats with sendChatMessage (or typed in the simulator). */
-export async function bridgeMessages(request: APIRequestContext): Promise<BridgeMessage[]> {
-  const data = (await call(request, 'GET', '/bridge/messages')) as
-    { messages?: BridgeMessage[] } | BridgeMessage[];
-  return Array.isArray(data) ? data : (data.messages ?? []);
-}
+export const bridgeMessages = (request: APIRequestContext): Promise<ChatMessage[]> =>
+  emulator(request).messages();
 
 /**
  * Signs the page's browser context in as the simulated client's current employee through the in-client OAuth

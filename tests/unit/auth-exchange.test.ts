@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
+import { emulatorControl } from '@/emulator/control-client';
 import { DEMO_CREDENTIALS } from '@/lib/config';
 import { createStore } from '@/lib/store';
 import { corpSecretCredentials, createWecomClient, type WecomClient } from '@/lib/wecom/client';
@@ -31,7 +32,7 @@ describe('code exchange against the emulator', () => {
   });
   afterAll(() => emu.close());
   beforeEach(async () => {
-    await fetch(`${emu.url}/wecom-emulator/reset`, { method: 'POST' });
+    await emulatorControl(emu.url).reset();
     // A fresh token cache per test: the reset revoked the emulator's tokens.
     client = clientFor(emu.url);
   });
@@ -71,11 +72,7 @@ describe('code exchange against the emulator', () => {
     const profile = await loadMemberProfile(client, identity);
     expect(profile.name).toBe('张伟');
     expect(profile.avatar).toMatch(/\/wecom-emulator\/avatars\/.+\.svg$/);
-    const counters = (
-      (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
-        counters: Record<string, number>;
-      }
-    ).counters;
+    const counters = await emulatorControl(emu.url).counters();
     expect(counters['auth/getuserdetail']).toBe(1);
   });
 
@@ -86,27 +83,15 @@ describe('code exchange against the emulator', () => {
     expect(err).toBeInstanceOf(WecomError);
     expect((err as WecomError).errcode).toBe(40029);
     expect((err as WecomError).message).not.toContain(code);
-    const counters = (
-      (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
-        counters: Record<string, number>;
-      }
-    ).counters;
+    const counters = await emulatorControl(emu.url).counters();
     expect(counters['auth/getuserinfo']).toBe(2);
   });
 
   it('does not retry a failing exchange (a retry would spend the code again)', async () => {
-    await fetch(`${emu.url}/wecom-emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api: 'auth/getuserinfo', errcode: -1, times: 1 }),
-    });
+    await emulatorControl(emu.url).fault({ api: 'auth/getuserinfo', errcode: -1, times: 1 });
     const err = await exchangeCode(client, await codeFor('snsapi_base')).catch((e: unknown) => e);
     expect((err as WecomError).errcode).toBe(-1);
-    const counters = (
-      (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
-        counters: Record<string, number>;
-      }
-    ).counters;
+    const counters = await emulatorControl(emu.url).counters();
     expect(counters['auth/getuserinfo']).toBe(1);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
 import { DEMO_CREDENTIALS } from '@/lib/config';
 import { runDoctor as doctor } from '../support/doctor-process';
-import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STRONG_SECRET = 'Qm8vT2xL9pR4wZ7kN3bH6yF1cJ5dG0sA';

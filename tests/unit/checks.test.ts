@@ -11,7 +11,7 @@ import { consoleValues } from '@/lib/console-values';
 import { createStore } from '@/lib/store';
 import type { Store } from '@/lib/store/types';
 import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
-import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 
 /** A live deployment's own verification code (the demo corp's file does not count outside demo mode). */
 const CODE = 'Lv4Qe8Rt2Yu6Io0P';

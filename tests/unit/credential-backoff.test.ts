@@ -5,7 +5,7 @@ import { createStore } from '@/lib/store';
 import type { Store } from '@/lib/store/types';
 import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
 import { WecomError } from '@/lib/wecom/errors';
-import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { mustRunRedis, REDIS_URL, uniquePrefix } from './fixtures/redis';
 
 let emu: Awaited<ReturnType<typeof startEmulator>>;

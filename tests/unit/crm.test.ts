@@ -17,7 +17,7 @@ import { HttpError } from '@/lib/http';
 import { createStore } from '@/lib/store';
 import { corpSecretCredentials, createWecomClient } from '@/lib/wecom/client';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './fixtures/db';
-import { emulatorControl } from './fixtures/emulator-control';
+import { emulatorControl } from '@/emulator/control-client';
 
 const LIN = WELL_KNOWN.linXiaomei;
 const ZHANG: Viewer = { userId: 'zhangwei', name: '张伟', isAdmin: true };

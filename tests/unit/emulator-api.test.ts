@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { APPS, CORP_ID, DEMO_AGENT_SECRET, TAG, TAG_GROUPS, WELL_KNOWN } from '@/emulator/seed';
 
 const START = Date.UTC(2026, 0, 15, 2, 0, 0);
 let clock = START;
 let emu: RunningEmulator;
+let ctl: EmulatorControl;
 
 const secretOf = (agentId: string) => APPS.find((a) => a.agentId === agentId)!.secret;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -27,16 +29,6 @@ async function post(path: string, token: string, body: unknown): Promise<Json> {
   return (await res.json()) as Json;
 }
 
-async function control(path: string, body?: unknown, method = 'POST'): Promise<Json> {
-  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Json;
-}
-
 async function token(agentId = '1000002'): Promise<string> {
   const r = await get('gettoken', { corpid: CORP_ID, corpsecret: secretOf(agentId) });
   expect(r.errcode).toBe(0);
@@ -48,11 +40,12 @@ const ERRMSG_RE =
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, trustedDomains: ['app.example.test'], now: () => clock });
+  ctl = emulatorControl(emu.url);
 });
 afterAll(() => emu.close());
 beforeEach(async () => {
   clock = START;
-  await control('reset');
+  await ctl.reset();
 });
 
 describe('gettoken', () => {
@@ -108,7 +101,7 @@ describe('gettoken', () => {
   });
 
   it('invalidSecret switch makes gettoken answer 40001', async () => {
-    await control('switches', { invalidSecret: true });
+    await ctl.switches({ invalidSecret: true });
     const r = await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET });
     expect(r.errcode).toBe(40001);
     expect(r.errmsg).toMatch(/^invalid credential, hint/);
@@ -127,7 +120,7 @@ describe('access_token checks', () => {
 
   it('tokens/revoke makes the old token answer 40014 and gettoken issue a new one', async () => {
     const old = await token();
-    await control('tokens/revoke');
+    await ctl.revokeTokens();
     expect((await get('user/get', { access_token: old, userid: 'zhangwei' })).errcode).toBe(40014);
     const fresh = await token();
     expect(fresh).not.toBe(old);
@@ -154,7 +147,7 @@ describe('jsapi tickets', () => {
     expect(corp1.ticket).not.toBe(agent1.ticket);
     expect((await get('get_jsapi_ticket', { access_token: t })).ticket).toBe(corp1.ticket);
     expect((await get('ticket/get', { access_token: t, type: 'agent_config' })).ticket).toBe(agent1.ticket);
-    await control('tickets/rotate');
+    await ctl.rotateTickets();
     expect((await get('get_jsapi_ticket', { access_token: t })).ticket).not.toBe(corp1.ticket);
     expect((await get('ticket/get', { access_token: t, type: 'agent_config' })).ticket).not.toBe(
       agent1.ticket,
@@ -439,7 +432,7 @@ describe('externalcontact', () => {
         .errcode,
     ).toBe(48002);
     const t = await token();
-    await control('switches', { externalContactForbidden: true });
+    await ctl.switches({ externalContactForbidden: true });
     const r = await get('externalcontact/list', { access_token: t, userid: 'zhangwei' });
     expect(r.errcode).toBe(48002);
     expect(r.errmsg).toMatch(/^api forbidden, hint/);
@@ -449,7 +442,7 @@ describe('externalcontact', () => {
 
 describe('switches, faults and counters', () => {
   it('ipBlocked: gettoken still works, business APIs answer 60020 naming the caller ip', async () => {
-    await control('switches', { ipBlocked: true });
+    await ctl.switches({ ipBlocked: true });
     const t = await get('gettoken', { corpid: CORP_ID, corpsecret: DEMO_AGENT_SECRET });
     expect(t.errcode).toBe(0);
     expect(t.access_token).toBeTruthy();
@@ -466,44 +459,44 @@ describe('switches, faults and counters', () => {
     await get('user/get', { access_token: t, userid: 'zhangwei' });
     await get('user/get', { access_token: 'bad', userid: 'zhangwei' });
     await post('externalcontact/batch/get_by_user', t, { userid_list: ['zhangwei'] });
-    const state = await control('state', undefined, 'GET');
+    const state = await ctl.state();
     expect(state.counters).toMatchObject({
       gettoken: 1,
       'user/get': 2,
       'externalcontact/batch/get_by_user': 1,
     });
-    await control('counters/reset');
-    expect((await control('state', undefined, 'GET')).counters).toEqual({});
+    await ctl.resetCounters();
+    expect((await ctl.state()).counters).toEqual({});
   });
 
   it('injects an errcode a number of times', async () => {
     const t = await token();
-    await control('faults', { api: 'externalcontact/get', errcode: -1, times: 2 });
+    await ctl.fault({ api: 'externalcontact/get', errcode: -1, times: 2 });
     const q = { access_token: t, external_userid: WELL_KNOWN.linXiaomei };
     const busy = await get('externalcontact/get', q);
     expect(busy.errcode).toBe(-1);
     expect(busy.errmsg).toMatch(/^system busy, hint/);
     expect((await get('externalcontact/get', q)).errcode).toBe(-1);
     expect((await get('externalcontact/get', q)).errcode).toBe(0);
-    expect((await control('state', undefined, 'GET')).counters['externalcontact/get']).toBe(3);
+    expect((await ctl.state()).counters['externalcontact/get']).toBe(3);
   });
 
   it('injects HTTP errors, latency and dropped connections; DELETE clears', async () => {
     const t = await token();
-    await control('faults', { api: 'user/get', httpStatus: 502 });
+    await ctl.fault({ api: 'user/get', httpStatus: 502 });
     const res = await fetch(`${emu.url}/cgi-bin/user/get?access_token=${t}&userid=zhangwei`);
     expect(res.status).toBe(502);
     await res.text();
-    await control('faults', undefined, 'DELETE');
-    await control('faults', { api: 'user/get', latencyMs: 30, times: 1 });
+    await ctl.clearFaults();
+    await ctl.fault({ api: 'user/get', latencyMs: 30, times: 1 });
     expect((await get('user/get', { access_token: t, userid: 'zhangwei' })).errcode).toBe(0);
-    await control('faults', { api: '*', drop: true, times: 1 });
+    await ctl.fault({ api: '*', drop: true, times: 1 });
     await expect(fetch(`${emu.url}/cgi-bin/user/get?access_token=${t}&userid=zhangwei`)).rejects.toThrow();
     expect((await get('user/get', { access_token: t, userid: 'zhangwei' })).errcode).toBe(0);
-    await control('faults', { api: 'get_jsapi_ticket', errcode: 45033 });
+    await ctl.fault({ api: 'get_jsapi_ticket', errcode: 45033 });
     expect((await get('get_jsapi_ticket', { access_token: t })).errcode).toBe(45033);
-    expect((await control('state', undefined, 'GET')).faults).toHaveLength(1);
-    await control('faults', undefined, 'DELETE');
+    expect((await ctl.state()).faults).toHaveLength(1);
+    await ctl.clearFaults();
     expect((await get('get_jsapi_ticket', { access_token: t })).errcode).toBe(0);
   });
 
@@ -514,9 +507,9 @@ describe('switches, faults and counters', () => {
       external_userid: WELL_KNOWN.zhouJianguo,
       remark: '改过',
     });
-    await control('switches', { ipBlocked: true });
-    await control('reset');
-    const state = await control('state', undefined, 'GET');
+    await ctl.switches({ ipBlocked: true });
+    await ctl.reset();
+    const state = await ctl.state();
     expect(state.switches.ipBlocked).toBe(false);
     expect(state.counters).toEqual({});
     expect((await get('user/get', { access_token: t, userid: 'zhangwei' })).errcode).toBe(40014);

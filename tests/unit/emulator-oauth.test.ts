@@ -1,31 +1,25 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { APPS, CORP_ID, DEMO_AGENT_SECRET, DOMAIN_VERIFY_CODE, WELL_KNOWN } from '@/emulator/seed';
 
 const START = Date.UTC(2026, 2, 1, 1, 0, 0);
 let clock = START;
 let emu: RunningEmulator;
+let ctl: EmulatorControl;
 const APP = 'http://app.example.test:3000';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, trustedDomains: ['app.example.test:3000'], now: () => clock });
+  ctl = emulatorControl(emu.url);
 });
 afterAll(() => emu.close());
 beforeEach(async () => {
   clock = START;
-  await control('reset');
+  await ctl.reset();
 });
-
-async function control(path: string, body?: unknown, method = 'POST'): Promise<Json> {
-  const res = await fetch(`${emu.url}/wecom-emulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Json;
-}
 
 async function token(agentId = '1000002'): Promise<string> {
   const secret = APPS.find((a) => a.agentId === agentId)!.secret;
@@ -106,7 +100,7 @@ describe('OAuth authorize', () => {
   });
 
   it('logs in as the simulated client’s current employee', async () => {
-    await control('client', { userId: 'lina' });
+    await ctl.setClient({ userId: 'lina' });
     const { code } = await codeFrom(
       await fetch(authorizeUrl({ redirect_uri: `${APP}/cb` }), { redirect: 'manual' }),
     );
@@ -263,7 +257,7 @@ describe('JS-SDK bridge verification', () => {
 
   it('accepts a correct signature and rejects a wrong one', async () => {
     const { corp, agent } = await tickets();
-    const agentOk = await control('bridge/verify', {
+    const agentOk = await ctl.verify({
       kind: 'agentConfig',
       url: `${page}#frag`,
       corpId: CORP_ID,
@@ -277,7 +271,7 @@ describe('JS-SDK bridge verification', () => {
       errMsg: 'agentConfig:ok',
       reply: { err_msg: 'agentConfig:ok', checkResult: {} },
     });
-    const configOk = await control('bridge/verify', {
+    const configOk = await ctl.verify({
       kind: 'config',
       url: page,
       corpId: CORP_ID,
@@ -287,7 +281,7 @@ describe('JS-SDK bridge verification', () => {
     });
     expect(configOk).toEqual({ ok: true, errMsg: 'config:ok', reply: { err_msg: 'config:ok' } });
     // The corp ticket does not sign agentConfig: 42012, a ticket of the wrong kind.
-    const crossed = await control('bridge/verify', {
+    const crossed = await ctl.verify({
       kind: 'agentConfig',
       url: page,
       corpId: CORP_ID,
@@ -302,7 +296,7 @@ describe('JS-SDK bridge verification', () => {
       errcode: 42012,
       reply: { err_msg: 'agentConfig:fail_invalid jsapi_ticket' },
     });
-    const wrong = await control('bridge/verify', {
+    const wrong = await ctl.verify({
       kind: 'config',
       url: page,
       corpId: CORP_ID,
@@ -316,7 +310,7 @@ describe('JS-SDK bridge verification', () => {
       errcode: 40093,
       reply: { err_msg: 'config:fail_invalid signature' },
     });
-    expect((await control('state', undefined, 'GET')).counters['bridge/verify']).toBe(4);
+    expect((await ctl.state()).counters['bridge/verify']).toBe(4);
   });
 
   it('rejects after tickets/rotate, for an untrusted page domain, and with the switch', async () => {
@@ -330,12 +324,12 @@ describe('JS-SDK bridge verification', () => {
       timestamp: ts,
       signature: sign(agent, 'x', ts, page),
     };
-    await control('switches', { agentConfigFailure: 'signature' });
-    expect((await control('bridge/verify', body)).ok).toBe(false);
-    await control('switches', { agentConfigFailure: null });
-    expect((await control('bridge/verify', body)).ok).toBe(true);
+    await ctl.switches({ agentConfigFailure: 'signature' });
+    expect((await ctl.verify(body)).ok).toBe(false);
+    await ctl.switches({ agentConfigFailure: null });
+    expect((await ctl.verify(body)).ok).toBe(true);
     const other = 'https://evil.example/sidebar';
-    const foreign = await control('bridge/verify', {
+    const foreign = await ctl.verify({
       ...body,
       url: other,
       signature: sign(agent, 'x', ts, other),
@@ -346,15 +340,15 @@ describe('JS-SDK bridge verification', () => {
       errcode: 80001,
       reply: { err_msg: 'agentConfig:fail_invalid url domain' },
     });
-    await control('tickets/rotate');
-    expect((await control('bridge/verify', body)).ok).toBe(false);
+    await ctl.rotateTickets();
+    expect((await ctl.verify(body)).ok).toBe(false);
   });
 });
 
 describe('control API', () => {
   it('health, client context, conversations and employees', async () => {
-    expect(await control('health', undefined, 'GET')).toEqual({ ok: true });
-    const client = await control('client', undefined, 'GET');
+    expect(await ctl.health()).toEqual({ ok: true });
+    const client = await ctl.client();
     expect(client).toEqual({
       userId: 'zhangwei',
       entry: 'single_chat_tools',
@@ -363,7 +357,7 @@ describe('control API', () => {
       flavour: null,
       formats: {},
     });
-    const next = await control('client', {
+    const next = await ctl.setClient({
       entry: 'group_chat_tools',
       chatId: WELL_KNOWN.vipChat,
       externalUserId: null,
@@ -379,7 +373,7 @@ describe('control API', () => {
     });
     expect(bad.status).toBe(400);
 
-    const conv = await control('conversations?userId=zhangwei', undefined, 'GET');
+    const conv = await ctl.conversations('zhangwei');
     expect(conv.employee).toMatchObject({ userid: 'zhangwei', name: '张伟' });
     const singles = (conv.conversations as Json[]).filter((c) => c.kind === 'single');
     const groups = (conv.conversations as Json[]).filter((c) => c.kind === 'group');
@@ -388,7 +382,7 @@ describe('control API', () => {
     expect(groups.map((c) => c.chatId)).toContain(WELL_KNOWN.vipChat);
     expect(groups.map((c) => c.chatId)).not.toContain(WELL_KNOWN.channelChat);
     expect(groups[0]!.memberCount).toBeGreaterThan(1);
-    const employees = await control('employees', undefined, 'GET');
+    const employees = await ctl.employees();
     expect(employees.employees).toHaveLength(6);
   });
 
@@ -399,7 +393,7 @@ describe('control API', () => {
     expect(text).toContain('<circle');
     expect(text).toContain('林');
     expect((await fetch(`${emu.url}/wecom-emulator/avatars/nobody.svg`)).status).toBe(404);
-    expect(await control('domain-verification', undefined, 'GET')).toEqual({
+    expect(await ctl.domainVerification()).toEqual({
       fileName: `WW_verify_${DOMAIN_VERIFY_CODE}.txt`,
       content: DOMAIN_VERIFY_CODE,
     });
@@ -407,26 +401,26 @@ describe('control API', () => {
     expect(script.headers.get('content-type')).toMatch(/^application\/javascript/);
     await script.text();
 
-    await control('bridge/messages', {
+    await ctl.postMessage({
       target: { externalUserId: WELL_KNOWN.linXiaomei },
       fromUserId: 'zhangwei',
       msgtype: 'text',
       text: { content: '您好' },
     });
-    const list = await control(`bridge/messages?externalUserId=${WELL_KNOWN.linXiaomei}`, undefined, 'GET');
-    expect(list.messages).toHaveLength(1);
-    expect(list.messages[0]).toMatchObject({
+    const list = await ctl.messages({ externalUserId: WELL_KNOWN.linXiaomei });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
       fromUserId: 'zhangwei',
       msgtype: 'text',
       text: { content: '您好' },
     });
-    await control('reset');
-    expect((await control('bridge/messages', undefined, 'GET')).messages).toEqual([]);
+    await ctl.reset();
+    expect(await ctl.messages()).toEqual([]);
   });
 
   it('clock advance expires tokens', async () => {
     const t = await token();
-    await control('clock', { advanceMs: 7200_000 });
+    await ctl.advanceClock(7200_000);
     const res = await fetch(`${emu.url}/cgi-bin/user/get?access_token=${t}&userid=zhangwei`);
     const body = (await res.json()) as Json;
     expect(body.errcode).toBe(42001);

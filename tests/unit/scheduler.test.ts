@@ -17,7 +17,7 @@ import { createStore } from '@/lib/store';
 import type { Store } from '@/lib/store/types';
 import { corpSecretCredentials, createWecomClient, type WecomClient } from '@/lib/wecom/client';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './fixtures/db';
-import { emulatorControl } from './fixtures/emulator-control';
+import { emulatorControl } from '@/emulator/control-client';
 
 const START = Date.UTC(2026, 5, 1, 1, 0, 0);
 let clock = START;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { CORP_B, SUITE } from '@/emulator/suite/seed';
 import { openDb } from '@/lib/db';
 import { createStore } from '@/lib/store';
@@ -21,10 +22,12 @@ import { mustRunRedis, REDIS_URL, uniquePrefix } from './fixtures/redis';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = path.join(root, 'tests/unit/fixtures/suite-crash.ts');
 let emu: RunningEmulator;
+let ctl: EmulatorControl;
 const databases: TestDatabase[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
+  ctl = emulatorControl(emu.url);
 });
 afterAll(async () => {
   await emu?.close();
@@ -64,29 +67,19 @@ function startInstance(
   });
 }
 
-async function emuPost(p: string, body: unknown) {
-  const res = await fetch(new URL(p, emu.url), { method: 'POST', body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, unknown> & { sent?: { url: string; body: string } };
-}
-
-async function permanentCodeCalls(): Promise<number> {
-  const state = (await (await fetch(new URL('/wecom-emulator/state', emu.url))).json()) as {
-    counters: Record<string, number>;
-  };
-  return state.counters['service/get_permanent_code'] ?? 0;
-}
+const permanentCodeCalls = () => ctl.counter('service/get_permanent_code');
 
 describe('kill -9 after the reply to a create_auth push, before its work finished', () => {
   for (const step of ['code-recorded', 'stored']) {
     it(`keeps the permanent code when the instance dies at "${step}"`, async () => {
-      await emuPost('/wecom-emulator/reset', {});
+      await ctl.reset();
       const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'suite-crash-')), 'wecom.db');
       const t = await database('sqlite');
       const instance = await startInstance(`sqlite:${dbFile}`, t.url, step);
-      await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
-      expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
+      await ctl.suite.config({ callbackUrl: instance.url });
+      expect(await ctl.suite.pushTicket()).toMatchObject({ ok: true });
 
-      const push = await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId });
+      const push = await ctl.suite.install(CORP_B.corpId);
       // The instance answered `success` before the slow part, then died in it.
       expect(push).toMatchObject({ ok: true, body: 'success' });
       expect(await instance.exited).toBe('SIGKILL');
@@ -132,13 +125,13 @@ describe.runIf((await mustRunRedis()) && (await mustRunPostgres()))(
   'with Redis and PostgreSQL (many hosts)',
   () => {
     it('keeps the suite_ticket and permanent codes after the instance is killed and the store flushed', async () => {
-      await emuPost('/wecom-emulator/reset', {});
+      await ctl.reset();
       const keyPrefix = uniquePrefix('suite');
       const t = await database('postgres');
       const instance = await startInstance(REDIS_URL, t.url, 'never', keyPrefix);
-      await emuPost('/wecom-emulator/suite/config', { callbackUrl: instance.url });
-      expect(await emuPost('/wecom-emulator/suite/push-ticket', {})).toMatchObject({ ok: true });
-      expect(await emuPost('/wecom-emulator/suite/install', { corpId: CORP_B.corpId })).toMatchObject({
+      await ctl.suite.config({ callbackUrl: instance.url });
+      expect(await ctl.suite.pushTicket()).toMatchObject({ ok: true });
+      expect(await ctl.suite.install(CORP_B.corpId)).toMatchObject({
         ok: true,
       });
       const db = openDb(t.url);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { DEMO_AGENT_SECRET, WELL_KNOWN } from '@/emulator/seed';
 import { encryptMessage, msgSignature } from '@/emulator/suite/crypto';
 import { openPush } from '@/emulator/suite';
@@ -11,6 +12,7 @@ import { CORP_A_INFO, CORP_B, CORP_B_WELL_KNOWN, SUITE } from '@/emulator/suite/
 // the suite, and encrypted pushes to a callback receiver (decrypted here with the emulator's own crypto).
 
 let emu: RunningEmulator;
+let ctl: EmulatorControl;
 let receiver: Server;
 let receiverUrl = '';
 const received: { path: string; message: string; receiveId: string }[] = [];
@@ -37,6 +39,7 @@ beforeAll(async () => {
   const port = (receiver.address() as AddressInfo).port;
   receiverUrl = `http://127.0.0.1:${port}`;
   emu = await startEmulator({ port: 0, trustedDomains: [`127.0.0.1:${port}`] });
+  ctl = emulatorControl(emu.url);
 });
 
 afterAll(async () => {
@@ -46,8 +49,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   received.length = 0;
-  await post('/wecom-emulator/reset', {});
-  await post('/wecom-emulator/suite/config', {
+  await ctl.reset();
+  await ctl.suite.config({
     callbackUrl: `${receiverUrl}/suite/callback`,
     dataCallbackUrl: `${receiverUrl}/suite/data?corpid=$CORPID$`,
   });
@@ -72,7 +75,7 @@ function field(xml: string, name: string): string {
 }
 
 async function suiteToken(): Promise<string> {
-  await post('/wecom-emulator/suite/push-ticket', {});
+  await ctl.suite.pushTicket();
   const ticket = field(received.at(-1)!.message, 'SuiteTicket');
   const res = await post('/cgi-bin/service/get_suite_token', {
     suite_id: SUITE.suiteId,
@@ -114,7 +117,7 @@ async function installVia(token: string, corpId: string, authType = 1): Promise<
 
 describe('suite emulator', () => {
   it('pushes an encrypted suite_ticket to the instruction URL (receiveid = suite id)', async () => {
-    const push = await post('/wecom-emulator/suite/push-ticket', {});
+    const push = await ctl.suite.pushTicket();
     expect(push.ok).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]!.receiveId).toBe(SUITE.suiteId);
@@ -123,7 +126,7 @@ describe('suite emulator', () => {
   });
 
   it('get_suite_token checks suite id, secret and ticket', async () => {
-    await post('/wecom-emulator/suite/push-ticket', {});
+    await ctl.suite.pushTicket();
     const ticket = field(received[0]!.message, 'SuiteTicket');
     const call = (b: Record<string, string>) =>
       post('/cgi-bin/service/get_suite_token', {
@@ -139,7 +142,7 @@ describe('suite emulator', () => {
     expect(okRes.errcode).toBe(0);
     expect(okRes.expires_in).toBe(7200);
     // The ticket lives 30 minutes.
-    await post('/wecom-emulator/clock', { advanceMs: 31 * 60_000 });
+    await ctl.advanceClock(31 * 60_000);
     expect((await call({})).errcode).toBe(40085);
   });
 
@@ -157,9 +160,9 @@ describe('suite emulator', () => {
         { suite_access_token: token },
       );
     expect((await session('bogus')).errcode).toBe(40077);
-    await post('/wecom-emulator/clock', { advanceMs: 1201_000 });
+    await ctl.advanceClock(1201_000);
     expect((await session(pre.pre_auth_code as string)).errcode).toBe(42007);
-    await post('/wecom-emulator/clock', { advanceMs: 7200_000 });
+    await ctl.advanceClock(7200_000);
     expect((await get('/cgi-bin/service/get_pre_auth_code', { suite_access_token: token })).errcode).toBe(
       42009,
     );
@@ -304,7 +307,7 @@ describe('suite emulator', () => {
 
   it('marketplace install pushes create_auth; cancel_auth revokes the corp', async () => {
     const token = await suiteToken();
-    const push = await post('/wecom-emulator/suite/install', { corpId: CORP_B.corpId, state: 'mkt' });
+    const push = await ctl.suite.install(CORP_B.corpId, 'mkt');
     expect(push.ok).toBe(true);
     const msg = received.at(-1)!.message;
     expect(field(msg, 'InfoType')).toBe('create_auth');
@@ -321,7 +324,7 @@ describe('suite emulator', () => {
       { auth_corpid: CORP_B.corpId, permanent_code: pc },
       { suite_access_token: token },
     );
-    await post('/wecom-emulator/suite/cancel-auth', { corpId: CORP_B.corpId });
+    await ctl.suite.cancelAuth(CORP_B.corpId);
     expect(field(received.at(-1)!.message, 'InfoType')).toBe('cancel_auth');
     expect(field(received.at(-1)!.message, 'AuthCorpId')).toBe(CORP_B.corpId);
     const after = await post(
@@ -338,7 +341,7 @@ describe('suite emulator', () => {
   });
 
   it('data events go to the data URL with $CORPID$ replaced, encrypted for that corp', async () => {
-    await post('/wecom-emulator/suite/data-event', {
+    await ctl.suite.dataEvent({
       corpId: CORP_B.corpId,
       changeType: 'add_external_contact',
       userId: 'sunli',
@@ -358,7 +361,7 @@ describe('suite emulator', () => {
       { auth_code: back.searchParams.get('auth_code') },
       { suite_access_token: token },
     );
-    await post('/wecom-emulator/suite/client', { corpId: CORP_B.corpId });
+    await ctl.suite.setClientCorp(CORP_B.corpId);
     const auth = await fetch(
       new URL(
         `/connect/oauth2/authorize?${new URLSearchParams({ appid: SUITE.suiteId, redirect_uri: `${receiverUrl}/cb`, response_type: 'code', scope: 'snsapi_privateinfo', state: 'x' })}`,
@@ -381,7 +384,7 @@ describe('suite emulator', () => {
     );
     expect(detail).toMatchObject({ errcode: 0, corpid: CORP_B.corpId, userid: 'sunli', name: 'sunli' });
     // A corp that has not installed the app gets no code.
-    await post('/wecom-emulator/suite/client', { corpId: CORP_A_INFO.corpId });
+    await ctl.suite.setClientCorp(CORP_A_INFO.corpId);
     const refused = await fetch(
       new URL(
         `/connect/oauth2/authorize?appid=${SUITE.suiteId}&redirect_uri=${encodeURIComponent(`${receiverUrl}/cb`)}`,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { WELL_KNOWN } from '@/emulator/seed';
 import { encryptMessage, msgSignature } from '@/emulator/suite/crypto';
 import { CORP_A_INFO, CORP_B, CORP_B_WELL_KNOWN, SUITE } from '@/emulator/suite/seed';
@@ -28,6 +29,7 @@ type RouteModule = { GET?: Handler; POST?: Handler };
 let app: Server;
 let appUrl = '';
 let emu: RunningEmulator;
+let ctl: EmulatorControl;
 let suite: SuiteService;
 let database: TestDatabase;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'suite-'));
@@ -66,6 +68,7 @@ beforeAll(async () => {
   const appHost = `127.0.0.1:${(app.address() as AddressInfo).port}`;
   appUrl = `http://${appHost}`;
   emu = await startEmulator({ port: 0, trustedDomains: [appHost] });
+  ctl = emulatorControl(emu.url);
   database = await createTestDatabase('sqlite');
   Object.assign(process.env, {
     DATABASE_URL: database.url,
@@ -92,7 +95,7 @@ beforeAll(async () => {
   routes['/api/wecom/suite/install'] = await import('@/app/api/wecom/suite/install/route');
   routes['/api/wecom/callback'] = await import('@/app/api/wecom/callback/route');
   suite = getSuite()!;
-  await emuPost('/wecom-emulator/suite/config', {
+  await ctl.suite.config({
     callbackUrl: `${appUrl}/api/wecom/suite/callback`,
     dataCallbackUrl: `${appUrl}/api/wecom/suite/data?corpid=$CORPID$`,
   });
@@ -106,18 +109,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function emuPost(p: string, body: unknown) {
-  const res = await fetch(new URL(p, emu.url), { method: 'POST', body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, unknown> & { sent?: { url: string; body: string } };
-}
-
-async function counters(): Promise<Record<string, number>> {
-  return (
-    (await (await fetch(new URL('/wecom-emulator/state', emu.url))).json()) as {
-      counters: Record<string, number>;
-    }
-  ).counters;
-}
+const counters = () => ctl.counters();
 
 /** A delivery sealed with the emulator's own crypto (not the app's), optionally broken on purpose. */
 function delivery(
@@ -194,7 +186,7 @@ describe('third-party mode against the emulator', () => {
 
   it('stores the pushed suite_ticket durably, and only the newest one', async () => {
     expect(await suite.suiteTicket()).toBeNull();
-    const push = await emuPost('/wecom-emulator/suite/push-ticket', {});
+    const push = await ctl.suite.pushTicket();
     expect(push).toMatchObject({ ok: true, status: 200, body: 'success' });
     const stored = await suite.suiteTicket();
     expect(stored?.ticket).toBeTruthy();
@@ -254,7 +246,7 @@ describe('third-party mode against the emulator', () => {
     // Corp B's jsapi signature verifies at corp B's (emulated) client.
     const ticket = await clientB.tokens.getCorpTicket();
     const url = `${appUrl}/sidebar?corpid=${B}`;
-    const verify = await emuPost('/wecom-emulator/bridge/verify', {
+    const verify = await ctl.verify({
       kind: 'config',
       url,
       corpId: B,
@@ -298,7 +290,7 @@ describe('third-party mode against the emulator', () => {
 
   it('60020 on a third-party corp token names the provider’s IP allow-list, not the corp’s 企业可信IP', async () => {
     const clientA = await suite.clientFor(A);
-    await emuPost('/wecom-emulator/switches', { ipBlocked: true });
+    await ctl.switches({ ipBlocked: true });
     try {
       const err = await clientA
         .call('externalcontact/list', { query: { userid: 'zhangwei' } })
@@ -309,7 +301,7 @@ describe('third-party mode against the emulator', () => {
       expect(message.zh).toContain('服务商管理后台 → 服务商信息 → 基本信息 → IP白名单');
       expect(message.zh).not.toContain('企业可信IP');
     } finally {
-      await emuPost('/wecom-emulator/switches', { ipBlocked: false });
+      await ctl.switches({ ipBlocked: false });
     }
   });
 
@@ -348,7 +340,7 @@ describe('third-party mode against the emulator', () => {
 
   it('handles a create_auth push once even when it is delivered twice', async () => {
     const oldCode = (await suite.authorization(B))!.permanentCode;
-    const push = await emuPost('/wecom-emulator/suite/install', { corpId: B, state: 'market' });
+    const push = await ctl.suite.install(B, 'market');
     expect(push).toMatchObject({ ok: true, body: 'success' });
     await suite.idle(); // get_permanent_code runs after the reply
     const newCode = (await suite.authorization(B))!.permanentCode;
@@ -370,11 +362,11 @@ describe('third-party mode against the emulator', () => {
 
   it('change_auth refreshes with get_auth_info; reset_permanent_code replaces the code', async () => {
     const before = (await counters())['service/get_auth_info'] ?? 0;
-    expect(await emuPost('/wecom-emulator/suite/change-auth', { corpId: A })).toMatchObject({ ok: true });
+    expect(await ctl.suite.changeAuth(A)).toMatchObject({ ok: true });
     await suite.idle();
     expect((await counters())['service/get_auth_info']).toBe(before + 1);
     const old = (await suite.authorization(A))!.permanentCode;
-    expect(await emuPost('/wecom-emulator/suite/reset-permanent-code', { corpId: A })).toMatchObject({
+    expect(await ctl.suite.resetPermanentCode(A)).toMatchObject({
       ok: true,
     });
     await suite.idle();
@@ -382,7 +374,7 @@ describe('third-party mode against the emulator', () => {
   });
 
   it('records change_external_contact from the data callback, for authorized corps only', async () => {
-    const push = await emuPost('/wecom-emulator/suite/data-event', {
+    const push = await ctl.suite.dataEvent({
       corpId: B,
       changeType: 'add_external_contact',
       userId: 'zhoumin',
@@ -399,7 +391,7 @@ describe('third-party mode against the emulator', () => {
   });
 
   it('cancel_auth deletes the corp and its credentials', async () => {
-    expect(await emuPost('/wecom-emulator/suite/cancel-auth', { corpId: B })).toMatchObject({ ok: true });
+    expect(await ctl.suite.cancelAuth(B)).toMatchObject({ ok: true });
     await suite.idle();
     expect(await suite.authorization(B)).toBeNull();
     expect((await suite.authorizedCorps()).map((c) => c.corpId)).toEqual([A]);
@@ -408,13 +400,13 @@ describe('third-party mode against the emulator', () => {
   });
 
   it('turns an expired suite_ticket (40085) into a clear error, and recovers on the next push', async () => {
-    await emuPost('/wecom-emulator/suite/expire', {});
+    await ctl.suite.expire();
     const err = await suite.preAuthCode(1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SuiteError);
     expect((err as SuiteError).code).toBe('suite-ticket-invalid');
     expect((err as SuiteError).toPublic().status).toBe(503);
     expect(await suite.suiteTicket()).toBeNull();
-    await emuPost('/wecom-emulator/suite/push-ticket', {});
+    await ctl.suite.pushTicket();
     expect(await suite.preAuthCode(1)).toBeTruthy();
   });
 
@@ -458,8 +450,8 @@ describe('third-party mode against the emulator', () => {
   });
 
   it('verifies both URLs the way the provider console does: echostr encrypted for the provider corpid', async () => {
-    for (const target of ['callback', 'data']) {
-      expect(await emuPost('/wecom-emulator/suite/verify-url', { target })).toMatchObject({
+    for (const target of ['callback', 'data'] as const) {
+      expect(await ctl.suite.verifyUrl(target)).toMatchObject({
         ok: true,
         receiveId: SUITE.providerCorpId,
       });
@@ -478,7 +470,7 @@ describe('third-party mode against the emulator', () => {
 
   it('records customer, group and tag changes pushed to the instruction URL (InfoType + AuthCorpId)', async () => {
     const db = await getDb();
-    const act = (name: string, body: unknown) => emuPost(`/wecom-emulator/crm/${name}`, body);
+    const act = (name: string, body: Record<string, unknown>) => ctl.crmAction(name, body);
     await act('member-edits-remark', {
       externalUserId: WELL_KNOWN.linXiaomei,
       userId: 'zhangwei',
@@ -533,8 +525,8 @@ describe('third-party mode against the emulator', () => {
         ).n,
       );
     const before = await count();
-    await emuPost('/wecom-emulator/suite/push-faults', { loseAnswers: 1 });
-    await emuPost('/wecom-emulator/crm/customer-deletes-member', {
+    await ctl.suite.pushFaults({ loseAnswers: 1 });
+    await ctl.crmAction('customer-deletes-member', {
       externalUserId: WELL_KNOWN.linXiaomei,
       userId: 'zhangwei',
     });
@@ -548,8 +540,8 @@ describe('third-party mode against the emulator', () => {
 
     // An auth event too: the retried create_auth spends the auth code once.
     const calls = (await counters())['service/get_permanent_code'] ?? 0;
-    await emuPost('/wecom-emulator/suite/push-faults', { loseAnswers: 1 });
-    expect(await emuPost('/wecom-emulator/suite/install', { corpId: B })).toMatchObject({
+    await ctl.suite.pushFaults({ loseAnswers: 1 });
+    expect(await ctl.suite.install(B)).toMatchObject({
       ok: true,
       attempts: 2,
     });
@@ -560,8 +552,8 @@ describe('third-party mode against the emulator', () => {
 
   it('answers auth events before their slow part: a slow get_permanent_code does not delay the `success`', async () => {
     // WeCom (the emulator) waits 1000 ms for an auth event's answer; get_permanent_code now takes longer than that.
-    await emuPost('/wecom-emulator/faults', { api: 'service/get_permanent_code', latencyMs: 1500, times: 1 });
-    const push = await emuPost('/wecom-emulator/suite/reset-permanent-code', { corpId: B });
+    await ctl.fault({ api: 'service/get_permanent_code', latencyMs: 1500, times: 1 });
+    const push = await ctl.suite.resetPermanentCode(B);
     expect(push).toMatchObject({ ok: true, attempts: 1, body: 'success' });
     const before = (await suite.authorization(B))!.permanentCode;
     await suite.idle();
@@ -569,12 +561,12 @@ describe('third-party mode against the emulator', () => {
   });
 
   it('the self-built app’s callback URL receives the self-built events (MsgType event, Event change_external_*)', async () => {
-    await emuPost('/wecom-emulator/callbacks', {
+    await ctl.setCallback({
       url: `${appUrl}/api/wecom/callback`,
       token: APP_CALLBACK.token,
       encodingAesKey: APP_CALLBACK.encodingAesKey,
     });
-    const acted = await emuPost('/wecom-emulator/crm/customer-joins-group', {
+    const acted = await ctl.crmAction('customer-joins-group', {
       externalUserId: WELL_KNOWN.linXiaomei,
       chatId: WELL_KNOWN.vipChat,
     });
@@ -598,7 +590,7 @@ describe('third-party mode against the emulator', () => {
       Event: 'change_external_chat',
       FromUserName: 'sys',
     });
-    await emuPost('/wecom-emulator/callbacks', { url: null });
+    await ctl.setCallback({ url: null });
   });
 
   it('keeps the ticket and the permanent codes across a restart (database and store closed and reopened)', async () => {

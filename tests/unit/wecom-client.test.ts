@@ -6,7 +6,7 @@ import type { Store } from '@/lib/store/types';
 import { corpSecretCredentials, createWecomClient, type WecomClientOptions } from '@/lib/wecom/client';
 import { WecomError } from '@/lib/wecom/errors';
 import { createSigner } from '@/lib/wecom/jssdk';
-import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 
 const APP = 'http://localhost:3810';
 const { corpId, agentId, agentSecret } = DEMO_CREDENTIALS;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
-import { emulatorControl, type EmulatorControl } from './fixtures/emulator-control';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { REDIS_URL, mustRunRedis, uniquePrefix } from './fixtures/redis';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
