@@ -10,7 +10,7 @@
  * await emu.fault({ api: 'gettoken', errcode: -1, times: 1 });
  * expect((await emu.counters())['gettoken']).toBe(2);
  */
-import type { ChatMessage, ClientContext, Fault, Switches } from './state';
+import type { ChatMessage, ClientContext, Fault, Switches, VisibleRange } from './state';
 import type { PushRecord } from './suite';
 
 export type { ChatMessage, ClientContext, ClientEntry, Fault, Switches } from './state';
@@ -148,6 +148,16 @@ export function emulatorControl(target: string | ControlTransport) {
         `/crm/${action}`,
         body,
       ),
+    /** The app's visible range (可见范围) and what WeCom answers outside it; `reset` restores the whole corp. */
+    setVisibleRange: (range: Partial<VisibleRange> & { reset?: boolean }) =>
+      done(post('/visible-range', range)),
+    /** The last requests the emulated model endpoint received (the assistant's prompts). */
+    llmRequests: async () =>
+      (
+        await get<{ requests: { model?: string; messages: { role: string; content: string }[] }[] }>(
+          '/llm/requests',
+        )
+      ).requests,
 
     now: async () => (await get<{ now: number }>('/clock')).now,
     advanceClock: async (ms: number) => (await post<{ now: number }>('/clock', { advanceMs: ms })).now,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator';
-import { emulatorControl } from '@/emulator/control-client';
+import { emulatorControl, type EmulatorControl } from '@/emulator/control-client';
 import { DEMO_CREDENTIALS } from '@/lib/config';
 import { createStore } from '@/lib/store';
 import { corpSecretCredentials, createWecomClient, type WecomClient } from '@/lib/wecom/client';
@@ -96,11 +96,7 @@ describe('code exchange against the emulator', () => {
   });
 
   it('keeps signing in when the profile cannot be read', async () => {
-    await fetch(`${emu.url}/wecom-emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api: 'user/get', httpStatus: 502, times: 3 }),
-    });
+    await emulatorControl(emu.url).fault({ api: 'user/get', httpStatus: 502, times: 3 });
     const profile = await loadMemberProfile(client, {
       userId: 'zhangwei',
       userTicket: 'expired-or-invalid-ticket',
@@ -109,12 +105,8 @@ describe('code exchange against the emulator', () => {
   });
 
   it('refuses a member outside the visible range (60011 / 60111) so the page can say who widens it', async () => {
-    const range = (body: unknown) =>
-      fetch(`${emu.url}/wecom-emulator/visible-range`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const range = (body: Parameters<EmulatorControl['setVisibleRange']>[0]) =>
+      emulatorControl(emu.url).setVisibleRange(body);
     await range({ party: [3] });
     const err = await loadMemberProfile(client, { userId: 'zhangwei' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WecomError);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { startEmulator } from '@/emulator/index';
+import { emulatorControl } from '@/emulator/control-client';
 import { EMBEDDING_MODEL, LLM_API_KEY, LLM_MODEL } from '@/emulator/llm';
 
 let emu: Awaited<ReturnType<typeof startEmulator>>;
@@ -86,22 +87,13 @@ describe('emulated OpenAI-compatible chat completions, through the official clie
   });
 
   it('takes faults and counts calls; keeps the last requests for inspection', async () => {
-    await fetch(`${emu.url}/wecom-emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api: 'llm/chat/completions', httpStatus: 500, times: 1 }),
-    });
+    await emulatorControl(emu.url).fault({ api: 'llm/chat/completions', httpStatus: 500, times: 1 });
     await expect(
       client.chat.completions.create({ model: LLM_MODEL, messages: [{ role: 'user', content: PROMPT }] }),
     ).rejects.toMatchObject({ status: 500 });
-    const state = (await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as {
-      counters: Record<string, number>;
-    };
-    expect(state.counters['llm/chat/completions']).toBeGreaterThanOrEqual(5);
-    const kept = (await (await fetch(`${emu.url}/wecom-emulator/llm/requests`)).json()) as {
-      requests: Array<{ messages: Array<{ content: string }> }>;
-    };
-    expect(kept.requests.map((r) => r.messages[0]!.content)).toContain(PROMPT);
+    expect(await emulatorControl(emu.url).counter('llm/chat/completions')).toBeGreaterThanOrEqual(5);
+    const kept = await emulatorControl(emu.url).llmRequests();
+    expect(kept.map((r) => r.messages[0]!.content)).toContain(PROMPT);
   });
 
   it('serves embeddings (float and base64, as the client asks) that place similar wording closer', async () => {

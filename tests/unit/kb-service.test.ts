@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@/emulator/index';
+import { emulatorControl } from '@/emulator/control-client';
 import { answerStream, type AnswerEvent, type LlmSettings } from '@/lib/kb/answer';
 import { KnowledgeError } from '@/lib/kb/errors';
 import { KB_LIMITS } from '@/lib/kb/limits';
@@ -169,9 +170,7 @@ describe('generated answers against the emulated model over HTTP', () => {
     for await (const e of answerStream(q, await search(deps, q), settings)) events.push(e);
     return events;
   };
-  const calls = async () =>
-    ((await (await fetch(`${emu.url}/wecom-emulator/state`)).json()) as { counters: Record<string, number> })
-      .counters['llm/chat/completions'] ?? 0;
+  const calls = () => emulatorControl(emu.url).counter('llm/chat/completions');
 
   it('streams an answer grounded in the passages, with citations, sending only question and passages', async () => {
     const events = await run('工牌保修多久？', llm);
@@ -182,11 +181,7 @@ describe('generated answers against the emulated model over HTTP', () => {
     if (done.type !== 'done') return;
     expect(done.text).toMatch(/保修 1 年/);
     expect(done.citations.length).toBeGreaterThan(0);
-    const sent = (
-      (await (await fetch(`${emu.url}/wecom-emulator/llm/requests`)).json()) as {
-        requests: Array<{ messages: Array<{ role: string; content: string }> }>;
-      }
-    ).requests.at(-1)!.messages;
+    const sent = (await emulatorControl(emu.url).llmRequests()).at(-1)!.messages;
     expect(sent.map((m) => m.role)).toEqual(['system', 'user']);
     expect(sent[1]!.content).toMatch(/^问题：工牌保修多久？\n\n资料：\n\[1\] /);
   });
@@ -199,12 +194,8 @@ describe('generated answers against the emulated model over HTTP', () => {
   });
 
   it('falls back to the passages on a timeout and on a model error', async () => {
-    const fault = (body: object) =>
-      fetch(`${emu.url}/wecom-emulator/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ api: 'llm/chat/completions', times: 1, ...body }),
-      });
+    const fault = (body: { latencyMs?: number; httpStatus?: number; drop?: boolean }) =>
+      emulatorControl(emu.url).fault({ api: 'llm/chat/completions', times: 1, ...body });
     await fault({ latencyMs: 1500 });
     const slow = await run('可以开发票吗', { ...llm, timeoutMs: 300 });
     expect(slow.at(-1)).toMatchObject({ type: 'fallback', reason: 'timeout' });
