@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { WELL_KNOWN, WECOM_UA } from './helpers';
+import { emulator, WELL_KNOWN, WECOM_UA } from './helpers';
 
 /**
  * A slow WeCom never means a blank toolbar. A freshly started instance (nothing cached) whose ticket requests hang
@@ -30,19 +30,7 @@ let server: ChildProcess | undefined;
 let base = '';
 let dataDir = '';
 
-async function emulator(
-  request: APIRequestContext,
-  method: 'GET' | 'POST' | 'DELETE',
-  p: string,
-  data?: unknown,
-) {
-  const res = await request.fetch(`${base}/wecom-emulator/${p}`, { method, data });
-  expect(res.ok()).toBe(true);
-  return res.json() as Promise<Record<string, unknown>>;
-}
-
-const counters = async (request: APIRequestContext) =>
-  ((await emulator(request, 'GET', 'state')).counters ?? {}) as Record<string, number>;
+const counters = (request: APIRequestContext) => emulator(request, base).counters();
 
 test.describe('slow WeCom on a fresh instance', () => {
   test.describe.configure({ timeout: 120_000 });
@@ -88,13 +76,13 @@ test.describe('slow WeCom on a fresh instance', () => {
     page,
     request,
   }) => {
-    await emulator(request, 'POST', 'client', {
+    await emulator(request, base).setClient({
       userId: 'zhangwei',
       entry: 'single_chat_tools',
       externalUserId: WELL_KNOWN.linXiaomei,
     });
-    await emulator(request, 'POST', 'faults', { api: 'get_jsapi_ticket', latencyMs: HANG_MS });
-    await emulator(request, 'POST', 'faults', { api: 'ticket/get', latencyMs: HANG_MS });
+    await emulator(request, base).fault({ api: 'get_jsapi_ticket', latencyMs: HANG_MS });
+    await emulator(request, base).fault({ api: 'ticket/get', latencyMs: HANG_MS });
 
     await page.goto(`${base}/sidebar`, { waitUntil: 'commit' });
     // The shell's skeleton exists only until the signatures settle: seeing it means the page was streamed first.
@@ -111,7 +99,7 @@ test.describe('slow WeCom on a fresh instance', () => {
     await expect(failed).toBeVisible({ timeout: 30_000 });
     await expect(failed.getByRole('button')).toBeVisible();
 
-    await emulator(request, 'DELETE', 'faults');
+    await emulator(request, base).clearFaults();
     await failed.getByRole('button').click();
     await expect(page.getByText('林晓梅').first()).toBeVisible({ timeout: 30_000 });
   });
@@ -120,7 +108,7 @@ test.describe('slow WeCom on a fresh instance', () => {
     page,
     request,
   }) => {
-    await emulator(request, 'POST', 'faults', {
+    await emulator(request, base).fault({
       api: 'externalcontact/get_corp_tag_list',
       latencyMs: HANG_MS,
     });
@@ -133,6 +121,6 @@ test.describe('slow WeCom on a fresh instance', () => {
     // The budget runs out: the customers are listed all the same.
     await expect(page.getByTestId('customer-list-pending')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.getByText('林晓梅').first()).toBeVisible({ timeout: 30_000 });
-    await emulator(request, 'DELETE', 'faults');
+    await emulator(request, base).clearFaults();
   });
 });
