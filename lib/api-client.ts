@@ -60,12 +60,13 @@ function failure(status: number, body: ErrorBody | null): ApiError {
   });
 }
 
-async function request<T>(
+async function send(
   method: string,
   path: string,
   body: unknown,
-  opts: RequestOptions = {},
-): Promise<T> {
+  opts: RequestOptions,
+  accept = 'application/json',
+): Promise<Response> {
   let res: Response;
   try {
     res = await (opts.pending ??
@@ -73,20 +74,32 @@ async function request<T>(
         method,
         cache: 'no-store',
         credentials: 'same-origin',
+        // A FormData body (a file upload) goes as multipart, with the boundary the browser sets.
         headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+          body === undefined || body instanceof FormData
+            ? { accept }
+            : { accept, 'content-type': 'application/json' },
+        body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
         signal: opts.signal,
       }));
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     throw new ApiError(0, 'network', NETWORK);
   }
+  if (!res.ok) throw failure(res.status, (await res.json().catch(() => null)) as ErrorBody | null);
+  return res;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
+  const res = await send(method, path, body, opts);
   if (res.status === 204) return undefined as T;
-  const parsed = (await res.json().catch(() => null)) as (T & ErrorBody) | null;
-  if (!res.ok || parsed === null) throw failure(res.status, parsed);
+  const parsed = (await res.json().catch(() => null)) as T | null;
+  if (parsed === null) throw failure(res.status, null);
   return parsed;
 }
 
@@ -99,4 +112,7 @@ export const api = {
   patch: <T = unknown>(path: string, body?: unknown, opts?: RequestOptions) =>
     request<T>('PATCH', path, body, opts),
   del: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
+  /** POSTs JSON and answers the streamed response (Server-Sent Events) for the caller to read; failures as above. */
+  stream: (path: string, body: unknown, opts: RequestOptions = {}) =>
+    send('POST', path, body, opts, 'text/event-stream'),
 };

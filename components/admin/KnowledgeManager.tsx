@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import useSWR from 'swr';
 import { Button } from '@/components/ui';
-import { api, ApiError } from './api';
+import { api } from '@/lib/api-client';
 import styles from './admin.module.css';
 
 interface DocumentSummary {
@@ -52,9 +52,9 @@ export function KnowledgeManager() {
     'admin-knowledge',
     async () => {
       const [k, s, q] = await Promise.all([
-        api<{ documents: DocumentSummary[]; limits: Limits }>('/api/admin/knowledge'),
-        api<{ synonyms: string }>('/api/admin/knowledge/synonyms'),
-        api<{ questions: OpenQuestion[] }>('/api/admin/knowledge/questions'),
+        api.get<{ documents: DocumentSummary[]; limits: Limits }>('/api/admin/knowledge'),
+        api.get<{ synonyms: string }>('/api/admin/knowledge/synonyms'),
+        api.get<{ questions: OpenQuestion[] }>('/api/admin/knowledge/questions'),
       ]);
       return { ...k, synonyms: s.synonyms, open: q.questions };
     },
@@ -83,16 +83,10 @@ export function KnowledgeManager() {
 
   const upload = (form: HTMLFormElement) =>
     run(async () => {
-      const res = await fetch('/api/admin/knowledge', { method: 'POST', body: new FormData(form) });
-      const body = await res.json().catch(() => null);
-      if (!res.ok) {
-        const e = body?.error;
-        throw new ApiError(
-          res.status,
-          e?.code ?? 'error',
-          e ? `${e.messageZh} / ${e.messageEn}` : `HTTP ${res.status}`,
-        );
-      }
+      const body = await api.post<{ document: { title: string; passages: number } }>(
+        '/api/admin/knowledge',
+        new FormData(form),
+      );
       form.reset();
       return `已添加《${body.document.title}》，${body.document.passages} 个段落 / Added, ${body.document.passages} passages`;
     });
@@ -147,7 +141,7 @@ export function KnowledgeManager() {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            await api('/api/admin/knowledge', { method: 'POST', body: qa });
+            await api.post('/api/admin/knowledge', qa);
             setQa({ question: '', answer: '' });
             return '已添加问答对 / Q&A pair added';
           });
@@ -190,7 +184,7 @@ export function KnowledgeManager() {
               disabled={busy}
               onClick={() =>
                 void run(async () => {
-                  await api(`/api/admin/knowledge/${d.id}`, { method: 'DELETE' });
+                  await api.del(`/api/admin/knowledge/${d.id}`);
                   return `已删除《${d.title}》 / Deleted`;
                 })
               }
@@ -210,10 +204,7 @@ export function KnowledgeManager() {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const r = await api<{ synonyms: string }>('/api/admin/knowledge/synonyms', {
-              method: 'PUT',
-              body: { synonyms },
-            });
+            const r = await api.put<{ synonyms: string }>('/api/admin/knowledge/synonyms', { synonyms });
             setSynonyms(r.synonyms);
             return '同义词已保存并重新索引 / Synonyms saved and re-indexed';
           });
@@ -247,10 +238,7 @@ export function KnowledgeManager() {
               onSubmit={(e) => {
                 e.preventDefault();
                 void run(async () => {
-                  await api(`/api/admin/knowledge/questions/${q.id}`, {
-                    method: 'POST',
-                    body: { answer: answers[q.id] ?? '' },
-                  });
+                  await api.post(`/api/admin/knowledge/questions/${q.id}`, { answer: answers[q.id] ?? '' });
                   return '已转为问答对 / Turned into a Q&A pair';
                 });
               }}
@@ -272,7 +260,7 @@ export function KnowledgeManager() {
                   disabled={busy}
                   onClick={() =>
                     void run(async () => {
-                      await api(`/api/admin/knowledge/questions/${q.id}`, { method: 'DELETE' });
+                      await api.del(`/api/admin/knowledge/questions/${q.id}`);
                       return '已忽略 / Dismissed';
                     })
                   }

@@ -2,6 +2,7 @@
 
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Toast } from '@/components/ui';
+import { api, ApiError } from '@/lib/api-client';
 import { assistantText, type Lang } from './i18n';
 import styles from './assistant.module.css';
 
@@ -43,14 +44,6 @@ export interface AssistantPanelProps {
   /** Questions to offer before anything is typed (from the customer's tags and stage, or the member's own). */
   suggestionsUrl?: string;
   suggestionsLabel?: 'suggested' | 'recent';
-}
-
-async function readError(res: Response, lang: Lang): Promise<string> {
-  const body = (await res.json().catch(() => null)) as {
-    error?: { messageZh?: string; messageEn?: string; message?: string };
-  } | null;
-  const e = body?.error;
-  return (lang === 'en' ? e?.messageEn : e?.messageZh) ?? e?.message ?? `HTTP ${res.status}`;
 }
 
 function Highlighted({ text, ranges }: { text: string; ranges: Array<[number, number]> }) {
@@ -106,8 +99,8 @@ export function AssistantPanel({
   useEffect(() => {
     if (!suggestionsUrl) return;
     let cancelled = false;
-    fetch(suggestionsUrl, { credentials: 'same-origin', cache: 'no-store' })
-      .then((r) => (r.ok ? (r.json() as Promise<{ questions: string[] }>) : { questions: [] }))
+    api
+      .get<{ questions: string[] }>(suggestionsUrl)
       .then((b) => {
         if (!cancelled) setSuggestions(b.questions);
       })
@@ -132,16 +125,10 @@ export function AssistantPanel({
       setActive(null);
       setFeedback(null);
       try {
-        const res = await fetch(`/api/assistant/search?${new URLSearchParams({ q: text, limit: '5' })}`, {
-          credentials: 'same-origin',
-          cache: 'no-store',
-          headers: { accept: 'application/json' },
-        });
-        if (!res.ok) throw new Error(await readError(res, lang));
-        setFound((await res.json()) as SearchAnswer);
+        setFound(await api.get<SearchAnswer>('/api/assistant/search', { query: { q: text, limit: 5 } }));
         setAsked(text);
       } catch (err) {
-        flash(err instanceof Error ? err.message : t.error, 'error');
+        flash(err instanceof ApiError ? err.userMessage[lang] : t.error, 'error');
       } finally {
         setBusy(null);
       }
@@ -155,13 +142,8 @@ export function AssistantPanel({
     setBusy('answer');
     setGenerated({ text: '', state: 'streaming', citations: [] });
     try {
-      const res = await fetch('/api/assistant/answer', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ question: text }),
-      });
-      if (!res.ok || !res.body) throw new Error(await readError(res, lang));
+      const res = await api.stream('/api/assistant/answer', { question: text });
+      if (!res.body) throw new Error(t.error);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       let answer = '';
@@ -195,7 +177,7 @@ export function AssistantPanel({
       setGenerated({
         text: '',
         state: 'fallback',
-        note: err instanceof Error ? err.message : t.error,
+        note: err instanceof ApiError ? err.userMessage[lang] : t.error,
         citations: [],
       });
     } finally {
@@ -217,12 +199,7 @@ export function AssistantPanel({
   const rate = async (helpful: boolean) => {
     if (!found) return;
     setFeedback(helpful);
-    await fetch('/api/assistant/feedback', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queryId: found.queryId, helpful }),
-    }).catch(() => undefined);
+    await api.post('/api/assistant/feedback', { queryId: found.queryId, helpful }).catch(() => undefined);
   };
 
   const cite = (n: number) => {

@@ -1,4 +1,6 @@
-export type Lang = 'zh' | 'en';
+import type { Lang } from '@/lib/bilingual';
+
+export type { Lang };
 
 const zh = {
   placeholder: '输入或粘贴客户的问题，例如：开发票要几天？',

@@ -5,7 +5,7 @@ import useSWR from 'swr';
 import { Button } from '@/components/ui';
 import { COLOR_RE, LIMITS, STAGE_COLORS } from '@/lib/crm/limits';
 import type { LibraryGroup, Pipeline } from '@/lib/crm/types';
-import { api, ApiError } from './api';
+import { api, ApiError } from '@/lib/api-client';
 import styles from './crm.module.css';
 
 const msg = (err: unknown) =>

@@ -9,10 +9,9 @@ import type { CustomerProfile } from '@/lib/contacts-dto';
 import { checkNoteText, checkRemark, LIMITS, type Bilingual } from '@/lib/crm/limits';
 import type { CrmPanel, Note, Person, TimelineItem, TimelinePage } from '@/lib/crm/types';
 import type { WeComClient } from '@/lib/jssdk-client';
-import { api, ApiError } from './api';
+import type { Lang } from '@/lib/bilingual';
+import { api, ApiError } from '@/lib/api-client';
 import styles from './crm.module.css';
-
-type Lang = 'zh' | 'en';
 
 export interface CrmSectionProps {
   externalUserId: string;

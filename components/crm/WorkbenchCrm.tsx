@@ -3,10 +3,9 @@
 import useSWR from 'swr';
 import { OpenDataName } from '@/components/open-data/OpenDataName';
 import type { CustomerGroup, FollowUp } from '@/lib/crm/types';
-import { api, type ApiError } from './api';
+import type { Lang } from '@/lib/bilingual';
+import { api, type ApiError } from '@/lib/api-client';
 import styles from './crm.module.css';
-
-type Lang = 'zh' | 'en';
 
 const fmt = (iso: string, lang: Lang) =>
   new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {

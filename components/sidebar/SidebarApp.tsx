@@ -292,7 +292,7 @@ function CustomerCrm({
   app: OpenDataApp;
 }) {
   const t = messages(lang);
-  const { data, mutate } = useSWR<CustomerProfile, ApiError>(contactPath(id), jsonFetcher(lang), swrOptions);
+  const { data, mutate } = useSWR<CustomerProfile, ApiError>(contactPath(id), sidebarGet, swrOptions);
   if (!data) return <Skeleton label={t.loadingProfile} lines={4} />;
   return (
     <CrmSection

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import useSWR from 'swr';
-import { api, ApiError } from '@/components/crm/api';
+import { api, ApiError } from '@/lib/api-client';
 import type { Conversation } from './api';
 import styles from './simulator.module.css';
 
