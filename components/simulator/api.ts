@@ -2,6 +2,7 @@ import {
   emulatorControl,
   type ChatMessage,
   type ClientContext,
+  type ClientPatch,
   type EmulatorConversation,
   type SuiteCorpState,
 } from '@/emulator/control-client';
@@ -82,13 +83,7 @@ export async function fetchConversations(userId: string): Promise<Conversation[]
 }
 
 export const fetchClient = () => emulator.client();
-/** The select boxes send plain strings (and null to clear); the emulator checks each value. */
-export const setClient = (
-  patch: Omit<Partial<ClientState>, 'flavour' | 'formats'> & {
-    flavour?: string | null;
-    formats?: Record<string, string | null | undefined>;
-  },
-) => emulator.setClient(patch as Partial<ClientState>);
+export const setClient = (patch: ClientPatch) => emulator.setClient(patch);
 export const fetchMessages = () => emulator.messages();
 export const postMessage = (message: Omit<ChatMessage, 'id' | 'createdAt'>) => emulator.postMessage(message);
 
