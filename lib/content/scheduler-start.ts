@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConfig } from '../config';
+import { onShutdown } from '../ops/shutdown';
 import { getDb } from '../db';
 import { getStore } from '../store';
 import { getWecomFor } from '../wecom/tenant';
@@ -20,6 +21,8 @@ export async function startSchedulerAtStart(): Promise<void> {
     dataDir: config.dataDir,
     log: (line) => console.warn(line),
   });
+  // SIGTERM (the production server): stop claiming right away; the pass in progress finishes.
+  onShutdown('scheduler', 'stop', stopScheduler);
 }
 
 /** Graceful shutdown: stop claiming and let the pass in progress finish. */

@@ -63,7 +63,10 @@ function start(
 ): Proc {
   mkdirSync(LOG_DIR, { recursive: true });
   const log = createWriteStream(path.join(LOG_DIR, `${name}.log`));
-  const child = spawn(command, args, { env: processEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: processEnv as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -206,6 +209,39 @@ test('signed in on one instance, the data and the session work on the other; log
   expect(out.status()).toBe(200);
   await page.context().addCookies([cookie]);
   expect((await (await page.request.get(`${A}/api/session`)).json()).user).toBeNull();
+});
+
+test('a scheduled message is submitted to WeCom once, though both instances run the scheduler', async ({
+  page,
+}) => {
+  await page.goto(`${A}/api/auth/login?returnTo=%2Fapi%2Fsession&client=1`);
+  await expect(page).toHaveURL(`${PUBLIC}/api/session#`);
+  const counters = async () =>
+    (
+      (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/state`)).json()) as {
+        counters: Record<string, number>;
+      }
+    ).counters['externalcontact/add_msg_template'] ?? 0;
+  const before = await counters();
+  const created = await page.request.post(`${A}/api/scheduled-messages`, {
+    headers: { origin: PUBLIC },
+    data: {
+      target: { externalUserId: WELL_KNOWN.linXiaomei },
+      at: Date.now() + 3000,
+      content: { kind: 'text', text: '多实例定时消息' },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const id = (await created.json()).schedule.id as string;
+  await expect.poll(counters, { timeout: 30_000 }).toBe(before + 1);
+  // Several more passes of both schedulers: still exactly one submission, and B reports it submitted.
+  await new Promise((r) => setTimeout(r, 6000));
+  expect(await counters()).toBe(before + 1);
+  const onB = await page.request.get(`${B}/api/scheduled-messages`);
+  const mine = ((await onB.json()) as { items?: { id: string; state: string }[] }).items;
+  const listed = JSON.stringify(await onB.json());
+  expect(listed).toContain(id);
+  if (mine) expect(mine.find((m) => m.id === id)?.state).toMatch(/submitted|sent/);
 });
 
 test('SIGTERM during a request: it completes, the instance exits 0, the other keeps serving', async ({
