@@ -1,9 +1,8 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { DEMO_CREDENTIALS, getConfig } from './config';
 import { unauthorized } from './http';
 import { getSessionUser, type SessionUser } from './session';
-import { isServedCorp, isSuiteMode } from './wecom/tenant';
+import { getTenancy } from './wecom/tenant';
 
 const PLACEHOLDER_ORIGIN = 'http://return-to.invalid';
 const MAX_RETURN_TO = 2048;
@@ -71,7 +70,7 @@ function isSessionUser(value: unknown): value is SessionUser {
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const user = await getSessionUser();
-  if (!isSessionUser(user) || !(await isServedCorp(user.corpId))) return null;
+  if (!isSessionUser(user) || !(await getTenancy().serves(user.corpId))) return null;
   return { corpId: user.corpId, userId: user.userId, name: user.name, avatar: user.avatar };
 }
 
@@ -84,8 +83,7 @@ export async function requirePageUser(
   opts: LoginOptions = {},
 ): Promise<SessionUser> {
   const user = await currentUser();
-  const wrongCorp = !!user && !!opts.corpId && isSuiteMode() && user.corpId !== opts.corpId;
-  if (user && !wrongCorp) return user;
+  if (user && getTenancy().fitsPage(user, opts.corpId)) return user;
   redirect(loginPath(currentPathWithQuery, opts));
 }
 
@@ -97,16 +95,5 @@ export async function requireApiUser(): Promise<SessionUser> {
 }
 
 export function isAdmin(user: Pick<SessionUser, 'corpId' | 'userId'> | null | undefined): boolean {
-  if (!user) return false;
-  const config = getConfig();
-  if (config.suite) {
-    // Third-party mode serves many corps: ADMIN_USERIDS entries name `corpid:userid` (demo: the demo corp's admin).
-    if (config.adminUserIds.includes(`${user.corpId}:${user.userId}`)) return true;
-    return (
-      config.mode === 'demo' &&
-      user.corpId === DEMO_CREDENTIALS.corpId &&
-      config.adminUserIds.includes(user.userId)
-    );
-  }
-  return user.corpId === config.corpId && config.adminUserIds.includes(user.userId);
+  return !!user && getTenancy().isAdmin(user);
 }

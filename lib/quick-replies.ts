@@ -91,7 +91,8 @@ export type ReplyContext = { entry: 'single' } | { entry: 'group'; chatId: strin
 
 export interface QuickReplyDeps {
   db?: Db;
-  corpId?: string;
+  /** The corp whose replies these are (every corp has its own). */
+  corpId: string;
   /** Show demo replies until the admin saves their own (default: demo mode). */
   seed?: boolean;
   now?: () => number;
@@ -119,7 +120,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 
 async function resolve(deps: QuickReplyDeps) {
   const db = deps.db ?? (await getDb());
-  const corpId = deps.corpId ?? getConfig().corpId;
+  const corpId = deps.corpId;
   const seed = deps.seed ?? getConfig().mode === 'demo';
   return { db, corpId, seed, now: deps.now ?? Date.now };
 }
@@ -229,7 +230,7 @@ function toReply(input: z.output<typeof QuickReplyInputSchema>, id: string, orde
     : { id, title: input.title, kind: 'news', news: input.news, scope: input.scope, order };
 }
 
-export async function listQuickReplies(deps: QuickReplyDeps = {}): Promise<QuickReply[]> {
+export async function listQuickReplies(deps: QuickReplyDeps): Promise<QuickReply[]> {
   const { db, corpId, seed } = await resolve(deps);
   const rows = await load(db, corpId, seed);
   return rows === null ? demoQuickReplies() : rows.map(fromRow);
@@ -247,11 +248,11 @@ export function matchesContext(reply: QuickReply, context: ReplyContext): boolea
 }
 
 /** The replies offered in one chat, in the admin's order. */
-export async function repliesFor(context: ReplyContext, deps: QuickReplyDeps = {}): Promise<QuickReply[]> {
+export async function repliesFor(context: ReplyContext, deps: QuickReplyDeps): Promise<QuickReply[]> {
   return (await listQuickReplies(deps)).filter((r) => matchesContext(r, context));
 }
 
-export async function createQuickReply(input: unknown, deps: QuickReplyDeps = {}): Promise<QuickReply> {
+export async function createQuickReply(input: unknown, deps: QuickReplyDeps): Promise<QuickReply> {
   const data = parse(QuickReplyInputSchema, input);
   const id = newId();
   return mutate(deps, (items) => {
@@ -272,7 +273,7 @@ export async function createQuickReply(input: unknown, deps: QuickReplyDeps = {}
 export async function updateQuickReply(
   id: string,
   patch: unknown,
-  deps: QuickReplyDeps = {},
+  deps: QuickReplyDeps,
 ): Promise<QuickReply> {
   const change = parse(QuickReplyPatchSchema, patch);
   return mutate(deps, (items) => {
@@ -293,7 +294,7 @@ export async function updateQuickReply(
   });
 }
 
-export async function deleteQuickReply(id: string, deps: QuickReplyDeps = {}): Promise<void> {
+export async function deleteQuickReply(id: string, deps: QuickReplyDeps): Promise<void> {
   await mutate(deps, (items) => {
     if (!items.some((r) => r.id === id)) throw notFound();
     return { items: items.filter((r) => r.id !== id), result: () => undefined };
@@ -301,7 +302,7 @@ export async function deleteQuickReply(id: string, deps: QuickReplyDeps = {}): P
 }
 
 /** Puts the listed ids first, in that order; replies not listed keep their relative order after them. */
-export async function reorderQuickReplies(ids: unknown, deps: QuickReplyDeps = {}): Promise<QuickReply[]> {
+export async function reorderQuickReplies(ids: unknown, deps: QuickReplyDeps): Promise<QuickReply[]> {
   const order = parse(ReorderSchema, ids);
   return mutate(deps, (items) => {
     const known = new Set(items.map((r) => r.id));

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { ButtonLink, StateMessage } from '@/components/ui';
 import { unsealData } from 'iron-session';
 import { getConfig } from '@/lib/config';
-import { getSuite, suiteErrorMessage } from '@/lib/wecom/suite';
+import { suiteErrorMessage } from '@/lib/wecom/suite';
+import { getTenancy } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: '安装到企业微信 · Install' };
@@ -14,7 +15,7 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 /** The provider's install page: one button to WeCom's authorization page, and the outcome when WeCom sends the admin back. */
 export default async function InstallPage({ searchParams }: Props) {
   const params = await searchParams;
-  const suite = getSuite();
+  const suite = getTenancy().suite;
   const demo = getConfig().mode === 'demo';
   if (!suite) {
     return (

@@ -101,11 +101,10 @@ async function SignedSidebar({
   /** This request's CSP nonce (set by the production server), for the boot script. */
   nonce?: string;
 }) {
-  const config = getConfig();
   let initial: InitialSignatures;
   let pair: JssdkSignatures | undefined;
-  // Third-party mode: the signed-in member's corp and the app's agentid in that corp.
-  let app = { corpId: config.corpId, agentId: config.agentId };
+  // The signed-in member's corp and the app's agentid in that corp (a third-party app's differs per corp).
+  let app = { corpId, agentId: '' };
   try {
     pair = await signaturesForCorp(corpId, url);
     initial = { url, pair };
@@ -113,11 +112,8 @@ async function SignedSidebar({
   } catch (err) {
     const pub = publicError(err);
     initial = { url, error: { status: pub.status, code: pub.code, message: pub.userMessage } };
-    if (config.suite)
-      app = {
-        corpId,
-        agentId: (await getWecomFor(corpId).catch(() => null))?.agentId ?? '',
-      };
+    const wecom = await getWecomFor(corpId).catch(() => null);
+    if (wecom) app = { corpId: wecom.corpId, agentId: wecom.agentId };
   }
 
   return (

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import Simulator from '@/components/simulator/Simulator';
 import { safeReturnTo } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { getTenancy } from '@/lib/wecom/tenant';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,7 +30,7 @@ export default async function SimulatorPage({
     <Simulator
       sidebarPath={panelPath(params.panel)}
       initialPhone={params.view === 'phone'}
-      thirdParty={!!config.suite}
+      thirdParty={getTenancy().servesManyCorps}
     />
   );
 }

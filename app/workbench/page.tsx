@@ -7,7 +7,7 @@ import { getConfig } from '@/lib/config';
 import { pickLang } from '@/lib/http';
 import { getCorpTags, type CorpTagGroup } from '@/lib/wecom/contacts';
 import { isWecomClient } from '@/lib/wecom/oauth';
-import { getWecomFor } from '@/lib/wecom/tenant';
+import { corpFor, getTenancy } from '@/lib/wecom/tenant';
 import { WorkbenchCrm } from '@/components/crm/WorkbenchCrm';
 import { CustomerList } from '@/components/workbench/CustomerList';
 import { EmployeeCard } from '@/components/workbench/EmployeeCard';
@@ -33,12 +33,12 @@ export default async function WorkbenchPage({
   const path = `/workbench${query.size ? `?${query}` : ''}`;
   const user = await requirePageUser(path, { corpId: corpid || null });
 
-  // Third-party apps receive no member names: the client shows them (ww-open-data) once registered for this corp.
+  // Where the API gives no member names (third-party apps), the client shows them (ww-open-data) once registered
+  // for this corp.
+  const corp = user.name ? null : await corpFor(user.corpId).catch(() => null);
   const openDataApp =
-    getConfig().suite && !user.name
-      ? await getWecomFor(user.corpId)
-          .then((c) => ({ corpId: c.corpId, agentId: c.agentId }))
-          .catch(() => undefined)
+    corp?.employeeNames === 'open-data'
+      ? { corpId: corp.wecom.corpId, agentId: corp.wecom.agentId }
       : undefined;
 
   // Consent (snsapi_privateinfo) exists only in the in-client OAuth; a PC browser's web login cannot give the
@@ -46,7 +46,7 @@ export default async function WorkbenchPage({
   const requestHeaders = await headers();
   const inClient = isWecomClient(requestHeaders.get('user-agent'));
   // Third-party apps get no avatars at all (the sign-in is snsapi_base only).
-  const canAskAvatar = !getConfig().suite && (inClient || getConfig().mode === 'demo');
+  const canAskAvatar = getTenancy().avatarConsent && (inClient || getConfig().mode === 'demo');
 
   return (
     <main className={styles.page} data-testid="workbench">
@@ -79,7 +79,7 @@ export default async function WorkbenchPage({
 async function TaggedCustomerList({ corpId, pageSize }: { corpId: string; pageSize: number }) {
   let tagGroups: CorpTagGroup[] = [];
   try {
-    tagGroups = await getCorpTags({ client: await getWecomFor(corpId) });
+    tagGroups = await getCorpTags({ client: (await corpFor(corpId)).wecom });
   } catch {
     tagGroups = [];
   }

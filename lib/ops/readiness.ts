@@ -1,11 +1,8 @@
 import 'server-only';
 import { sql } from 'kysely';
-import { getConfig } from '../config';
 import { getDb, pendingMigrations, SchemaBehindError } from '../db';
 import { getStore } from '../store';
-import { getWecom } from '../wecom';
-import { getSuite } from '../wecom/suite';
-import { ensureDemoSuite } from '../wecom/tenant';
+import { getTenancy } from '../wecom/tenant';
 import { isShuttingDown } from './shutdown';
 
 /** The parts that must work before this instance takes traffic. Names only; never a configuration value. */
@@ -35,13 +32,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 
 /** WeCom credentials usable: a self-built app's access token (from the cache, or fetched once); a suite's ticket. */
 async function wecomUsable(): Promise<void> {
-  const suite = getSuite();
-  if (!suite) {
-    await getWecom().tokens.getAccessToken();
-    return;
-  }
-  if (getConfig().mode === 'demo') await ensureDemoSuite();
-  if (!(await suite.suiteTicket())) throw new Error('no suite_ticket yet');
+  await getTenancy().credentialsUsable();
 }
 
 /** The database answers a query, and no migration of this code is pending. */

@@ -16,7 +16,6 @@ import type {
   TagGroupDto,
 } from '../contacts-dto';
 import type { WecomClient } from './client';
-import { getWecom } from './index';
 
 export type * from '../contacts-dto';
 
@@ -30,10 +29,11 @@ export type * from '../contacts-dto';
 export type WecomCaller = Pick<WecomClient, 'call'>;
 
 export interface ContactsDeps {
-  client?: WecomCaller;
+  /** The corp's WeCom client (`corp.wecom`): every read is one corp's. */
+  client: WecomCaller;
 }
 
-const caller = (deps: ContactsDeps): WecomCaller => deps.client ?? getWecom();
+const caller = (deps: ContactsDeps): WecomCaller => deps.client;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Wire shapes (only the fields we read)
@@ -360,7 +360,7 @@ const MAX_FOLLOWER_PAGES = 20;
 export async function getCustomerForUser(
   userId: string,
   externalUserId: string,
-  deps: ContactsDeps = {},
+  deps: ContactsDeps,
 ): Promise<CustomerProfile> {
   const client = caller(deps);
   let detail: WireContactDetail | undefined;
@@ -381,7 +381,7 @@ export async function getCustomerForUser(
 export async function getGroupChatForUser(
   userId: string,
   chatId: string,
-  deps: ContactsDeps & { employeeNames?: NameSource } = {},
+  deps: ContactsDeps & { employeeNames?: NameSource },
 ): Promise<GroupChatDto> {
   const res = await caller(deps).call<WireGroupChat>('externalcontact/groupchat/get', {
     method: 'POST',
@@ -392,7 +392,7 @@ export async function getGroupChatForUser(
 }
 
 /** The external userids the member follows; empty when they have none (or no 客户联系 feature: 84061). */
-export async function listCustomerIds(userId: string, deps: ContactsDeps = {}): Promise<string[]> {
+export async function listCustomerIds(userId: string, deps: ContactsDeps): Promise<string[]> {
   try {
     const res = await caller(deps).call<{ external_userid?: string[] }>('externalcontact/list', {
       method: 'GET',
@@ -408,7 +408,7 @@ export async function listCustomerIds(userId: string, deps: ContactsDeps = {}): 
 export async function listCustomersPage(
   userId: string,
   opts: { cursor?: string | null; limit?: number } = {},
-  deps: ContactsDeps = {},
+  deps: ContactsDeps,
 ): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
   const limit = Math.min(100, Math.max(1, Math.floor(opts.limit ?? 50)));
   const res = await caller(deps).call<WireBatch>('externalcontact/batch/get_by_user', {
@@ -441,7 +441,7 @@ function matches(c: CustomerSummary, q: string | undefined, tag: string | undefi
 export async function searchCustomers(
   userId: string,
   opts: { cursor?: string; limit: number; q?: string; tag?: string },
-  deps: ContactsDeps = {},
+  deps: ContactsDeps,
 ): Promise<CustomerPage> {
   const { cursor, limit, q, tag } = opts;
   let total: number | undefined;
@@ -462,7 +462,7 @@ export async function searchCustomers(
   return { items, nextCursor: next, total };
 }
 
-export async function getCorpTags(deps: ContactsDeps = {}): Promise<CorpTagGroup[]> {
+export async function getCorpTags(deps: ContactsDeps): Promise<CorpTagGroup[]> {
   const res = await caller(deps).call<WireTagList>('externalcontact/get_corp_tag_list', {
     method: 'POST',
     body: {},

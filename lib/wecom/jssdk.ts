@@ -1,9 +1,7 @@
 import 'server-only';
 import { createHash, randomInt } from 'node:crypto';
-import { getConfig } from '../config';
 import { badRequest } from '../http';
 import type { WecomClient } from './client';
-import { getWecom } from './index';
 
 export interface Signature {
   timestamp: number;
@@ -122,9 +120,4 @@ export function createSigner({
       };
     },
   };
-}
-
-/** Both JS-SDK signatures for a page of this app, from the configured corp's cached tickets. */
-export function signaturesFor(url: string, options?: { refresh?: boolean }): Promise<JssdkSignatures> {
-  return createSigner({ client: getWecom(), appBaseUrl: getConfig().appBaseUrl }).signaturesFor(url, options);
 }

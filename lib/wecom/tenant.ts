@@ -1,26 +1,253 @@
 import 'server-only';
-import { getConfig } from '../config';
-import { forbidden, HttpError } from '../http';
+import type { Bilingual, Lang } from '../bilingual';
+import { DEMO_CREDENTIALS, getConfig, type AppConfig } from '../config';
 import type { NameSource } from '../contacts-dto';
+import { forbidden, HttpError } from '../http';
+import type { SessionUser } from '../session';
 import { beforeDeadline, type WecomClient } from './client';
 import { getWecom } from './index';
 import { createSigner, type JssdkSignatures } from './jssdk';
-import { buildAuthorizeUrl, buildWebLoginUrl } from './oauth';
+import { buildAuthorizeUrl, buildWebLoginUrl, exchangeCode, loadMemberProfile } from './oauth';
 import { getSuite, type SuiteService } from './suite';
 
 /**
- * Which corp's credentials a request uses. A self-built app serves exactly one corp; a third-party app serves
- * every corp that installed it, and each request uses the corp of the signed-in member (from the session, never
- * from a request parameter), so a member of corp A can never reach corp B's data.
+ * Tenancy, chosen once at start-up from the configuration: a self-built app (自建应用) serves exactly one corp;
+ * a third-party app (服务商, a suite) serves every corp that installed it. Everything that differs between the two
+ * lives in the strategy below; the rest of the app asks it for a `Corp` (from the session, never from a request
+ * parameter, so a member of corp A can never reach corp B's data) and passes that corp to lib/.
  */
+export interface Tenancy {
+  /** One corp, or every corp that installed the app (the demo simulator then offers a corp switcher). */
+  readonly servesManyCorps: boolean;
+  /** Whether the member may consent to share their avatar (snsapi_privateinfo); third-party apps get none. */
+  readonly avatarConsent: boolean;
+  /** The suite of a third-party app (its callbacks and install flow), else null. */
+  readonly suite: SuiteService | null;
+  /** Whether members of this corp may use the app (self-built: the configured corp; third-party: installed). */
+  serves(corpId: string): Promise<boolean>;
+  /** The corp a signed-in member works in; 403 for a corp this app does not serve. */
+  corp(corpId: string): Promise<Corp>;
+  /** Whether a session may be used on a page opened for `pageCorpId` (`?corpid=$CORPID$`); else sign in again. */
+  fitsPage(user: Pick<SessionUser, 'corpId'>, pageCorpId: string | null | undefined): boolean;
+  /** Where sign-in sends the browser: the in-client OAuth, or the PC web login. */
+  signInUrl(p: SignInUrlParams): Promise<string>;
+  /** Exchanges the OAuth code; only members of a served corp (of the page's corp, if it names one) get a user. */
+  signIn(code: string, pageCorpId: string | null): Promise<SessionUser>;
+  isAdmin(user: Pick<SessionUser, 'corpId' | 'userId'>): boolean;
+  /** Throws unless WeCom credentials work: a self-built app's access token; a suite's suite_ticket (readiness). */
+  credentialsUsable(): Promise<void>;
+}
 
-export function isSuiteMode(): boolean {
-  return !!getConfig().suite;
+/** One corp this app serves, as every lib function that touches WeCom or its data takes it. */
+export interface Corp {
+  readonly id: string;
+  /** The corp's WeCom client: its own access token and tickets, and the app's agentid in that corp. */
+  readonly wecom: WecomClient;
+  /** Where employee names come from: the API (self-built), or ww-open-data in the page (third-party gets none). */
+  readonly employeeNames: NameSource;
+}
+
+export interface SignInUrlParams {
+  inClient: boolean;
+  redirectUri: string;
+  state: string;
+  lang: Lang;
+  /** Ask for consent (snsapi_privateinfo) to read the avatar (where `avatarConsent`). */
+  privateInfo: boolean;
+}
+
+/** A sign-in that must not produce a session; the callback shows it as a page that offers to sign in again. */
+export class SignInRefused extends Error {
+  override name = 'SignInRefused';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: Bilingual,
+    readonly detail: Bilingual,
+    /** Where "sign in again" returns to, when not the page the sign-in started from. */
+    readonly returnTo?: string,
+  ) {
+    super(code);
+  }
+}
+
+const otherCorp = () =>
+  forbidden({
+    zh: '无权访问其他企业的数据',
+    en: 'You may not access another organisation’s data',
+  });
+
+function selfBuilt(config: AppConfig): Tenancy {
+  return {
+    servesManyCorps: false,
+    avatarConsent: true,
+    suite: null,
+    serves: async (corpId) => corpId === config.corpId,
+    async corp(corpId) {
+      if (corpId !== config.corpId) throw otherCorp();
+      return { id: corpId, wecom: getWecom(), employeeNames: 'api' };
+    },
+    fitsPage: () => true,
+    async signInUrl({ inClient, redirectUri, state, lang, privateInfo }) {
+      const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
+      return inClient
+        ? buildAuthorizeUrl({
+            ...common,
+            oauthBase: config.oauthBase,
+            scope: privateInfo ? 'snsapi_privateinfo' : 'snsapi_base',
+          })
+        : buildWebLoginUrl({ ...common, loginBase: config.loginBase, lang });
+    },
+    async signIn(code) {
+      const wecom = getWecom();
+      const identity = await exchangeCode(wecom, code);
+      if (identity.kind !== 'member') {
+        throw new SignInRefused(
+          403,
+          'not-a-member',
+          { zh: '你不是本企业成员', en: 'You are not a member of this organisation' },
+          {
+            zh: '本应用仅供本企业的成员使用。请使用本企业的企业微信账号登录；如有疑问，请联系企业管理员。',
+            en: 'This app is only for members of the organisation. Sign in with your organisation’s WeCom account, or ask its administrator.',
+          },
+        );
+      }
+      const profile = await loadMemberProfile(wecom, identity);
+      return { corpId: config.corpId, userId: identity.userId, ...profile };
+    },
+    isAdmin: (user) => user.corpId === config.corpId && config.adminUserIds.includes(user.userId),
+    async credentialsUsable() {
+      await getWecom().tokens.getAccessToken();
+    },
+  };
+}
+
+function thirdParty(config: AppConfig, suite: SuiteService): Tenancy {
+  const suiteId = config.suite!.suiteId;
+  return {
+    servesManyCorps: true,
+    // Third-party sign-in is snsapi_base only: no avatars, and no member names (the pages use ww-open-data).
+    avatarConsent: false,
+    suite,
+    async serves(corpId) {
+      if (!corpId) return false;
+      await ensureDemoSuite().catch(() => undefined);
+      return (await suite.authorization(corpId)) !== null;
+    },
+    async corp(corpId) {
+      await ensureDemoSuite();
+      return { id: corpId, wecom: await suite.clientFor(corpId), employeeNames: 'open-data' };
+    },
+    fitsPage: (user, pageCorpId) => !pageCorpId || user.corpId === pageCorpId,
+    // The suite id is the appid; in-client OAuth uses snsapi_base without an agentid, web login `ServiceApp`.
+    async signInUrl({ inClient, redirectUri, state, lang }) {
+      // Demo: the emulated corps must have installed the app before anyone can sign in to it.
+      await ensureDemoSuite();
+      const common = { corpId: suiteId, agentId: '', redirectUri, state };
+      const url = new URL(
+        inClient
+          ? buildAuthorizeUrl({ ...common, oauthBase: config.oauthBase, scope: 'snsapi_base' })
+          : buildWebLoginUrl({ ...common, loginBase: config.loginBase, lang }),
+      );
+      url.searchParams.delete('agentid');
+      if (!inClient) url.searchParams.set('login_type', 'ServiceApp');
+      return url.toString();
+    },
+    // service/auth/getuserinfo3rd names the member and the corp; only installed corps get a session.
+    async signIn(code, pageCorpId) {
+      await ensureDemoSuite();
+      const identity = await suite.getUserInfo3rd(code);
+      if (!(await suite.authorization(identity.corpId))) {
+        throw new HttpError(403, 'corp_not_authorized', {
+          zh: '你的企业尚未安装本应用，请联系企业管理员安装',
+          en: 'Your organisation has not installed this app; ask its administrator to install it',
+        });
+      }
+      if (pageCorpId && pageCorpId !== identity.corpId) {
+        throw new SignInRefused(
+          403,
+          'corp-mismatch',
+          { zh: '登录的企业与打开的应用不一致', en: 'Signed in to a different organisation' },
+          {
+            zh: '你登录的企业微信账号不属于打开此页面的企业。请在对应企业的企业微信中打开应用。',
+            en: 'Your WeCom account belongs to another organisation than the one this page was opened for. Open the app from that organisation’s WeCom.',
+          },
+          '/',
+        );
+      }
+      // A member outside the app's visible range in that corp is refused like a self-built app's (user/get
+      // answers 60011/60111); third-party apps receive no member names, the pages show them with ww-open-data.
+      await loadMemberProfile(await suite.clientFor(identity.corpId), { userId: identity.userId });
+      return { corpId: identity.corpId, userId: identity.userId };
+    },
+    isAdmin(user) {
+      // ADMIN_USERIDS entries name `corpid:userid` (demo: the demo corp's admin by userid).
+      if (config.adminUserIds.includes(`${user.corpId}:${user.userId}`)) return true;
+      return (
+        config.mode === 'demo' &&
+        user.corpId === DEMO_CREDENTIALS.corpId &&
+        config.adminUserIds.includes(user.userId)
+      );
+    },
+    async credentialsUsable() {
+      await ensureDemoSuite();
+      if (!(await suite.suiteTicket())) throw new Error('no suite_ticket yet');
+    },
+  };
+}
+
+const chosen = globalThis as typeof globalThis & {
+  __wecomTenancy?: { config: AppConfig; suite: SuiteService | null; tenancy: Tenancy };
+};
+
+/** The tenancy of this process, chosen from the configuration at start-up. */
+export function getTenancy(): Tenancy {
+  const config = getConfig();
+  const suite = getSuite();
+  const current = chosen.__wecomTenancy;
+  if (current && current.config === config && current.suite === suite) return current.tenancy;
+  const tenancy = suite ? thirdParty(config, suite) : selfBuilt(config);
+  chosen.__wecomTenancy = { config, suite, tenancy };
+  return tenancy;
+}
+
+/** The corp of a signed-in member (403 for a corp this app does not serve). */
+export function corpFor(corpId: string): Promise<Corp> {
+  return getTenancy().corp(corpId);
+}
+
+/** Whether members of this corp may use the app. */
+export function isServedCorp(corpId: string): Promise<boolean> {
+  return getTenancy().serves(corpId);
+}
+
+/** The WeCom client of a corp this app serves (403 for another corp). */
+export async function getWecomFor(corpId: string): Promise<WecomClient> {
+  return (await corpFor(corpId)).wecom;
+}
+
+/** How long a page or the signature endpoint waits for signatures (tickets, and the corp's client) in all. */
+export const SIGNATURE_BUDGET_MS = 5000;
+
+/**
+ * Both JS-SDK signatures for a page, from that corp's own tickets, within one budget: a slow WeCom answers a
+ * timeout after `budgetMs` (the ticket fetch goes on and fills the cache for the next request).
+ */
+export function signaturesForCorp(
+  corpId: string,
+  url: string,
+  options: { refresh?: boolean; budgetMs?: number } = {},
+): Promise<JssdkSignatures> {
+  const work = (async () => {
+    const { wecom } = await corpFor(corpId);
+    return createSigner({ client: wecom, appBaseUrl: getConfig().appBaseUrl }).signaturesFor(url, options);
+  })();
+  return beforeDeadline(work, Date.now() + (options.budgetMs ?? SIGNATURE_BUDGET_MS), 'jssdk signature');
 }
 
 /** The third-party suite; its endpoints answer 404 when this deployment is a self-built app. */
 export function requireSuite(): SuiteService {
-  const suite = getSuite();
+  const suite = getTenancy().suite;
   if (!suite) {
     throw new HttpError(404, 'suite_not_configured', {
       zh: '未启用第三方应用模式（WECOM_SUITE_*）',
@@ -29,12 +256,6 @@ export function requireSuite(): SuiteService {
   }
   return suite;
 }
-
-const otherCorp = () =>
-  forbidden({
-    zh: '无权访问其他企业的数据',
-    en: 'You may not access another organisation’s data',
-  });
 
 /** In demo mode the built-in emulator plays WeCom: tell it where our callbacks are and install both demo corps. */
 const demoWiring = globalThis as typeof globalThis & { __wecomDemoSuite?: Promise<void> };
@@ -60,100 +281,4 @@ export function ensureDemoSuite(): Promise<void> {
     throw err;
   });
   return demoWiring.__wecomDemoSuite;
-}
-
-/** The WeCom client for one corp: the configured corp (self-built), or an authorized corp (third-party). */
-export async function getWecomFor(corpId: string): Promise<WecomClient> {
-  const suite = getSuite();
-  if (!suite) {
-    if (corpId !== getConfig().corpId) throw otherCorp();
-    return getWecom();
-  }
-  await ensureDemoSuite();
-  return suite.clientFor(corpId);
-}
-
-/** One corp this app serves, as lib functions that touch WeCom or its data take it. */
-export interface Corp {
-  readonly id: string;
-  /** The corp's WeCom client: its own access token and tickets. */
-  readonly wecom: WecomClient;
-  /** Where employee names come from: the API (self-built), or ww-open-data in the page (third-party gets none). */
-  readonly employeeNames: NameSource;
-}
-
-/** The corp of a signed-in member (403 for a corp this app does not serve). */
-export async function corpFor(corpId: string): Promise<Corp> {
-  return {
-    id: corpId,
-    wecom: await getWecomFor(corpId),
-    employeeNames: isSuiteMode() ? 'open-data' : 'api',
-  };
-}
-
-/** Whether a session's corp may use this app (self-built: the configured corp; third-party: an authorized corp). */
-export async function isServedCorp(corpId: string): Promise<boolean> {
-  const suite = getSuite();
-  if (!suite) return corpId === getConfig().corpId;
-  if (!corpId) return false;
-  await ensureDemoSuite().catch(() => undefined);
-  return (await suite.authorization(corpId)) !== null;
-}
-
-/** How long a page or the signature endpoint waits for signatures (tickets, and the corp's client) in all. */
-export const SIGNATURE_BUDGET_MS = 5000;
-
-/**
- * Both JS-SDK signatures for a page, from that corp's own tickets, within one budget: a slow WeCom answers a
- * timeout after `budgetMs` (the ticket fetch goes on and fills the cache for the next request).
- */
-export function signaturesForCorp(
-  corpId: string,
-  url: string,
-  options: { refresh?: boolean; budgetMs?: number } = {},
-): Promise<JssdkSignatures> {
-  const work = (async () => {
-    const client = await getWecomFor(corpId);
-    return createSigner({ client, appBaseUrl: getConfig().appBaseUrl }).signaturesFor(url, options);
-  })();
-  return beforeDeadline(work, Date.now() + (options.budgetMs ?? SIGNATURE_BUDGET_MS), 'jssdk signature');
-}
-
-/**
- * Third-party sign-in URLs: the suite id is the appid; in-client OAuth uses snsapi_base without an agentid, and
- * web login uses `login_type=ServiceApp`.
- */
-export async function suiteSignInUrl(p: {
-  inClient: boolean;
-  redirectUri: string;
-  state: string;
-  lang?: 'zh' | 'en';
-}): Promise<string> {
-  const config = getConfig();
-  // Demo: the emulated corps must have installed the app before anyone can sign in to it.
-  await ensureDemoSuite();
-  const suiteId = config.suite!.suiteId;
-  const common = { corpId: suiteId, agentId: '', redirectUri: p.redirectUri, state: p.state };
-  const url = new URL(
-    p.inClient
-      ? buildAuthorizeUrl({ ...common, oauthBase: config.oauthBase, scope: 'snsapi_base' })
-      : buildWebLoginUrl({ ...common, loginBase: config.loginBase, lang: p.lang }),
-  );
-  url.searchParams.delete('agentid');
-  if (!p.inClient) url.searchParams.set('login_type', 'ServiceApp');
-  return url.toString();
-}
-
-/** Third-party code exchange (service/auth/getuserinfo3rd): only members of an authorized corp get a session. */
-export async function exchangeSuiteCode(code: string): Promise<{ corpId: string; userId: string }> {
-  const suite = getSuite()!;
-  await ensureDemoSuite();
-  const identity = await suite.getUserInfo3rd(code);
-  if (!(await suite.authorization(identity.corpId))) {
-    throw new HttpError(403, 'corp_not_authorized', {
-      zh: '你的企业尚未安装本应用，请联系企业管理员安装',
-      en: 'Your organisation has not installed this app; ask its administrator to install it',
-    });
-  }
-  return { corpId: identity.corpId, userId: identity.userId };
 }

@@ -16,7 +16,7 @@ import { listEvents } from '@/lib/wecom/callback';
 import { WecomError } from '@/lib/wecom/errors';
 import { getCustomerForUser } from '@/lib/wecom/contacts';
 import { sign } from '@/lib/wecom/jssdk';
-import { getWecomFor } from '@/lib/wecom/tenant';
+import { corpFor } from '@/lib/wecom/tenant';
 import { createSuiteService, getSuite, SuiteError, type SuiteService } from '@/lib/wecom/suite';
 import { createTestDatabase, type TestDatabase } from './fixtures/db';
 
@@ -235,13 +235,13 @@ describe('third-party mode against the emulator', () => {
 
     // What the data endpoints do: the session's corp picks the client, so corp B's member cannot read corp A's customer.
     const mine = await getCustomerForUser('zhangwei', WELL_KNOWN.linXiaomei, {
-      client: await getWecomFor(A),
+      client: (await corpFor(A)).wecom,
     });
     expect(mine.externalUserId).toBe(WELL_KNOWN.linXiaomei);
     await expect(
-      getCustomerForUser('sunli', WELL_KNOWN.linXiaomei, { client: await getWecomFor(B) }),
+      getCustomerForUser('sunli', WELL_KNOWN.linXiaomei, { client: (await corpFor(B)).wecom }),
     ).rejects.toBeTruthy();
-    await expect(getWecomFor('ww0000000000000000')).rejects.toMatchObject({ code: 'corp-not-authorized' });
+    await expect(corpFor('ww0000000000000000')).rejects.toMatchObject({ code: 'corp-not-authorized' });
 
     // Corp B's jsapi signature verifies at corp B's (emulated) client.
     const ticket = await clientB.tokens.getCorpTicket();

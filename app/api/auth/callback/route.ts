@@ -1,20 +1,12 @@
 import { loginPath } from '@/lib/auth';
-import { getConfig } from '@/lib/config';
 import { getSession, startSession } from '@/lib/session';
 import { spendSignIn } from '@/lib/sign-in-state';
 import { publicError } from '@/lib/http';
-import { route } from '@/lib/route';
-import { getWecom } from '@/lib/wecom';
+import { redirect, route } from '@/lib/route';
 import { WecomError, wecomErrcodeOf } from '@/lib/wecom/errors';
-import {
-  OUTSIDE_VISIBLE_RANGE,
-  STATE_PATTERN,
-  exchangeCode,
-  isValidCode,
-  loadMemberProfile,
-} from '@/lib/wecom/oauth';
+import { OUTSIDE_VISIBLE_RANGE, STATE_PATTERN, isValidCode } from '@/lib/wecom/oauth';
 import { CONSOLE } from '@/lib/console-paths';
-import { exchangeSuiteCode, getWecomFor } from '@/lib/wecom/tenant';
+import { getTenancy, SignInRefused } from '@/lib/wecom/tenant';
 import { authPageResponse, type AuthPage } from '../auth-page';
 
 export const dynamic = 'force-dynamic';
@@ -104,52 +96,17 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
       );
     }
 
-    if (getConfig().suite) {
-      // Third-party mode: the code names the member and the corp (service/auth/getuserinfo3rd).
-      const member = await exchangeSuiteCode(code);
-      const expectedCorp = new URL(returnTo, 'http://return-to.invalid').searchParams.get('corpid');
-      if (expectedCorp && expectedCorp !== member.corpId) {
-        return refuse(
-          403,
-          'corp-mismatch',
-          { zh: '登录的企业与打开的应用不一致', en: 'Signed in to a different organisation' },
-          {
-            zh: '你登录的企业微信账号不属于打开此页面的企业。请在对应企业的企业微信中打开应用。',
-            en: 'Your WeCom account belongs to another organisation than the one this page was opened for. Open the app from that organisation’s WeCom.',
-          },
-          '/',
-        );
-      }
-      // A member outside the app's visible range in that corp is refused like a self-built app's (user/get
-      // answers 60011/60111); third-party apps receive no member names, the pages show them with ww-open-data.
-      await loadMemberProfile(await getWecomFor(member.corpId), { userId: member.userId });
-      await startSession(session, { corpId: member.corpId, userId: member.userId });
-      const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
-      return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
-    }
-
-    const wecom = getWecom();
-    const identity = await exchangeCode(wecom, code);
-    if (identity.kind !== 'member') {
-      return refuse(
-        403,
-        'not-a-member',
-        { zh: '你不是本企业成员', en: 'You are not a member of this organisation' },
-        {
-          zh: '本应用仅供本企业的成员使用。请使用本企业的企业微信账号登录；如有疑问，请联系企业管理员。',
-          en: 'This app is only for members of the organisation. Sign in with your organisation’s WeCom account, or ask its administrator.',
-        },
-        returnTo,
-      );
-    }
-
-    const profile = await loadMemberProfile(wecom, identity);
-    await startSession(session, { corpId: getConfig().corpId, userId: identity.userId, ...profile });
+    // Only members of a served corp (and of the page's corp, `?corpid=`, when it names one) get a session.
+    const pageCorpId = new URL(returnTo, 'http://return-to.invalid').searchParams.get('corpid');
+    await startSession(session, await getTenancy().signIn(code, pageCorpId));
     // A redirect without a fragment inherits the previous one (`#wechat_redirect` from the authorize URL);
     // an explicit, possibly empty, fragment stops that.
     const location = returnTo.includes('#') ? returnTo : `${returnTo}#`;
-    return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+    return redirect(location, 303);
   } catch (err) {
+    if (err instanceof SignInRefused) {
+      return refuse(err.status, err.code, err.title, err.detail, err.returnTo ?? returnTo);
+    }
     if (err instanceof WecomError && err.errcode === 40029) {
       return refuse(
         400,

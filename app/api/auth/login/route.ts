@@ -4,8 +4,8 @@ import { getConfig } from '@/lib/config';
 import { pickLang, type HttpError } from '@/lib/http';
 import { redirect, route } from '@/lib/route';
 import { beginSignIn } from '@/lib/sign-in-state';
-import { buildAuthorizeUrl, buildWebLoginUrl, isWecomClient } from '@/lib/wecom/oauth';
-import { suiteSignInUrl } from '@/lib/wecom/tenant';
+import { isWecomClient } from '@/lib/wecom/oauth';
+import { getTenancy } from '@/lib/wecom/tenant';
 import { authPageResponse } from '../auth-page';
 
 export const dynamic = 'force-dynamic';
@@ -26,23 +26,13 @@ export const GET = route(
     const config = getConfig();
     const state = await beginSignIn(query.returnTo);
 
-    const redirectUri = `${config.appBaseUrl}/api/auth/callback`;
-    const common = { corpId: config.corpId, agentId: config.agentId, redirectUri, state };
-    const inClient = query.client === '1' || isWecomClient(req.headers.get('user-agent'));
-    const lang = pickLang(req.headers.get('accept-language'));
-    const target = config.suite
-      ? await suiteSignInUrl({ inClient, redirectUri, state, lang })
-      : inClient
-        ? buildAuthorizeUrl({
-            ...common,
-            oauthBase: config.oauthBase,
-            scope: query.scope === 'privateinfo' ? 'snsapi_privateinfo' : 'snsapi_base',
-          })
-        : buildWebLoginUrl({
-            ...common,
-            loginBase: config.loginBase,
-            lang,
-          });
+    const target = await getTenancy().signInUrl({
+      inClient: query.client === '1' || isWecomClient(req.headers.get('user-agent')),
+      redirectUri: `${config.appBaseUrl}/api/auth/callback`,
+      state,
+      lang: pickLang(req.headers.get('accept-language')),
+      privateInfo: query.scope === 'privateinfo',
+    });
     return redirect(target, 302);
   },
 );
