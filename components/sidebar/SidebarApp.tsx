@@ -25,6 +25,7 @@ import type { Lang } from '@/lib/bilingual';
 import { messages } from './i18n';
 import { QuickRepliesPanel, type ReplyContext } from './QuickRepliesPanel';
 import { sidebarGet } from './api';
+import { SchedulePanel, type ScheduleTarget } from './SchedulePanel';
 import { ApiErrorState, SdkErrorState } from './States';
 import styles from './sidebar.module.css';
 
@@ -149,6 +150,12 @@ function ChatView({
 }) {
   const t = messages(lang);
   const [tab, setTab] = useState<'main' | 'extra' | 'replies' | 'assistant'>('main');
+  const scheduleTarget: ScheduleTarget | null =
+    context.entry === 'group'
+      ? { chatId: context.chatId }
+      : customerId
+        ? { externalUserId: customerId }
+        : null;
   const [repliesOpened, setRepliesOpened] = useState(false);
   const [assistantOpened, setAssistantOpened] = useState(false);
   const [extraOpened, setExtraOpened] = useState(false);
@@ -236,7 +243,10 @@ function ChatView({
         hidden={tab !== 'replies'}
       >
         {repliesOpened ? (
-          <QuickRepliesPanel context={context} lang={lang} send={(m) => client.sendChatMessage(m)} />
+          <>
+            <QuickRepliesPanel context={context} lang={lang} send={(m) => client.sendChatMessage(m)} />
+            {scheduleTarget ? <SchedulePanel target={scheduleTarget} lang={lang} /> : null}
+          </>
         ) : null}
       </div>
       <div

@@ -20,6 +20,7 @@ import {
 import { ChatPane } from './ChatPane';
 import { CrmActions } from './CrmActions';
 import { ClientSettings } from './ClientSettings';
+import { MassAssistant } from './MassAssistant';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './Avatar';
 import styles from './simulator.module.css';
@@ -189,6 +190,7 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
                 }}
               />
             ) : null}
+            <MassAssistant userId={userId} onSent={() => void messages.mutate()} />
             <button type="button" className={styles.linkButton} onClick={() => setPhone(true)}>
               手机工作台 Phone
             </button>
