@@ -42,7 +42,7 @@ test.describe('scheduled messages (定时发送) in the simulator', () => {
     // A customer the member does not follow is refused.
     const foreign = await page.request.post('/api/scheduled-messages', {
       data: {
-        target: { externalUserId: WELL_KNOWN.noFollowers },
+        target: { externalUserId: WELL_KNOWN.onlyLina },
         at: Date.now() + 60_000,
         content: { kind: 'text', text: 'x' },
       },
