@@ -76,6 +76,16 @@ export interface SuiteState {
 /** What a push to the app's callback URL did (the app's HTTP status and body, and what was sent). */
 export type PushResult = PushRecord;
 
+export interface PendingMassMessage {
+  msgid: string;
+  chatType: 'single' | 'group';
+  createdAt: number;
+  text: { content: string } | null;
+  attachments: { msgtype: string }[];
+  /** external_userids or chat ids. */
+  targets: string[];
+}
+
 export interface BridgeVerifyResult {
   ok: boolean;
   errMsg?: string;
@@ -176,6 +186,12 @@ export function emulatorControl(target: string | ControlTransport) {
       return (await get<{ messages: ChatMessage[] }>(`/bridge/messages${qs ? `?${qs}` : ''}`)).messages;
     },
     postMessage: (message: Omit<ChatMessage, 'id' | 'createdAt'>) => done(post('/bridge/messages', message)),
+    /** 群发助手: mass-message tasks waiting for a member's confirmation, and the member confirming one. */
+    pendingMassMessages: async (userId: string) =>
+      (await get<{ pending: PendingMassMessage[] }>(`/mass-messages?userid=${encodeURIComponent(userId)}`))
+        .pending,
+    confirmMassMessage: (msgid: string, userId: string) =>
+      post<{ ok: boolean; sent: number }>('/mass-messages/confirm', { msgid, userid: userId }),
     clearMessages: () => done(call('DELETE', '/bridge/messages')),
     /** What the JS bridge asks when the page calls ww.register (a signature check). */
     verify: (body: Record<string, unknown>) => post<BridgeVerifyResult>('/bridge/verify', body),

@@ -2,18 +2,8 @@
 
 import { useState } from 'react';
 import useSWR from 'swr';
-import { api } from '@/lib/api-client';
-import { EMULATOR } from './api';
+import { confirmMass, fetchPendingMass } from './api';
 import styles from './simulator.module.css';
-
-interface Pending {
-  msgid: string;
-  chatType: 'single' | 'group';
-  createdAt: number;
-  text: { content: string } | null;
-  attachments: { msgtype: string }[];
-  targets: string[];
-}
 
 /**
  * 群发助手: the mass-message tasks WeCom created for the current member (add_msg_template). WeCom sends nothing
@@ -22,17 +12,15 @@ interface Pending {
 export function MassAssistant({ userId, onSent }: { userId?: string; onSent: () => void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
-  const pending = useSWR(
-    userId ? ['emulator:mass', userId] : null,
-    () => api.get<{ pending: Pending[] }>(`${EMULATOR}/mass-messages`, { query: { userid: userId } }),
-    { refreshInterval: 3000 },
-  );
-  const items = pending.data?.pending ?? [];
+  const pending = useSWR(userId ? ['emulator:mass', userId] : null, () => fetchPendingMass(userId!), {
+    refreshInterval: 3000,
+  });
+  const items = pending.data ?? [];
 
   async function confirm(msgid: string) {
     setBusy(msgid);
     try {
-      await api.post(`${EMULATOR}/mass-messages/confirm`, { msgid, userid: userId });
+      await confirmMass(msgid, userId!);
       await pending.mutate();
       onSent();
     } finally {

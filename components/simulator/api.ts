@@ -4,6 +4,7 @@ import {
   type ClientContext,
   type ClientPatch,
   type EmulatorConversation,
+  type PendingMassMessage,
   type SuiteCorpState,
 } from '@/emulator/control-client';
 import { api } from '@/lib/api-client';
@@ -15,7 +16,7 @@ const emulator = emulatorControl((method, path, body) => {
   return method === 'POST' ? api.post(url, body) : api.del(url);
 });
 
-export type { ChatMessage, SuiteCorpState as SuiteCorp };
+export type { ChatMessage, PendingMassMessage, SuiteCorpState as SuiteCorp };
 export type ClientState = ClientContext;
 export type Conversation = EmulatorConversation;
 
@@ -86,6 +87,8 @@ export const fetchClient = () => emulator.client();
 export const setClient = (patch: ClientPatch) => emulator.setClient(patch);
 export const fetchMessages = () => emulator.messages();
 export const postMessage = (message: Omit<ChatMessage, 'id' | 'createdAt'>) => emulator.postMessage(message);
+export const fetchPendingMass = (userId: string) => emulator.pendingMassMessages(userId);
+export const confirmMass = (msgid: string, userId: string) => emulator.confirmMassMessage(msgid, userId);
 
 /** Third-party demo: the corps that can install the app and the one the simulated client is signed in to. */
 export async function fetchSuiteCorps(): Promise<{ clientCorpId: string; corps: SuiteCorpState[] }> {

@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { HttpError, type Bilingual } from '../http';
 import { ChatIdSchema, ExternalUserIdSchema, TagIdSchema, UserIdSchema } from '../ids';
 import { readJson } from '../json';
+import { countSchedulerJob } from '../ops/metrics';
 import type { ScheduledMessagesTable } from '../db/tables/content';
 import { mediaIdsOf, ReplyBodySchema, type ReplyBody } from './body';
 import { missingMedia } from './media';
@@ -311,5 +312,6 @@ export async function cancelSchedule(
     .where('state', '=', 'scheduled')
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw alreadyFired((await getRow(viewer, id, deps)).state);
+  countSchedulerJob('cancelled');
   return toScheduledMessage(await getRow(viewer, id, deps));
 }

@@ -1,5 +1,7 @@
 import 'server-only';
 import { getConfig } from '../config';
+import { logger } from '../ops/log';
+import { countSchedulerJob } from '../ops/metrics';
 import { onShutdown } from '../ops/shutdown';
 import { getDb } from '../db';
 import { getStore } from '../store';
@@ -19,7 +21,8 @@ export async function startSchedulerAtStart(): Promise<void> {
     clientFor: (corpId) => getWecomFor(corpId),
     missedAfterMs: config.scheduleMissedAfterMs,
     dataDir: config.dataDir,
-    log: (line) => console.warn(line),
+    log: (line) => logger().warn(line),
+    count: countSchedulerJob,
   });
   // SIGTERM (the production server): stop claiming right away; the pass in progress finishes.
   onShutdown('scheduler', 'stop', stopScheduler);

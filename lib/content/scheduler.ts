@@ -28,6 +28,8 @@ export interface SchedulerDeps {
   leaseMs?: number;
   dataDir?: string;
   log?: (line: string) => void;
+  /** Told each time a message reaches a state (metrics). */
+  count?: (state: 'claimed' | 'submitted' | 'sent' | 'failed' | 'missed') => void;
 }
 
 export interface TickResult {
@@ -311,6 +313,7 @@ async function checkResults(deps: SchedulerDeps, now: number): Promise<number> {
         .where('id', '=', row.id)
         .where('state', '=', 'submitted')
         .execute();
+      if (state !== 'submitted') deps.count?.(state);
     } catch (err) {
       // 41063 (still being dispatched) and outages: the next period tries again.
       deps.log?.(`[scheduler] result of ${row.id}: ${err instanceof Error ? err.message : String(err)}`);
@@ -353,11 +356,16 @@ export async function schedulerTick(deps: SchedulerDeps): Promise<TickResult> {
           .where('id', '=', row.id)
           .where('state', '=', 'scheduled')
           .executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 1) result.missed++;
+        if (Number(res.numUpdatedRows) === 1) {
+          result.missed++;
+          deps.count?.('missed');
+        }
         return;
       }
       if (!(await claim(row, deps, now))) return;
+      deps.count?.('claimed');
       const outcome = await submitOne({ ...row, attempts: row.attempts + 1 }, deps, now);
+      deps.count?.(outcome);
       result[outcome === 'submitted' ? 'submitted' : 'failed']++;
     }),
   );

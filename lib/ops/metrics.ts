@@ -27,7 +27,7 @@ function define() {
     }),
     schedulerJobs: new Counter({
       name: 'scheduler_jobs_total',
-      help: 'Scheduled jobs that reached a state (claimed, succeeded, failed, retried, cancelled)',
+      help: 'Scheduled messages that reached a state (claimed, submitted, sent, failed, missed, cancelled)',
       labelNames: ['state'] as const,
     }),
     kbSearches: new Counter({
@@ -53,7 +53,8 @@ export function metrics(): Metrics {
 }
 
 export type CredentialOutcome = 'hit' | 'fetch' | 'fetch_failed' | 'backoff';
-export type SchedulerJobState = 'claimed' | 'succeeded' | 'failed' | 'retried' | 'cancelled';
+/** The states of a scheduled message (lib/content/scheduled.ts), plus `claimed` when an instance takes one. */
+export type SchedulerJobState = 'claimed' | 'submitted' | 'sent' | 'failed' | 'missed' | 'cancelled';
 export type KnowledgeSearchOutcome = 'hit' | 'empty' | 'error';
 
 export function countUpstreamCall(api: string, errcode: number, seconds: number): void {
