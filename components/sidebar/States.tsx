@@ -9,7 +9,7 @@ import {
   type SdkError,
   type SdkMessage,
 } from '@/lib/jssdk-client';
-import type { ApiError } from '@/lib/api-client';
+import { api, type ApiError } from '@/lib/api-client';
 import type { Lang } from '@/lib/bilingual';
 import { reloginHref } from './api';
 import { messages } from './i18n';
@@ -148,12 +148,10 @@ function usePermissionCause(active: boolean): PermissionCause | null {
   useEffect(() => {
     if (!active) return;
     let cancelled = false;
-    fetch('/api/jssdk/permission', { credentials: 'same-origin', cache: 'no-store' })
-      .then((res) => (res.ok ? (res.json() as Promise<{ cause?: PermissionCause }>) : { cause: undefined }))
-      .then(
-        (body) => !cancelled && setCause(body.cause ?? 'unknown'),
-        () => !cancelled && setCause('unknown'),
-      );
+    api.get<{ cause?: PermissionCause }>('/api/jssdk/permission').then(
+      (body) => !cancelled && setCause(body.cause ?? 'unknown'),
+      () => !cancelled && setCause('unknown'),
+    );
     return () => {
       cancelled = true;
     };
