@@ -16,10 +16,10 @@ interface Limit {
 
 export const LIMITS: Record<LimitName, Limit> = {
   // Sign-in has no user yet: per IP only (a NAT'd office shares one, hence the generous number).
-  'sign-in': { windowMs: 60_000, perUser: 0, perIp: 60 },
+  'sign-in': { windowMs: 60_000, perUser: 0, perIp: 240 },
   // A page asks for fresh signatures after `invalid signature` only; the server itself refreshes the tickets at most
   // once a minute per app, so this only bounds the requests (a member switching quickly between chats stays under).
-  'signature-refresh': { windowMs: 60_000, perUser: 30, perIp: 120 },
+  'signature-refresh': { windowMs: 60_000, perUser: 30, perIp: 300 },
   // Every assistant answer may cost a model call.
   assistant: { windowMs: 60_000, perUser: 30, perIp: 300 },
 };

@@ -99,9 +99,14 @@ test('the workbench opens at phone size with the mobile client', async ({ page }
   await expect(phone).toBeVisible();
   const box = await phone.boundingBox();
   expect(box).toMatchObject({ width: 375, height: 667 });
-  await expect.poll(() => page.frame({ name: 'wecom-mobile' })?.url() ?? '').toContain('/workbench');
-  const ua = await page.frame({ name: 'wecom-mobile' })!.evaluate(() => navigator.userAgent);
-  expect(ua).toMatch(/Android.*wxwork\/4\.1/);
+  // Read once the frame has landed on the workbench (it passes through the sign-in redirects first).
+  await expect
+    .poll(async () => {
+      const frame = page.frame({ name: 'wecom-mobile' });
+      if (!frame || new URL(frame.url()).pathname !== '/workbench') return '';
+      return frame.evaluate(() => navigator.userAgent).catch(() => '');
+    })
+    .toMatch(/Android.*wxwork\/4\.1/);
 });
 
 test.describe('the client context decides what the bridge answers', () => {
