@@ -5,6 +5,7 @@ import path from 'node:path';
 import { dbKind, type Db } from '../db';
 import type { MediaTable } from '../db/tables/content';
 import { HttpError } from '../http';
+import { withLock } from '../store/lock';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
 import { WecomError } from '../wecom/errors';
@@ -255,30 +256,25 @@ async function load(corpId: string, id: string, deps: WecomMediaDeps, stale?: st
   const key = cacheKey(corpId, id);
   const cached = await readCached(deps.store, key, now(), stale);
   if (cached) return cached;
-  const pollMs = deps.pollMs ?? 100;
-  const polls = Math.max(1, Math.ceil((deps.lockWaitMs ?? 15_000) / pollMs));
-  for (let i = 0; i < polls; i++) {
-    const release = await deps.store.tryLock(key, 60_000);
-    if (release) {
-      try {
-        const again = await readCached(deps.store, key, now(), stale);
-        if (again) return again;
-        const mediaId = await upload(corpId, id, deps);
-        const entry: CachedMediaId = { mediaId, refreshAt: now() + WECOM_MEDIA_TTL_MS - REFRESH_MARGIN_MS };
-        await deps.store.set(key, JSON.stringify(entry), WECOM_MEDIA_TTL_MS - REFRESH_MARGIN_MS);
-        return mediaId;
-      } finally {
-        await release().catch(() => {});
-      }
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-    const other = await readCached(deps.store, key, now(), stale);
-    if (other) return other;
-  }
-  throw new HttpError(503, 'media_upload_busy', {
-    zh: '素材正在上传，请稍后重试',
-    en: 'The media is still being uploaded; try again shortly',
-  });
+  // One upload across processes: whoever holds the lock uploads; the others take what it cached.
+  return withLock(
+    deps.store,
+    key,
+    async () => {
+      const again = await readCached(deps.store, key, now(), stale);
+      if (again) return again;
+      const mediaId = await upload(corpId, id, deps);
+      const entry: CachedMediaId = { mediaId, refreshAt: now() + WECOM_MEDIA_TTL_MS - REFRESH_MARGIN_MS };
+      await deps.store.set(key, JSON.stringify(entry), WECOM_MEDIA_TTL_MS - REFRESH_MARGIN_MS);
+      return mediaId;
+    },
+    {
+      ttlMs: 60_000,
+      waitMs: deps.lockWaitMs ?? 15_000,
+      pollMs: deps.pollMs ?? 100,
+      whileWaiting: async () => (await readCached(deps.store, key, now(), stale)) ?? undefined,
+    },
+  );
 }
 
 /**
