@@ -8,7 +8,7 @@ import { HttpError } from '../http';
 import { withLock } from '../store/lock';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
-import { WecomError } from '../wecom/errors';
+import { isWecomError, WecomError } from '../wecom/errors';
 
 /**
  * Media for replies: admins upload an original once; the app keeps it durably and obtains a WeCom media_id per
@@ -307,7 +307,7 @@ export async function withWecomMedia<T>(
   try {
     return await send(mediaId);
   } catch (err) {
-    if (!(err instanceof WecomError) || err.errcode !== 40007) throw err;
+    if (!isWecomError(err, 40007)) throw err;
     return send(await wecomMediaId(corpId, id, deps, mediaId));
   }
 }

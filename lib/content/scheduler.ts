@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '../db';
 import type { ScheduledMessagesTable } from '../db/tables/content';
-import { userMessageFor, WecomError } from '../wecom/errors';
+import { isWecomError, userMessageFor } from '../wecom/errors';
 import { readJson } from '../json';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
@@ -162,7 +162,7 @@ async function findEarlierSubmission(
 }
 
 function failure(err: unknown): string {
-  if (err instanceof WecomError) {
+  if (isWecomError(err)) {
     const msg = userMessageFor(err.errcode, err.errmsg);
     return JSON.stringify({ zh: msg.zh, en: msg.en, errcode: err.errcode });
   }
@@ -206,7 +206,7 @@ async function submitOne(
     try {
       res = await client.call('externalcontact/add_msg_template', { method: 'POST', body });
     } catch (err) {
-      if (!(err instanceof WecomError) || err.errcode !== 40007) throw err;
+      if (!isWecomError(err, 40007)) throw err;
       // An expired media_id: upload the files again, once.
       for (const id of partsOf(content).flatMap((p) =>
         'mediaId' in p ? [p.mediaId] : p.kind === 'miniprogram' ? [p.miniprogram.coverMediaId] : [],

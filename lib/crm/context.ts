@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { forbidden, HttpError } from '../http';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
-import { WecomError } from '../wecom/errors';
+import { wecomErrcodeOf } from '../wecom/errors';
 import type { Bilingual, FieldProblem } from './limits';
 import type { NameSource } from './types';
 
@@ -31,7 +31,7 @@ export interface Viewer {
 export const nowOf = (deps: CrmDeps) => (deps.now ?? Date.now)();
 
 export function errcodeOf(err: unknown): number | undefined {
-  return err instanceof WecomError && !err.transport ? err.errcode : undefined;
+  return wecomErrcodeOf(err);
 }
 
 /** A 400 naming the field and its limit, raised before any WeCom call. */

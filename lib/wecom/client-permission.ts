@@ -1,6 +1,6 @@
 import 'server-only';
 import type { WecomClient } from './client';
-import { WecomError } from './errors';
+import { wecomErrcodeOf } from './errors';
 
 /**
  * Why the WeCom client answers "no permission" to getCurExternalContact / getCurExternalChat / sendChatMessage for
@@ -14,10 +14,6 @@ export type ClientPermissionCause =
 
 const OUT_OF_RANGE = new Set([60011, 60111, 60021, 60030, 50002]);
 
-function errcodeOf(err: unknown): number | undefined {
-  return err instanceof WecomError && !err.transport ? err.errcode : undefined;
-}
-
 export async function clientPermissionCause(
   client: WecomClient,
   userId: string,
@@ -25,7 +21,7 @@ export async function clientPermissionCause(
   try {
     await client.call('user/get', { method: 'GET', query: { userid: userId } });
   } catch (err) {
-    const code = errcodeOf(err);
+    const code = wecomErrcodeOf(err);
     if (code !== undefined && OUT_OF_RANGE.has(code)) return 'visible-range';
     if (code === undefined) throw err;
   }
@@ -35,7 +31,7 @@ export async function clientPermissionCause(
     });
     return (res.follow_user ?? []).includes(userId) ? 'unknown' : 'member-without-contact';
   } catch (err) {
-    const code = errcodeOf(err);
+    const code = wecomErrcodeOf(err);
     if (code === 48002) return 'app-not-in-contact';
     if (code === undefined) throw err;
     return 'unknown';

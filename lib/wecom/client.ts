@@ -2,7 +2,7 @@ import 'server-only';
 import { logger } from '../ops/log';
 import { countUpstreamCall } from '../ops/metrics';
 import type { Store } from '../store/types';
-import { WecomError } from './errors';
+import { isWecomError, WecomError } from './errors';
 import { redact } from './redact';
 import {
   createTokenManager,
@@ -269,8 +269,8 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
         record(0);
         return answer;
       } catch (err) {
-        record(err instanceof WecomError ? err.errcode : -1);
-        if (!(err instanceof WecomError) || err.kind !== 'retryable' || !idempotent || attempt >= maxRetries)
+        record(isWecomError(err) ? err.errcode : -1);
+        if (!isWecomError(err) || err.kind !== 'retryable' || !idempotent || attempt >= maxRetries)
           throw err;
         const delay = Math.round(Math.min(2000, backoffMs * 2 ** attempt) * (0.5 + random() / 2));
         // One budget for the request: no retry that could not finish inside it.
@@ -288,7 +288,7 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     try {
       return (await request(api, { ...options, token, deadline })) as T;
     } catch (err) {
-      if (!(err instanceof WecomError) || err.kind !== 'token-invalid') throw err;
+      if (!isWecomError(err) || err.kind !== 'token-invalid') throw err;
       // WeCom may revoke a token before expires_in: drop it and replay once with a fresh one.
       log(`[wecom] ${api}: errcode ${err.errcode}, refreshing the access token and replaying once`);
       await tokens.invalidateAccessToken(token);

@@ -434,9 +434,13 @@ export interface WecomErrorInit {
   cause?: unknown;
 }
 
+/** Marks a WecomError made by any bundle's copy of this module (see isWecomError). */
+const WECOM_ERROR = Symbol.for('wecom-sidebar.WecomError');
+
 /** A failed WeCom call. The message names the API and the errcode and never carries a token or secret. */
 export class WecomError extends Error {
   override name = 'WecomError';
+  readonly [WECOM_ERROR] = true;
   readonly api: string;
   readonly errcode: number;
   readonly errmsg: string;
@@ -486,17 +490,20 @@ function transportKind(t: WecomTransportFailure, status?: number): WecomErrorKin
 }
 
 /**
- * The errcode of a WeCom answer, also for a WecomError made by another bundle's copy of this module (a client
- * kept on globalThis, e.g. a third-party corp client, may come from another route's chunk: `instanceof` fails).
+ * Whether `err` is a failed WeCom call (with that errcode, when given). A client kept on globalThis (e.g. a
+ * third-party corp client) may come from another route's chunk, whose copy of this class `instanceof` does not
+ * recognise: the error carries a registry-wide symbol instead.
  */
-export function wecomErrcodeOf(err: unknown): number | undefined {
-  if (err instanceof WecomError) return err.errcode;
-  const e = err as { name?: unknown; errcode?: unknown; transport?: unknown } | null;
-  return e && e.name === 'WecomError' && !e.transport && typeof e.errcode === 'number'
-    ? e.errcode
-    : undefined;
+export function isWecomError(err: unknown, errcode?: number): err is WecomError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { [WECOM_ERROR]?: unknown })[WECOM_ERROR] === true &&
+    (errcode === undefined || (err as WecomError).errcode === errcode)
+  );
 }
 
-export function isWecomError(err: unknown, errcode?: number): err is WecomError {
-  return err instanceof WecomError && (errcode === undefined || err.errcode === errcode);
+/** The errcode WeCom answered (undefined for any other failure, and for a timeout or network error). */
+export function wecomErrcodeOf(err: unknown): number | undefined {
+  return isWecomError(err) && !err.transport ? err.errcode : undefined;
 }

@@ -22,7 +22,7 @@ import {
   type RequestOptions,
   type WecomClient,
 } from './client';
-import { WecomError } from './errors';
+import { isWecomError, WecomError } from './errors';
 import { isValidCode, newOAuthState, STATE_PATTERN } from './oauth';
 import { redact } from './redact';
 import { CORP_CLIENT_CACHE_MAX, CORP_CLIENT_IDLE_MS } from './suite-limits';
@@ -321,7 +321,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
           idempotent: true,
         });
       } catch (err) {
-        if (err instanceof WecomError && err.errcode === 40085) {
+        if (isWecomError(err, 40085)) {
           // Drop it unless a newer push replaced it meanwhile; the next push brings a valid one.
           const db = await database();
           await db
@@ -331,7 +331,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
             .execute();
           throw new SuiteError('suite-ticket-invalid', { cause: err });
         }
-        if (err instanceof WecomError && (err.errcode === 40080 || err.errcode === 40083)) {
+        if (isWecomError(err, 40080) || isWecomError(err, 40083)) {
           throw new SuiteError('suite-credentials', { cause: err });
         }
         throw err;
@@ -361,7 +361,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     try {
       return (await suiteClient.request(api, withToken(token))) as T;
     } catch (err) {
-      if (!(err instanceof WecomError) || err.kind !== 'token-invalid') throw err;
+      if (!isWecomError(err) || err.kind !== 'token-invalid') throw err;
       await suiteClient.tokens.invalidateAccessToken(token);
       return (await suiteClient.request(api, withToken(await suiteClient.tokens.getAccessToken()))) as T;
     }
@@ -674,7 +674,7 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
             idempotent: true,
           });
         } catch (err) {
-          if (err instanceof WecomError && (err.errcode === 40084 || err.errcode === 41025)) {
+          if (isWecomError(err, 40084) || isWecomError(err, 41025)) {
             throw new SuiteError('permanent-code-invalid', { cause: err });
           }
           throw err;

@@ -6,7 +6,7 @@ import { logger } from '../ops/log';
 import { countCredential } from '../ops/metrics';
 import type { Store } from '../store/types';
 import type { CallOptions, CredentialProvider, RawRequest } from './client';
-import { WecomError } from './errors';
+import { isWecomError, WecomError } from './errors';
 
 export type CredentialKind = 'token' | 'corpTicket' | 'agentTicket';
 
@@ -149,7 +149,7 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
       return entry;
     } catch (err) {
       countCredential(kind, 'fetch_failed');
-      if (err instanceof WecomError) {
+      if (isWecomError(err)) {
         const failures = ((await readBackoff(kind).catch(() => null))?.failures ?? 0) + 1;
         const waitMs = Math.min(backoffMaxMs, backoffMs * 2 ** (failures - 1));
         const b: Backoff = {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '@/lib/http';
 import {
   CONSOLE,
@@ -6,7 +6,9 @@ import {
   classify,
   describeErrcode,
   ipFromErrmsg,
+  isWecomError,
   userMessageFor,
+  wecomErrcodeOf,
 } from '@/lib/wecom/errors';
 import { redact, redactUrl, redactValue } from '@/lib/wecom/redact';
 
@@ -94,6 +96,33 @@ describe('WecomError', () => {
     expect(err(84061, 'not external contact').message).toBe(
       'WeCom externalcontact/get failed: errcode 84061 (not external contact)',
     );
+  });
+});
+
+describe('recognising a WecomError', () => {
+  it('recognises one made by another copy of the module (a production build duplicates it across chunks)', async () => {
+    vi.resetModules();
+    const other = await import('@/lib/wecom/errors');
+    expect(other.WecomError).not.toBe(WecomError);
+    const foreign = new other.WecomError({ api: 'user/get', errcode: 60011, errmsg: 'no privilege' });
+    expect(foreign instanceof WecomError).toBe(false);
+    expect(isWecomError(foreign)).toBe(true);
+    expect(isWecomError(foreign, 60011)).toBe(true);
+    expect(isWecomError(foreign, 48002)).toBe(false);
+    expect(wecomErrcodeOf(foreign)).toBe(60011);
+    expect(other.isWecomError(err(40007), 40007)).toBe(true);
+  });
+
+  it('is not fooled by look-alikes, and gives no errcode for a timeout or network failure', () => {
+    const lookAlike = Object.assign(new Error('x'), { name: 'WecomError', errcode: 60011 });
+    expect(isWecomError(lookAlike)).toBe(false);
+    expect(wecomErrcodeOf(lookAlike)).toBeUndefined();
+    expect(isWecomError(null)).toBe(false);
+    expect(isWecomError({ errcode: 0 })).toBe(false);
+    const timeout = new WecomError({ api: 'user/get', errcode: -1, errmsg: '', transport: 'timeout' });
+    expect(isWecomError(timeout)).toBe(true);
+    expect(wecomErrcodeOf(timeout)).toBeUndefined();
+    expect(wecomErrcodeOf(err(48002))).toBe(48002);
   });
 });
 

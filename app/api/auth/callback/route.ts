@@ -3,7 +3,7 @@ import { getSession, startSession } from '@/lib/session';
 import { spendSignIn } from '@/lib/sign-in-state';
 import { publicError } from '@/lib/http';
 import { redirect, route } from '@/lib/route';
-import { WecomError, wecomErrcodeOf } from '@/lib/wecom/errors';
+import { isWecomError, wecomErrcodeOf } from '@/lib/wecom/errors';
 import { OUTSIDE_VISIBLE_RANGE, STATE_PATTERN, isValidCode } from '@/lib/wecom/oauth';
 import { CONSOLE } from '@/lib/console-paths';
 import { getTenancy, SignInRefused } from '@/lib/wecom/tenant';
@@ -107,7 +107,7 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
     if (err instanceof SignInRefused) {
       return refuse(err.status, err.code, err.title, err.detail, err.returnTo ?? returnTo);
     }
-    if (err instanceof WecomError && err.errcode === 40029) {
+    if (isWecomError(err, 40029)) {
       return refuse(
         400,
         'code-invalid',
@@ -145,7 +145,7 @@ export const GET = route({ auth: 'none' }, async ({ req }) => {
     }
     return refuse(
       pub.status,
-      err instanceof WecomError ? `wecom-${err.errcode}` : pub.code,
+      isWecomError(err) ? `wecom-${err.errcode}` : pub.code,
       { zh: '企业微信登录失败', en: 'WeCom sign-in failed' },
       pub.userMessage,
       returnTo,
