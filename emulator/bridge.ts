@@ -19,6 +19,7 @@ import {
 } from './bridge-replies';
 import type { Ctx } from './context';
 import { json } from './http';
+import { liveMedia } from './massmsg';
 import { inVisibleRange, type ChatMessage, type EmulatorState } from './state';
 
 function str(v: unknown): string {
@@ -121,7 +122,22 @@ export async function bridgeVerify(ctx: Ctx): Promise<Response> {
 }
 
 const SINGLE = new Set(['single_chat_tools', 'contact_profile', 'single_kf_tools']);
-const CHAT_TARGETS = new Set(['single_chat_tools', 'group_chat_tools', 'single_kf_tools', 'chat_attachment']);
+
+/** The client version the emulated clients report by default (their user agents say wxwork/4.1.22). */
+export const DEFAULT_CLIENT_VERSION = '4.1.22';
+/** Mac clients send mini-program cards from 4.1.26 (wecom-crm.md §6.2: "mac端从4.1.26版本开始支持"). */
+export const MAC_MINIPROGRAM_VERSION = '4.1.26';
+
+export function versionBelow(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
 
 interface Answer {
   reply: RawReply;
@@ -129,16 +145,46 @@ interface Answer {
   refusal?: Refusal;
 }
 
-function sendChatMessage(ctx: Ctx, args: Record<string, unknown>, flavour: ClientFlavour): Answer {
+const fail = (text: string): Answer => ({ reply: { err_msg: `sendChatMessage:fail ${text}` } });
+
+/** The chat the page was opened in: the customer or group of the toolbar, or any chat of the attachment bar. */
+function chatTarget(ctx: Ctx): ChatMessage['target'] | null {
   const { client } = ctx.state;
-  const entry = client.entry;
-  const target =
-    entry === 'group_chat_tools' && client.chatId
-      ? { chatId: client.chatId }
-      : CHAT_TARGETS.has(entry) && entry !== 'group_chat_tools' && client.externalUserId
-        ? { externalUserId: client.externalUserId }
-        : null;
-  if (!target) return { reply: { err_msg: 'sendChatMessage:fail without context of external contact' } };
+  switch (client.entry) {
+    case 'group_chat_tools':
+      return client.chatId ? { chatId: client.chatId } : null;
+    case 'single_chat_tools':
+      return client.externalUserId ? { externalUserId: client.externalUserId } : null;
+    case 'chat_attachment':
+      return client.chatId
+        ? { chatId: client.chatId }
+        : client.externalUserId
+          ? { externalUserId: client.externalUserId }
+          : null;
+    default:
+      return null;
+  }
+}
+
+const MEDIA_TYPES = new Set(['image', 'video', 'file']);
+const MINIPROGRAM_APPID_RE = /^wx[0-9a-zA-Z]{16}$/;
+
+/**
+ * `sendChatMessage` as the client checks it (wecom-crm.md §6.2): the entry must carry a chat; text, image / video /
+ * file by a live temporary `mediaid` of that type (素材管理, three days), news (PC clients refuse an empty cover, every
+ * client a cover without http(s)), miniprogram (appid, title, an http(s) imgUrl; Mac clients only from 4.1.26).
+ * The attachment bar's sending is not available on Mac clients ("mac 端暂不支持").
+ */
+function sendChatMessage(
+  ctx: Ctx,
+  args: Record<string, unknown>,
+  flavour: ClientFlavour,
+  version: string,
+): Answer {
+  const { client } = ctx.state;
+  if (client.entry === 'chat_attachment' && flavour === 'mac') return fail('not support');
+  const target = chatTarget(ctx);
+  if (!target) return fail('without context of external contact');
   const msgtype = typeof args.msgtype === 'string' && args.msgtype ? args.msgtype : 'text';
   const message: ChatMessage = {
     id: randomUUID(),
@@ -147,22 +193,40 @@ function sendChatMessage(ctx: Ctx, args: Record<string, unknown>, flavour: Clien
     msgtype,
     createdAt: ctx.now,
   };
+  const payload = args[msgtype];
+  const fields = payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : null;
   if (msgtype === 'text') {
-    const text = args.text as { content?: unknown } | undefined;
-    if (!text || typeof text.content !== 'string') {
-      return { reply: { err_msg: 'sendChatMessage:fail invalid arguments' } };
-    }
-    message.text = { content: text.content };
+    if (!fields || typeof fields.content !== 'string' || !fields.content) return fail('invalid arguments');
+    message.text = { content: fields.content };
   } else if (msgtype === 'news') {
-    const news = (args.news ?? {}) as Record<string, unknown>;
+    const news = fields ?? {};
     const imgUrl = typeof news.imgUrl === 'string' ? news.imgUrl : '';
     // PC clients refuse a link card without a cover; mobile clients send it (wecom-crm.md §6.2, news.imgUrl row).
     if (!imgUrl && isDesktop(flavour)) return { reply: { err_msg: 'sendChatMessage:fail, invalid param' } };
     // "必须带http或者https协议头,否则报错 $apiName$:fail invalid imgUrl" (DOC 96935).
-    if (imgUrl && !/^https?:\/\//i.test(imgUrl)) {
-      return { reply: { err_msg: 'sendChatMessage:fail invalid imgUrl' } };
-    }
+    if (imgUrl && !/^https?:\/\//i.test(imgUrl)) return fail('invalid imgUrl');
     message.news = { link: str(news.link), title: str(news.title), desc: str(news.desc), imgUrl };
+  } else if (MEDIA_TYPES.has(msgtype)) {
+    // Temporary media by media_id (素材管理): unknown, expired or of another type is refused.
+    const media = liveMedia(ctx, fields?.mediaid);
+    if (!media || media.type !== msgtype) return fail('invalid mediaid');
+    message[msgtype] = { mediaid: media.mediaId, filename: media.filename, type: media.type };
+  } else if (msgtype === 'miniprogram') {
+    if (flavour === 'mac' && versionBelow(version, MAC_MINIPROGRAM_VERSION)) return fail('not support msgtype');
+    const mp = fields ?? {};
+    if (!MINIPROGRAM_APPID_RE.test(str(mp.appid)) || !str(mp.title) || !str(mp.page)) {
+      return fail('invalid arguments');
+    }
+    if (!/^https?:\/\//i.test(str(mp.imgUrl))) return fail('invalid imgUrl');
+    message.miniprogram = {
+      appid: str(mp.appid),
+      title: str(mp.title),
+      imgUrl: str(mp.imgUrl),
+      page: str(mp.page),
+    };
+  } else {
+    // msgmenu and channels_shop_product belong to 微信客服 chats; anything else is no message type at all.
+    return fail('invalid msgtype');
   }
   ctx.state.messages.push(message);
   if (ctx.state.messages.length > 500) ctx.state.messages.shift();
@@ -175,6 +239,7 @@ function answer(
   agentId: string,
   args: Record<string, unknown>,
   flavour: ClientFlavour,
+  version: string,
 ): Answer {
   const { state } = ctx;
   const { client } = state;
@@ -190,7 +255,9 @@ function answer(
   if (name !== 'getCurExternalContact' && name !== 'getCurExternalChat' && name !== 'sendChatMessage') {
     return { reply: { err_msg: `${name}:function not exist` } };
   }
-  if (refusal) return refuse(refusal);
+  // Sending from the attachment bar is open to every app and member (wecom-crm.md §6.2 matrix: 所有).
+  const attachment = name === 'sendChatMessage' && client.entry === 'chat_attachment';
+  if (refusal && !(attachment && refusal !== 'visible-range')) return refuse(refusal);
   const noContext = { reply: { err_msg: `${name}:fail without context of external contact` } };
   if (name === 'getCurExternalContact') {
     return SINGLE.has(client.entry) && client.externalUserId
@@ -202,11 +269,11 @@ function answer(
       ? { reply: { err_msg: 'getCurExternalChat:ok', chatId: client.chatId } }
       : noContext;
   }
-  return sendChatMessage(ctx, args, flavour);
+  return sendChatMessage(ctx, args, flavour, version);
 }
 
 /**
- * `POST bridge/call {name, corpId, agentId, flavour, args}` — one API call of a page whose agentConfig the client
+ * `POST bridge/call {name, corpId, agentId, flavour, version, args}` — one API call of a page whose agentConfig the client
  * accepted; answers `{reply, message?, refusal?}`.
  */
 export async function bridgeCall(ctx: Ctx): Promise<Response> {
@@ -216,5 +283,6 @@ export async function bridgeCall(ctx: Ctx): Promise<Response> {
   if (!name) return bad('name is required');
   const args =
     b.args && typeof b.args === 'object' && !Array.isArray(b.args) ? (b.args as Record<string, unknown>) : {};
-  return json(answer(ctx, name, str(b.agentId), args, flavourOf(b.flavour)));
+  const version = /^\d+(\.\d+)*$/.test(str(b.version)) ? str(b.version) : DEFAULT_CLIENT_VERSION;
+  return json(answer(ctx, name, str(b.agentId), args, flavourOf(b.flavour), version));
 }

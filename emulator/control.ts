@@ -28,7 +28,13 @@ import {
   type Fault,
 } from './state';
 
-const ENTRIES: ClientEntry[] = ['single_chat_tools', 'group_chat_tools', 'contact_profile', 'normal'];
+const ENTRIES: ClientEntry[] = [
+  'single_chat_tools',
+  'group_chat_tools',
+  'contact_profile',
+  'chat_attachment',
+  'normal',
+];
 
 function bad(message: string): Response {
   return json({ error: message }, 400);
@@ -190,6 +196,8 @@ async function setSwitches(ctx: Ctx): Promise<Response> {
   return json({ ok: true, switches: ctx.state.switches });
 }
 
+const CLIENT_VERSION_RE = /^\d{1,2}\.\d{1,2}\.\d{1,3}$/;
+
 async function setClient(ctx: Ctx): Promise<Response> {
   const b = await body(ctx.req);
   if (!b) return bad('JSON body expected');
@@ -224,6 +232,12 @@ async function setClient(ctx: Ctx): Promise<Response> {
       return bad(`flavour must be null or one of ${FLAVOURS.join(', ')}`);
     }
     next.flavour = b.flavour as ClientFlavour | null;
+  }
+  if (b.version !== undefined) {
+    if (b.version !== null && (typeof b.version !== 'string' || !CLIENT_VERSION_RE.test(b.version))) {
+      return bad('version must be null or a client version such as 4.1.26');
+    }
+    next.version = b.version as string | null;
   }
   if (b.formats !== undefined) {
     const formats = parseFormats(b.formats);
@@ -466,7 +480,9 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
     case 'GET bridge.js':
       // The client's flavour decides its user agent, which the SDK reads once when it loads.
       return scriptResponse('client.js', (s) =>
-        s.replace(/\/\*FLAVOUR\*\/\s*null/, JSON.stringify(state.client.flavour)),
+        s
+          .replace(/\/\*FLAVOUR\*\/\s*null/, JSON.stringify(state.client.flavour))
+          .replace(/\/\*VERSION\*\/\s*null/, JSON.stringify(state.client.version)),
       );
     case 'POST bridge/verify':
       return bridgeVerify(ctx);

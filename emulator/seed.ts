@@ -857,5 +857,6 @@ export const DEFAULT_CLIENT = {
   externalUserId: WELL_KNOWN.linXiaomei as string | null,
   chatId: null as string | null,
   flavour: null,
+  version: null as string | null,
   formats: {},
 };

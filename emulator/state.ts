@@ -28,7 +28,8 @@ export const APP_TICKET_BUDGET = 100;
 /** Failed gettoken calls from one IP within an hour before WeCom bans that IP for an hour. */
 export const GETTOKEN_FAILURE_BUDGET = 2000;
 
-export type ClientEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal';
+/** Where the page was opened from (getContext); chat_attachment = a chat's attachment bar (聊天附件栏), any chat. */
+export type ClientEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'chat_attachment' | 'normal';
 
 export interface ClientContext {
   userId: string;
@@ -37,6 +38,8 @@ export interface ClientContext {
   chatId: string | null;
   /** Which client the page runs in (user agent and reply wording); null = Windows, or Android in the phone frame. */
   flavour: ClientFlavour | null;
+  /** The client's version (in its user agent, `wxwork/4.1.22`); null = the default, 4.1.22. */
+  version: string | null;
   /** Per failure, the wording to answer with regardless of the flavour. */
   formats: ReplyFormats;
 }

@@ -66,6 +66,8 @@
 
   // Set by the emulator when it serves this script: the client flavour chosen in the simulator (or null).
   var CONFIGURED_FLAVOUR = /*FLAVOUR*/ null;
+  // Likewise the client version (null: 4.1.22).
+  var CONFIGURED_VERSION = /*VERSION*/ null;
 
   function flavourOfUA(ua) {
     if (/iPhone|iPad|iPod/.test(ua)) return 'ios';
@@ -80,6 +82,10 @@
     ? flavourOfUA(originalUA)
     : CONFIGURED_FLAVOUR || (mobileFrame ? 'android' : 'windows');
 
+  var version = hasWeComUA
+    ? (/wxwork\/([\d.]+)/i.exec(originalUA) || [])[1] || '4.1.22'
+    : CONFIGURED_VERSION || '4.1.22';
+
   if (!hasWeComUA) {
     var chrome = (originalUA.match(/Chrome\/[\d.]+/) || ['Chrome/116.0.0.0'])[0];
     var scheme = prefersDark() ? ' ColorScheme/Dark' : ' ColorScheme/Light';
@@ -88,18 +94,18 @@
       windows:
         'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
         chrome +
-        ' Safari/537.36 Language/zh wxwork/4.1.22 (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
+        ' Safari/537.36 Language/zh wxwork/' + version + ' (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
         scheme,
       mac:
-        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) wxwork/4.1.22 (MicroMessenger/6.2) WeChat/2.0.4' +
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) wxwork/' + version + ' (MicroMessenger/6.2) WeChat/2.0.4' +
         scheme,
       ios:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh' +
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/' + version + ' MicroMessenger/7.0.1 Language/zh' +
         scheme,
       android:
         'Mozilla/5.0 (Linux; Android 13; M2012K11AC Build/TKQ1.220829.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
         chrome +
-        ' Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
+        ' Mobile Safari/537.36 wxwork/' + version + ' MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
         scheme,
     };
     var PLATFORM = { windows: 'Win32', mac: 'MacIntel', ios: 'iPhone', android: 'Linux armv8l' };
@@ -116,19 +122,35 @@
     openUserProfile: 1,
     openEnterpriseChat: 1,
   };
-  // What this emulated client implements (answered by checkJsApi).
+  // What this emulated client implements, with the first client version that has each API (wecom-crm.md §6;
+  // checkJsApi answers per client: an older version says false, and the API answers `function not exist`).
   var SUPPORTED = {
-    config: 1,
-    preVerifyJsApi: 1,
-    agentConfig: 1,
-    checkJsApi: 1,
-    getContext: 1,
-    getCurExternalContact: 1,
-    getCurExternalChat: 1,
-    sendChatMessage: 1,
-    openUserProfile: 1,
-    openEnterpriseChat: 1,
+    config: '1.0.0',
+    preVerifyJsApi: '1.0.0',
+    agentConfig: '1.0.0',
+    checkJsApi: '1.0.0',
+    getContext: '3.0.24',
+    getCurExternalContact: '2.5.8',
+    getCurExternalChat: '2.8.17',
+    sendChatMessage: '2.8.10',
+    openUserProfile: '2.4.20',
+    openEnterpriseChat: '2.0.0',
   };
+
+  function versionAtLeast(v, min) {
+    var a = String(v).split('.').map(Number);
+    var b = String(min).split('.').map(Number);
+    for (var i = 0; i < Math.max(a.length, b.length); i++) {
+      var x = a[i] || 0;
+      var y = b[i] || 0;
+      if (x !== y) return x > y;
+    }
+    return true;
+  }
+
+  function supports(name) {
+    return Object.prototype.hasOwnProperty.call(SUPPORTED, name) && versionAtLeast(version, SUPPORTED[name]);
+  }
 
   // Per page: what the client accepted from preVerifyJSAPI (config) and agentConfig.
   var verified = { config: null, agentConfig: null };
@@ -293,6 +315,7 @@
       corpId: app.corpId,
       agentId: app.agentId,
       flavour: flavour,
+      version: version,
       args: callArgs(args),
     }).then(
       function (answer) {
@@ -308,7 +331,7 @@
   function checkJsApi(args, callback) {
     var result = {};
     listOf(args && args.jsApiList).forEach(function (api) {
-      result[api] = !!SUPPORTED[api];
+      result[api] = supports(api);
     });
     later(callback, { err_msg: 'checkJsApi:ok', checkResult: result });
   }
@@ -335,7 +358,7 @@
     if (name === 'preVerifyJSAPI') return preVerify(args, callback);
     if (name === 'agentConfig') return agentConfig(args, callback);
     if (name === 'checkJsApi') return checkJsApi(args, callback);
-    if (!SUPPORTED[name]) return later(callback, { err_msg: name + ':function not exist' });
+    if (!supports(name)) return later(callback, { err_msg: name + ':function not exist' });
     if (!permitted(name, args)) return later(callback, { err_msg: name + ':fail_nopermission' });
     if (name === 'openUserProfile' || name === 'openEnterpriseChat')
       return later(callback, openAnswer(name, args));

@@ -160,6 +160,7 @@ function applyCorpSeed(state: EmulatorState, seed: SeedCorpData): void {
     externalUserId: seed.defaultExternalUserId,
     chatId: null,
     flavour: null,
+    version: null,
     formats: {},
   };
 }

@@ -275,11 +275,152 @@ describe('sendChatMessage link cards', () => {
   });
 });
 
+describe('sendChatMessage of every msgtype', () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+  const MP4 = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32]);
+
+  /** media/upload as the app does it: a temporary media_id valid for three days. */
+  async function upload(
+    type: 'image' | 'video' | 'file',
+    filename: string,
+    bytes: Uint8Array,
+  ): Promise<string> {
+    const tok = (await (
+      await fetch(`${emu.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=${DEMO_AGENT_SECRET}`)
+    ).json()) as Json;
+    const form = new FormData();
+    form.append('media', new Blob([bytes.slice()]), filename);
+    const res = (await (
+      await fetch(`${emu.url}/cgi-bin/media/upload?access_token=${tok.access_token}&type=${type}`, {
+        method: 'POST',
+        body: form,
+      })
+    ).json()) as Json;
+    expect(res.errcode).toBe(0);
+    return res.media_id as string;
+  }
+
+  it('sends image, video and file by a live mediaid of that type, and refuses anything else', async () => {
+    const image = await upload('image', '报价.png', PNG);
+    const video = await upload('video', 'demo.mp4', MP4);
+    const file = await upload('file', '价目表.pdf', new TextEncoder().encode('%PDF-1.4 price list'));
+    for (const [msgtype, mediaid, filename] of [
+      ['image', image, '报价.png'],
+      ['video', video, 'demo.mp4'],
+      ['file', file, '价目表.pdf'],
+    ] as const) {
+      const sent = await call('sendChatMessage', { msgtype, [msgtype]: { mediaid } });
+      expect(sent.reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+      expect(sent.message).toMatchObject({ msgtype, [msgtype]: { mediaid, filename } });
+    }
+    const refused = { err_msg: 'sendChatMessage:fail invalid mediaid' };
+    expect((await call('sendChatMessage', { msgtype: 'image', image: { mediaid: 'nope' } })).reply).toEqual(
+      refused,
+    );
+    expect((await call('sendChatMessage', { msgtype: 'image', image: {} })).reply).toEqual(refused);
+    // Another type's media_id, and the image URL instead of a media_id (the JS API takes media_ids only).
+    expect((await call('sendChatMessage', { msgtype: 'file', file: { mediaid: image } })).reply).toEqual(
+      refused,
+    );
+    expect(
+      (await call('sendChatMessage', { msgtype: 'image', image: { imgUrl: `${APP}/a.png` } })).reply,
+    ).toEqual(refused);
+    expect((await control('bridge/messages', undefined, 'GET')).messages).toHaveLength(3);
+  });
+
+  it('refuses a media_id older than three days', async () => {
+    const image = await upload('image', 'a.png', PNG);
+    await control('clock', { advanceMs: 3 * 86400_000 + 1000 });
+    expect((await call('sendChatMessage', { msgtype: 'image', image: { mediaid: image } })).reply).toEqual({
+      err_msg: 'sendChatMessage:fail invalid mediaid',
+    });
+  });
+
+  const miniprogram = (over: Json = {}) => ({
+    msgtype: 'miniprogram',
+    miniprogram: {
+      appid: 'wx8bd80126147df384',
+      title: '预约试驾',
+      imgUrl: `${APP}/cover.png`,
+      page: '/pages/index.html',
+      ...over,
+    },
+  });
+
+  it('sends mini-program cards, but not from Mac clients before 4.1.26', async () => {
+    for (const flavour of ['windows', 'ios', 'android']) {
+      expect(
+        (
+          await control('bridge/call', {
+            name: 'sendChatMessage',
+            agentId: '1000002',
+            flavour,
+            version: '3.1.0',
+            args: miniprogram(),
+          })
+        ).reply,
+      ).toEqual({ err_msg: 'sendChatMessage:ok' });
+    }
+    const mac = (version: string) =>
+      control('bridge/call', {
+        name: 'sendChatMessage',
+        agentId: '1000002',
+        flavour: 'mac',
+        version,
+        args: miniprogram(),
+      });
+    expect((await mac('4.1.25')).reply).toEqual({ err_msg: 'sendChatMessage:fail not support msgtype' });
+    expect((await mac('4.1.22')).reply.err_msg).toBe('sendChatMessage:fail not support msgtype');
+    const ok = await mac('4.1.26');
+    expect(ok.reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect(ok.message.miniprogram).toEqual(miniprogram().miniprogram);
+    expect((await call('sendChatMessage', miniprogram({ imgUrl: '/cover.png' }))).reply).toEqual({
+      err_msg: 'sendChatMessage:fail invalid imgUrl',
+    });
+    expect((await call('sendChatMessage', miniprogram({ appid: 'wx123' }))).reply).toEqual({
+      err_msg: 'sendChatMessage:fail invalid arguments',
+    });
+    expect((await call('sendChatMessage', { msgtype: 'voice', voice: {} })).reply).toEqual({
+      err_msg: 'sendChatMessage:fail invalid msgtype',
+    });
+  });
+
+  it('sends from the attachment bar into any chat, without 客户联系, but not on Mac', async () => {
+    await control('client', {
+      entry: 'chat_attachment',
+      chatId: null,
+      externalUserId: WELL_KNOWN.linXiaomei,
+    });
+    const text = { msgtype: 'text', text: { content: '你好' } };
+    expect((await call('getContext')).reply).toEqual({ err_msg: 'getContext:ok', entry: 'chat_attachment' });
+    expect((await call('getCurExternalContact')).reply.err_msg).toBe(
+      'getCurExternalContact:fail without context of external contact',
+    );
+    await control('employees', { userId: 'zhangwei', externalContact: false });
+    const sent = await call('sendChatMessage', text);
+    expect(sent.reply).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect(sent.message.target).toEqual({ externalUserId: WELL_KNOWN.linXiaomei });
+    expect((await call('sendChatMessage', text, 'mac')).reply).toEqual({
+      err_msg: 'sendChatMessage:fail not support',
+    });
+    // From the toolbar the same member needs 客户联系.
+    await control('client', { entry: 'single_chat_tools' });
+    expect((await call('sendChatMessage', text)).refusal).toBe('member-without-contact');
+  });
+});
+
 describe('scripts of the emulated client', () => {
   it('serves the bridge with the chosen flavour and the open-data SDK at WeCom’s path', async () => {
     await control('client', { flavour: 'mac' });
     const bridge = await (await fetch(`${emu.url}/wecom-emulator/bridge.js`)).text();
     expect(bridge).toContain('var CONFIGURED_FLAVOUR = "mac";');
+    await control('client', { version: '4.1.26' });
+    expect(await (await fetch(`${emu.url}/wecom-emulator/bridge.js`)).text()).toContain(
+      'var CONFIGURED_VERSION = "4.1.26";',
+    );
+    expect(
+      (await fetch(`${emu.url}/wecom-emulator/client`, { method: 'POST', body: '{"version":"4.x"}' })).status,
+    ).toBe(400);
     const res = await fetch(`${emu.url}/wwopen/js/jwxwork-1.0.0.js`);
     expect(res.headers.get('content-type')).toMatch(/javascript/);
     const sdk = await res.text();
