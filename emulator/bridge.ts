@@ -212,7 +212,8 @@ function sendChatMessage(
     if (!media || media.type !== msgtype) return fail('invalid mediaid');
     message[msgtype] = { mediaid: media.mediaId, filename: media.filename, type: media.type };
   } else if (msgtype === 'miniprogram') {
-    if (flavour === 'mac' && versionBelow(version, MAC_MINIPROGRAM_VERSION)) return fail('not support msgtype');
+    if (flavour === 'mac' && versionBelow(version, MAC_MINIPROGRAM_VERSION))
+      return fail('not support msgtype');
     const mp = fields ?? {};
     if (!MINIPROGRAM_APPID_RE.test(str(mp.appid)) || !str(mp.title) || !str(mp.page)) {
       return fail('invalid arguments');

@@ -29,7 +29,8 @@ export const APP_TICKET_BUDGET = 100;
 export const GETTOKEN_FAILURE_BUDGET = 2000;
 
 /** Where the page was opened from (getContext); chat_attachment = a chat's attachment bar (聊天附件栏), any chat. */
-export type ClientEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'chat_attachment' | 'normal';
+export type ClientEntry =
+  'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'chat_attachment' | 'normal';
 
 export interface ClientContext {
   userId: string;

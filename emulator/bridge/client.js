@@ -94,18 +94,26 @@
       windows:
         'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
         chrome +
-        ' Safari/537.36 Language/zh wxwork/' + version + ' (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
+        ' Safari/537.36 Language/zh wxwork/' +
+        version +
+        ' (MicroMessenger/6.2) WindowsWechat MailPlugin_Electron WeMail embeddisk' +
         scheme,
       mac:
-        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) wxwork/' + version + ' (MicroMessenger/6.2) WeChat/2.0.4' +
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) wxwork/' +
+        version +
+        ' (MicroMessenger/6.2) WeChat/2.0.4' +
         scheme,
       ios:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/' + version + ' MicroMessenger/7.0.1 Language/zh' +
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/' +
+        version +
+        ' MicroMessenger/7.0.1 Language/zh' +
         scheme,
       android:
         'Mozilla/5.0 (Linux; Android 13; M2012K11AC Build/TKQ1.220829.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
         chrome +
-        ' Mobile Safari/537.36 wxwork/' + version + ' MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
+        ' Mobile Safari/537.36 wxwork/' +
+        version +
+        ' MicroMessenger/7.0.1 NetType/WIFI Language/zh' +
         scheme,
     };
     var PLATFORM = { windows: 'Win32', mac: 'MacIntel', ios: 'iPhone', android: 'Linux armv8l' };

@@ -21,7 +21,10 @@ describe('resolveVariables', () => {
   });
 
   it('prefers the company the member recorded', () => {
-    const r = resolveVariables('{公司}', { ...single, customer: { name: 'x', remarkCorpName: '南粤商贸', corpName: '华信' } });
+    const r = resolveVariables('{公司}', {
+      ...single,
+      customer: { name: 'x', remarkCorpName: '南粤商贸', corpName: '华信' },
+    });
     expect(r.text).toBe('南粤商贸');
   });
 
