@@ -3,6 +3,7 @@ import { forbidden } from 'next/navigation';
 import { isAdmin, requirePageUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { consoleValues } from '@/lib/console-values';
+import { AudienceSchedule } from '@/components/admin/AudienceSchedule';
 import { ChecksPanel } from '@/components/admin/ChecksPanel';
 import { PipelineEditor, TagLibraryManager } from '@/components/crm/AdminCrm';
 import { ConsoleValues } from '@/components/admin/ConsoleValues';
@@ -32,6 +33,7 @@ export default async function AdminPage() {
         <a href="#checks">配置检查 / Checks</a>
         <a href="#signature">签名调试 / Signature</a>
         <a href="#replies">快捷回复 / Quick replies</a>
+        <a href="#schedule">按标签群发 / Scheduled mass messages</a>
         <a href="#knowledge">知识库 / Knowledge base</a>
         <a href="#pipeline">客户阶段 / Pipeline</a>
         <a href="#tags">客户标签 / Tags</a>
@@ -68,6 +70,15 @@ export default async function AdminPage() {
         <h2>快捷回复 / Quick replies</h2>
         <p className={styles.hint}>保存后侧边栏立即生效 / Changes show in the sidebar immediately</p>
         <QuickReplyManager />
+      </section>
+
+      <section id="schedule" className={styles.section}>
+        <h2>按标签定时群发 / Scheduled mass messages by tag</h2>
+        <p className={styles.hint}>
+          到点后企业微信提醒所选成员在「群发助手」确认发送（企业微信要求成员确认）/ When due, WeCom asks the
+          member to confirm the send in its mass-message assistant
+        </p>
+        <AudienceSchedule />
       </section>
 
       <section id="knowledge" className={styles.section}>

@@ -41,6 +41,9 @@ export function EmployeeCard({
           <a href="/workbench/assistant" data-testid="assistant-link">
             问答助手 / Assistant
           </a>
+          <a href="/workbench/schedules" data-testid="schedules-link">
+            定时发送 / Scheduled messages
+          </a>
           {isAdmin ? <a href="/admin">管理设置 / Admin setup</a> : null}
         </div>
       </div>

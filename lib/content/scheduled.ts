@@ -96,7 +96,7 @@ export interface ScheduleDeps {
    */
   authorizeTarget(viewer: Viewer, target: z.infer<typeof TargetSchema>): Promise<{ sender: string }>;
   /** The body of a library reply the viewer may use (404/403 otherwise). */
-  resolveReply?(viewer: Viewer, replyId: string): Promise<ReplyBody>;
+  resolveReply?(viewer: Viewer, replyId: string, target: z.infer<typeof TargetSchema>): Promise<ReplyBody>;
   dataDir?: string;
 }
 
@@ -196,7 +196,7 @@ export async function createSchedule(
   let content: ReplyBody;
   if ('replyId' in input.content) {
     if (!deps.resolveReply) throw notFound();
-    content = await deps.resolveReply(viewer, input.content.replyId);
+    content = await deps.resolveReply(viewer, input.content.replyId, input.target);
   } else content = input.content;
   await checkMedia(viewer, content, deps);
   const t = input.target;
@@ -252,13 +252,14 @@ async function getRow(viewer: Viewer, id: string, deps: ScheduleDeps): Promise<S
 
 export async function listSchedules(
   viewer: Viewer,
-  filter: { externalUserId?: string; chatId?: string; all?: boolean },
+  filter: { externalUserId?: string; chatId?: string; all?: boolean; audience?: boolean },
   deps: ScheduleDeps,
 ): Promise<{ upcoming: ScheduledMessage[]; past: ScheduledMessage[] }> {
   let q = deps.db.selectFrom('scheduled_messages').selectAll().where('corp_id', '=', viewer.corpId);
   if (!(filter.all && viewer.isAdmin)) q = q.where('created_by', '=', viewer.userId);
   if (filter.externalUserId) q = q.where('external_user_id', '=', filter.externalUserId);
   if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
+  if (filter.audience) q = q.where('target_kind', '=', 'audience');
   const rows = await q.orderBy('due_at', 'desc').limit(200).execute();
   const items = rows.map(toScheduledMessage);
   return {

@@ -2,10 +2,12 @@ import 'server-only';
 import { isAdmin } from '../auth';
 import { getDb } from '../db';
 import { HttpError } from '../http';
-import { listQuickReplies } from '../quick-replies';
+import { listQuickReplies, matchesContext, type ReplyContext } from '../quick-replies';
 import type { SessionUser } from '../session';
 import { getCustomerForUser, getGroupChatForUser } from '../wecom/contacts';
 import type { Corp } from '../wecom/tenant';
+import { checkAudience } from './audience';
+import { ReplyBodySchema } from './body';
 import type { ScheduleDeps, Viewer } from './scheduled';
 
 /**
@@ -29,15 +31,25 @@ export function scheduleDeps(corp: Corp, db: ScheduleDeps['db']): ScheduleDeps {
         });
         return { sender: chat.owner.userId };
       }
-      return { sender: target.audience.userId ?? viewer.userId };
+      const audience = { userId: target.audience.userId ?? viewer.userId, tagIds: target.audience.tagIds };
+      // 403 unless WeCom pushes mass messages to that member; 400 for a tag not in the library.
+      await checkAudience(corp.wecom, audience);
+      return { sender: audience.userId };
     },
-    async resolveReply(viewer, replyId) {
-      const reply = (await listQuickReplies({ corpId: viewer.corpId })).find((r) => r.id === replyId);
-      if (reply?.kind === 'text' && reply.text) return { kind: 'text', text: reply.text };
-      if (reply?.kind === 'news' && reply.news) return { kind: 'news', news: reply.news };
+    async resolveReply(viewer, replyId, target) {
+      // A reply the member may use in that chat: its scope must include the target (group replies only in their
+      // groups; an audience is one-to-one chats).
+      const context: ReplyContext =
+        'chatId' in target ? { entry: 'group', chatId: target.chatId } : { entry: 'single' };
+      const reply = (await listQuickReplies({ corpId: viewer.corpId })).find(
+        (r) => r.id === replyId && matchesContext(r, context),
+      );
+      // The reply's own fields are a reply body of its kind (title, scope and the rest are dropped).
+      const body = reply ? ReplyBodySchema.safeParse(reply) : null;
+      if (body?.success) return body.data;
       throw new HttpError(404, 'quick_reply_not_found', {
-        zh: '快捷回复不存在',
-        en: 'Quick reply not found',
+        zh: '快捷回复不存在或不能用于该聊天',
+        en: 'Quick reply not found, or not for this chat',
       });
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@/emulator';
-import { WELL_KNOWN } from '@/emulator/seed';
+import { TAG, WELL_KNOWN } from '@/emulator/seed';
 import { DEMO_CREDENTIALS } from '@/lib/config';
 import { saveMedia } from '@/lib/content/media';
 import {
@@ -10,7 +10,8 @@ import {
   type ScheduleDeps,
   type Viewer,
 } from '@/lib/content/scheduled';
-import { schedulerTick, type SchedulerDeps } from '@/lib/content/scheduler';
+import { checkAudience, countAudience } from '@/lib/content/audience';
+import { schedulerTick, startScheduler, type SchedulerDeps } from '@/lib/content/scheduler';
 import { openDb, type Db } from '@/lib/db/connect';
 import { HttpError } from '@/lib/http';
 import { createStore } from '@/lib/store';
@@ -78,6 +79,14 @@ describe.each(kinds)('scheduled messages on %s', (kind) => {
       authorizeTarget: async (viewer, target) => {
         if ('externalUserId' in target && target.externalUserId !== LIN)
           throw new HttpError(403, 'forbidden', { zh: '无权', en: 'Forbidden' });
+        if ('audience' in target) {
+          const audience = {
+            userId: target.audience.userId ?? viewer.userId,
+            tagIds: target.audience.tagIds,
+          };
+          await checkAudience(client(store), audience);
+          return { sender: audience.userId };
+        }
         return { sender: viewer.userId };
       },
     };
@@ -273,5 +282,149 @@ describe.each(kinds)('scheduled messages on %s', (kind) => {
       .where('id', '=', s.id)
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'submitted', msgid: created.msgid });
+  });
+
+  const rowOf = (id: string) =>
+    t.db.selectFrom('scheduled_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  // WeCom answers 41063 while a task is still being dispatched: read the records a little later.
+  const massMessages = async () => {
+    clock += 10_000;
+    return (
+      (
+        await client(store).call<{ group_msg_list?: { msgid: string; text?: { content?: string } }[] }>(
+          'externalcontact/get_groupmsg_list_v2',
+          {
+            body: {
+              chat_type: 'single',
+              start_time: Math.floor(START / 1000) - 60,
+              end_time: Math.floor(clock / 1000) + 60,
+              limit: 100,
+            },
+          },
+        )
+      ).group_msg_list ?? []
+    );
+  };
+
+  it('an edit before it fires takes effect: the new time and text are what WeCom gets', async () => {
+    const { schedule: s } = await schedule(START + 60_000, { kind: 'text', text: '旧内容' });
+    await updateSchedule(
+      zhangwei,
+      s.id,
+      { at: START + 180_000, content: { kind: 'text', text: '新内容：周五见' } },
+      deps,
+    );
+    const inst = instance(t.db, store);
+    clock = START + 61_000;
+    expect((await schedulerTick(inst)).submitted).toBe(0);
+    expect((await rowOf(s.id)).state).toBe('scheduled');
+    clock = START + 180_000;
+    expect((await schedulerTick(inst)).submitted).toBe(1);
+    expect((await massMessages()).map((m) => m.text?.content)).toEqual(['新内容：周五见']);
+  });
+
+  it('the missed threshold is configurable', async () => {
+    const { schedule: s } = await schedule(START + 60_000);
+    clock = START + 60_000 + 11 * 60_000;
+    await schedulerTick({ ...instance(t.db, store), missedAfterMs: 10 * 60_000 });
+    expect((await rowOf(s.id)).state).toBe('missed');
+    expect(await count('externalcontact/add_msg_template')).toBe(0);
+  });
+
+  it('running schedulers on three instances submit each of many due messages exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++)
+      ids.push((await schedule(START + 60_000 + i, { kind: 'text', text: `第${i}条` })).schedule.id);
+    const connections = [openDb(t.url), openDb(t.url)];
+    clock = START + 61_000;
+    const running = [t.db, ...connections].map((db) =>
+      startScheduler(instance(db, createStore('memory:')), 20),
+    );
+    try {
+      await expect
+        .poll(
+          async () =>
+            (await t.db.selectFrom('scheduled_messages').select('state').execute()).filter(
+              (r) => r.state === 'submitted',
+            ).length,
+          { timeout: 20_000, interval: 100 },
+        )
+        .toBe(ids.length);
+    } finally {
+      await Promise.all(running.map((r) => r.stop()));
+      await Promise.all(connections.map((c) => c.destroy()));
+    }
+    expect(await count('externalcontact/add_msg_template')).toBe(ids.length);
+    expect(new Set((await massMessages()).map((m) => m.text?.content)).size).toBe(ids.length);
+  });
+
+  it('after a restart nothing already submitted is submitted again', async () => {
+    const { schedule: s } = await schedule();
+    clock = START + 61_000;
+    await schedulerTick(instance(t.db, store));
+    // A new process: its own connection, store and client.
+    const other = openDb(t.url);
+    try {
+      clock += 30 * 60_000;
+      await schedulerTick(instance(other, createStore('memory:')));
+    } finally {
+      await other.destroy();
+    }
+    expect(await count('externalcontact/add_msg_template')).toBe(1);
+    expect((await rowOf(s.id)).state).toBe('submitted');
+  });
+
+  it('an audience goes to the member’s customers with any of the tags, as many as the dry-run count', async () => {
+    const audience = { userId: 'zhangwei', tagIds: [TAG.important, TAG.potential] };
+    const dry = await countAudience(client(store), audience);
+    expect(dry.complete).toBe(true);
+    expect(dry.matched).toBeGreaterThan(0);
+    expect(dry.matched).toBeLessThan(dry.total);
+    const { schedule: s } = await createSchedule(
+      zhangwei,
+      { target: { audience }, at: START + 60_000, content: { kind: 'text', text: '新品上市' } },
+      deps,
+    );
+    clock = START + 61_000;
+    await schedulerTick(instance(t.db, store));
+    const row = await rowOf(s.id);
+    expect(row.state).toBe('submitted');
+    clock += 10_000;
+    const sent = await client(store).call<{ send_list?: { external_userid: string }[] }>(
+      'externalcontact/get_groupmsg_send_result',
+      { body: { msgid: row.msgid, userid: 'zhangwei', limit: 1000 } },
+    );
+    expect(sent.send_list).toHaveLength(dry.matched);
+    expect(sent.send_list!.map((x) => x.external_userid)).toContain(LIN);
+  });
+
+  it('an audience of a member outside the range or an unknown tag is refused; only admins pick another member', async () => {
+    const at = START + 60_000;
+    const content = { kind: 'text', text: 'x' };
+    await expect(
+      createSchedule(
+        zhangwei,
+        { target: { audience: { userId: 'nobody-here', tagIds: [TAG.important] } }, at, content },
+        deps,
+      ),
+    ).rejects.toMatchObject({ status: 403, code: 'audience_member_unavailable' });
+    await expect(
+      createSchedule(
+        zhangwei,
+        {
+          target: { audience: { userId: 'zhangwei', tagIds: ['etNoSuchTag00000000000000000000'] } },
+          at,
+          content,
+        },
+        deps,
+      ),
+    ).rejects.toMatchObject({ status: 400, code: 'audience_tag_unknown' });
+    await expect(
+      createSchedule(
+        { ...zhangwei, userId: 'lina', isAdmin: false },
+        { target: { audience: { userId: 'zhangwei', tagIds: [TAG.important] } }, at, content },
+        deps,
+      ),
+    ).rejects.toMatchObject({ status: 403, code: 'audience_admin_only' });
   });
 });

@@ -11,13 +11,20 @@ const Query = z.object({
   chatId: ChatIdSchema.optional(),
   /** Admins: every member's schedules. */
   all: z.enum(['1', 'true']).optional(),
+  /** Only schedules to an audience (a member's customers by tag). */
+  audience: z.enum(['1', 'true']).optional(),
 });
 
 /** The member's scheduled messages (upcoming by time, then past), optionally for one customer or group chat. */
 export const GET = route({ auth: 'user', query: Query }, async ({ user, corp, query }) =>
   listSchedules(
     viewerOf(user),
-    { externalUserId: query.externalUserId, chatId: query.chatId, all: !!query.all },
+    {
+      externalUserId: query.externalUserId,
+      chatId: query.chatId,
+      all: !!query.all,
+      audience: !!query.audience,
+    },
     await scheduleDepsFor(corp),
   ),
 );
