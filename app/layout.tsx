@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
-import { getConfig, openDataScriptUrl } from '@/lib/config';
+import { getConfig } from '@/lib/config';
+import { tenancyProfile } from '@/lib/wecom/tenancy-profile';
 import { OPEN_DATA_SCRIPT_ID } from '@/lib/jssdk-client/open-data-id';
 import './globals.css';
 
@@ -22,7 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       ? 'light'
       : undefined;
   const demo = config.mode === 'demo';
-  const openData = openDataScriptUrl(config);
+  const openData = tenancyProfile(config).openDataScript;
   return (
     <html lang="zh-CN" data-theme={theme}>
       <head>

@@ -6,6 +6,7 @@ import type { Bilingual } from './http';
 import type { Store } from './store/types';
 import type { WecomClient } from './wecom/client';
 import { CONSOLE, describeErrcode, devtoolUrl } from './wecom/errors';
+import { tenancyProfile, type AdminCheckProfile } from './wecom/tenancy-profile';
 import { isVerifyFileName, verifyCodeOf } from './verify-file';
 
 export type CheckId =
@@ -42,6 +43,8 @@ export type TicketKind = 'corp' | 'agent';
 
 export interface CheckDeps {
   config: AppConfig;
+  /** What the checks need to know about the kind of app (lib/wecom/tenancy-profile.ts). */
+  tenancy: AdminCheckProfile;
   /** Store to probe (the app's own). */
   store: Store;
   /** Directory whose WW_verify_*.txt files must be served at APP_BASE_URL. */
@@ -50,19 +53,18 @@ export interface CheckDeps {
   getTicket: (kind: TicketKind) => Promise<unknown>;
   /** Calls a WeCom API through the app's client: `call('externalcontact/get_corp_tag_list', {...})`. */
   call: (api: string, opts: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
-  /** Third-party mode: the corp's access token through the suite (service/get_corp_token), in place of gettoken. */
-  corpToken?: () => Promise<unknown>;
+  /** The corp's access token as the app gets it (third-party: through the suite, service/get_corp_token). */
+  corpToken: () => Promise<unknown>;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
 
-const TITLES: Record<CheckId | 'providerIp', Bilingual> = {
+/** Titles of the checks; the trusted-IP check's comes from the kind of app (AdminCheckProfile.trustedIpTitle). */
+const TITLES: Record<Exclude<CheckId, 'trustedIp'>, Bilingual> = {
   credentials: {
     zh: '应用凭证（企业ID / AgentId / Secret）',
     en: 'App credentials (corp ID / agent ID / secret)',
   },
-  trustedIp: { zh: '企业可信IP', en: 'Trusted IP' },
-  providerIp: { zh: '服务商 IP白名单', en: "Service provider's IP allow-list" },
   corpTicket: { zh: '企业 jsapi_ticket', en: 'Corp jsapi_ticket' },
   agentTicket: { zh: '应用 jsapi_ticket', en: 'Agent jsapi_ticket' },
   externalContact: { zh: '客户联系接口权限', en: 'Customer contact (客户联系) API permission' },
@@ -86,18 +88,27 @@ const ORDER: CheckId[] = [
 
 const bi = (zh: string, en: string): Bilingual => ({ zh, en });
 
-function result(id: CheckId, status: CheckStatus, detail: Bilingual, fix?: Bilingual): CheckResult {
-  return fix ? { id, status, title: TITLES[id], detail, fix } : { id, status, title: TITLES[id], detail };
+/** What a check's verdict depends on besides what it saw: the configuration and the kind of app. */
+type Ctx = Pick<CheckDeps, 'config' | 'tenancy'>;
+
+function result(
+  id: Exclude<CheckId, 'trustedIp'>,
+  status: CheckStatus,
+  detail: Bilingual,
+  fix?: Bilingual,
+): CheckResult {
+  const title = TITLES[id];
+  return fix ? { id, status, title, detail, fix } : { id, status, title, detail };
 }
 
 /**
- * The errcode vocabulary (lib/wecom/errors.ts) applied to a failure seen by a check; in third-party mode WeCom
+ * The errcode vocabulary (lib/wecom/errors.ts) applied to a failure seen by a check; for a third-party app WeCom
  * checks the provider's IP allow-list and permissions, not the corp's.
  */
-function vocab(f: Failure, config: AppConfig) {
+function vocab(f: Failure, ctx: Ctx) {
   return describeErrcode(f.errcode ?? 0, {
     errmsg: `${f.errmsg ?? ''}${f.ip ? `, from ip: ${f.ip}` : ''}`,
-    thirdParty: !!config.suite,
+    thirdParty: ctx.tenancy.thirdPartyErrcodes,
   });
 }
 
@@ -149,23 +160,22 @@ function unreachableFix(config: AppConfig): Bilingual {
       );
 }
 
-const IP_FIX = (ip: string | undefined, config: AppConfig): Bilingual =>
-  vocab({ errcode: 60020, ip }, config).fix!;
+const IP_FIX = (ip: string | undefined, ctx: Ctx): Bilingual => vocab({ errcode: 60020, ip }, ctx).fix!;
 
 /** Generic red state for a failed call; 60020 is reported by the trusted-IP check, so here it is a skip. */
-function callFailure(id: CheckId, f: Failure, config: AppConfig): CheckResult {
+function callFailure(id: Exclude<CheckId, 'trustedIp'>, f: Failure, ctx: Ctx): CheckResult {
   if (f.network !== undefined) {
     return result(
       id,
       'fail',
       bi(`无法连接企业微信接口：${f.network}`, `Cannot reach the WeCom API: ${f.network}`),
-      unreachableFix(config),
+      unreachableFix(ctx.config),
     );
   }
   if (f.errcode === 60020) {
-    return result(id, 'skip', vocab(f, config).what, IP_FIX(f.ip, config));
+    return result(id, 'skip', vocab(f, ctx).what, IP_FIX(f.ip, ctx));
   }
-  const d = vocab(f, config);
+  const d = vocab(f, ctx);
   if (!d.known) {
     return result(
       id,
@@ -204,68 +214,51 @@ function networkReason(err: unknown): string {
   return String(err);
 }
 
+/** A check's call that failed as `failure` says (thrown so that settle() reports it as it is). */
+class CheckFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.network ?? `errcode ${failure.errcode}`);
+  }
+}
+
 /** gettoken called directly, never from a cache: a wrong secret shows red even while a cached token lives on. */
-async function rawGettoken(
-  deps: CheckDeps,
-  timeoutMs: number,
-): Promise<{ ok: true } | ({ ok: false } & Failure)> {
+async function rawGettoken(deps: CheckDeps, timeoutMs: number): Promise<void> {
   const { config } = deps;
   const url = new URL('/cgi-bin/gettoken', config.apiBase);
   url.searchParams.set('corpid', config.corpId);
   url.searchParams.set('corpsecret', config.agentSecret);
   const res = await fetchJson(deps.fetch ?? fetch, url.toString(), timeoutMs);
-  if (!res.ok) return { ok: false, network: res.network };
+  if (!res.ok) throw new CheckFailure({ network: res.network });
   const errcode = typeof res.body.errcode === 'number' ? res.body.errcode : 0;
-  if (errcode === 0 && typeof res.body.access_token === 'string') return { ok: true };
+  if (errcode === 0 && typeof res.body.access_token === 'string') return;
   const errmsg = typeof res.body.errmsg === 'string' ? res.body.errmsg : '';
-  return { ok: false, errcode, errmsg: shortErrmsg(errmsg), ip: ipFrom(errmsg) };
+  throw new CheckFailure({ errcode, errmsg: shortErrmsg(errmsg), ip: ipFrom(errmsg) });
 }
 
-async function settle<T>(p: () => Promise<T>): Promise<{ ok: true; value: T } | ({ ok: false } & Failure)> {
+type Settled<T = unknown> = { ok: true; value: T } | ({ ok: false } & Failure);
+
+async function settle<T>(p: () => Promise<T>): Promise<Settled<T>> {
   try {
     return { ok: true, value: await p() };
   } catch (err) {
-    return { ok: false, ...failureOf(err) };
+    return { ok: false, ...(err instanceof CheckFailure ? err.failure : failureOf(err)) };
   }
 }
 
-function credentialsCheck(token: Awaited<ReturnType<typeof rawGettoken>>, config: AppConfig): CheckResult {
-  if (token.ok && config.suite) {
-    return result(
-      'credentials',
-      'pass',
-      bi(
-        `通过服务商凭证取得企业 access_token（service/get_corp_token，第三方应用 ${config.suite.suiteId}）`,
-        `Got the corp's access token through the suite (service/get_corp_token, suite ${config.suite.suiteId})`,
-      ),
-    );
-  }
-  if (token.ok) {
-    return result(
-      'credentials',
-      'pass',
-      bi(
-        `gettoken 成功（企业ID ${config.corpId}，AgentId ${config.agentId}）`,
-        `gettoken succeeded (corp ID ${config.corpId}, agent ID ${config.agentId})`,
-      ),
-    );
-  }
+function credentialsCheck(token: Settled, ctx: Ctx): CheckResult {
+  if (token.ok) return result('credentials', 'pass', ctx.tenancy.credentialsWork);
   if (token.errcode === 60020) {
     return result(
       'credentials',
       'skip',
-      bi(`无法验证：${vocab(token, config).what.zh}`, `Cannot verify: ${vocab(token, config).what.en}`),
-      IP_FIX(token.ip, config),
+      bi(`无法验证：${vocab(token, ctx).what.zh}`, `Cannot verify: ${vocab(token, ctx).what.en}`),
+      IP_FIX(token.ip, ctx),
     );
   }
-  return callFailure('credentials', token, config);
+  return callFailure('credentials', token, ctx);
 }
 
-function ticketCheck(
-  id: 'corpTicket' | 'agentTicket',
-  res: Awaited<ReturnType<typeof settle>>,
-  config: AppConfig,
-): CheckResult {
+function ticketCheck(id: 'corpTicket' | 'agentTicket', res: Settled, ctx: Ctx): CheckResult {
   if (res.ok) {
     return result(
       id,
@@ -281,10 +274,10 @@ function ticketCheck(
           ),
     );
   }
-  return callFailure(id, res, config);
+  return callFailure(id, res, ctx);
 }
 
-function externalContactCheck(res: Awaited<ReturnType<typeof settle>>, config: AppConfig): CheckResult {
+function externalContactCheck(res: Settled, ctx: Ctx): CheckResult {
   if (res.ok) {
     const groups = (res.value as { tag_group?: unknown[] } | undefined)?.tag_group;
     const n = Array.isArray(groups) ? groups.length : 0;
@@ -298,32 +291,33 @@ function externalContactCheck(res: Awaited<ReturnType<typeof settle>>, config: A
     );
   }
   if (res.errcode === 48002) {
-    const d = vocab(res, config);
+    const d = vocab(res, ctx);
     return result('externalContact', 'fail', d.what, d.fix);
   }
-  return callFailure('externalContact', res, config);
+  return callFailure('externalContact', res, ctx);
 }
 
-function trustedIpCheck(
-  failures: Failure[],
-  tokenOk: boolean,
-  anyNetwork: boolean,
-  config: AppConfig,
-): CheckResult {
+function trustedIpCheck(failures: Failure[], tokenOk: boolean, anyNetwork: boolean, ctx: Ctx): CheckResult {
+  const ipResult = (status: CheckStatus, detail: Bilingual, fix?: Bilingual): CheckResult => ({
+    id: 'trustedIp',
+    status,
+    title: ctx.tenancy.trustedIpTitle,
+    detail,
+    ...(fix ? { fix } : {}),
+  });
   const blocked = failures.find((f) => f.errcode === 60020);
   if (blocked) {
-    const d = vocab(blocked, config);
-    return result('trustedIp', 'fail', d.what, d.fix);
+    const d = vocab(blocked, ctx);
+    return ipResult('fail', d.what, d.fix);
   }
   if (!tokenOk && anyNetwork) {
-    return result(
-      'trustedIp',
+    return ipResult(
       'skip',
       bi('无法验证：连不上企业微信接口', 'Cannot verify: the WeCom API is unreachable'),
       bi('先解决上面的连接问题', 'Fix the connection problem above first'),
     );
   }
-  return result('trustedIp', 'pass', bi('没有接口返回 60020', 'No call answered 60020'));
+  return ipResult('pass', bi('没有接口返回 60020', 'No call answered 60020'));
 }
 
 async function domainFileCheck(deps: CheckDeps, timeoutMs: number): Promise<CheckResult> {
@@ -618,9 +612,13 @@ async function storeCheck(deps: CheckDeps): Promise<CheckResult> {
 export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
   const timeoutMs = deps.timeoutMs ?? 8000;
   const { config } = deps;
-  const corpToken = deps.corpToken;
   const [token, corp, agent, tags, domain, store] = await Promise.all([
-    config.suite && corpToken ? settle(corpToken) : rawGettoken(deps, timeoutMs),
+    settle(() =>
+      deps.tenancy.proveCredentials({
+        gettoken: () => rawGettoken(deps, timeoutMs),
+        corpToken: deps.corpToken,
+      }),
+    ),
     settle(() => deps.getTicket('corp')),
     settle(() => deps.getTicket('agent')),
     settle(() => deps.call('externalcontact/get_corp_tag_list', { method: 'POST', body: {} })),
@@ -629,23 +627,21 @@ export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
   ]);
   const failures: Failure[] = [token, corp, agent, tags].filter((r): r is { ok: false } & Failure => !r.ok);
   const byId: Record<CheckId, CheckResult> = {
-    credentials: credentialsCheck(token, config),
+    credentials: credentialsCheck(token, deps),
     trustedIp: trustedIpCheck(
       failures,
       token.ok,
       failures.some((f) => f.network !== undefined),
-      config,
+      deps,
     ),
-    corpTicket: ticketCheck('corpTicket', corp, config),
-    agentTicket: ticketCheck('agentTicket', agent, config),
-    externalContact: externalContactCheck(tags, config),
+    corpTicket: ticketCheck('corpTicket', corp, deps),
+    agentTicket: ticketCheck('agentTicket', agent, deps),
+    externalContact: externalContactCheck(tags, deps),
     domainFile: domain,
     https: httpsCheck(config),
     sessionSecret: sessionSecretCheck(config),
     store,
   };
-  // Third-party apps are checked against the provider's IP allow-list, not the corp's 企业可信IP.
-  if (config.suite) byId.trustedIp = { ...byId.trustedIp, title: TITLES.providerIp };
   const results = ORDER.map((id) => byId[id]);
   return {
     mode: config.mode,
@@ -655,14 +651,15 @@ export async function runChecks(deps: CheckDeps): Promise<CheckReport> {
   };
 }
 
-/** The checks' dependencies for a configured client: its store, its cached tickets and its `call`. */
+/** The checks' dependencies for a corp's client: its store, its cached token and tickets, and its `call`. */
 export function checkDepsFor(config: AppConfig, client: WecomClient, publicDir: string): CheckDeps {
   return {
     config,
+    tenancy: tenancyProfile(config).checks,
     store: client.store,
     publicDir,
     getTicket: (kind) => (kind === 'corp' ? client.tokens.getCorpTicket() : client.tokens.getAgentTicket()),
     call: (api, opts) => client.call(api, { ...opts, idempotent: true }),
-    ...(config.suite ? { corpToken: () => client.tokens.getAccessToken() } : {}),
+    corpToken: () => client.tokens.getAccessToken(),
   };
 }

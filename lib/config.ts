@@ -384,13 +384,10 @@ export function openBaseOf(
   return (env.WECOM_OPEN_BASE ?? 'https://open.work.weixin.qq.com').replace(/\/+$/, '');
 }
 
-/**
- * Third-party mode: WeCom's open-data SDK, which must be on the page before ww.initOpenData (third-party apps get
- * no member names; `<ww-open-data>` shows them). Null for a self-built app, which gets names from the API.
- */
-export function openDataScriptUrl(
-  config: Pick<AppConfig, 'mode' | 'appBaseUrl' | 'suite'>,
+/** WeCom's open-data SDK (jwxwork-1.0.0.js), the emulator's in demo mode; third-party apps load it in their pages. */
+export function openDataSdkUrl(
+  config: Pick<AppConfig, 'mode' | 'appBaseUrl'>,
   env: Record<string, string | undefined> = process.env,
-): string | null {
-  return config.suite ? `${openBaseOf(config, env)}/wwopen/js/jwxwork-1.0.0.js` : null;
+): string {
+  return `${openBaseOf(config, env)}/wwopen/js/jwxwork-1.0.0.js`;
 }

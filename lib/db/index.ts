@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig, type AppConfig, type AppMode } from '../config';
 import { HttpError } from '../http';
+import { tenancyProfile } from '../wecom/tenancy-profile';
 import { openDb, type Db } from './connect';
 import { migrateToLatest, pendingMigrations } from './migrate';
 
@@ -80,10 +81,7 @@ async function importLegacyOnce(db: Db, config: AppConfig): Promise<void> {
   try {
     const { importLegacyStore } = await import('./legacy-import');
     const { getStore } = await import('../store');
-    const result = await importLegacyStore(db, getStore(), {
-      corpId: config.corpId,
-      suiteId: config.suite?.suiteId,
-    });
+    const result = await importLegacyStore(db, getStore(), tenancyProfile(config).legacyScope);
     if (result.corps + result.quickReplyCorps + result.events > 0) {
       console.warn(
         `[db] copied from STORE_URL: ${result.corps} corps, quick replies of ${result.quickReplyCorps} corps, ${result.events} events`,

@@ -15,10 +15,11 @@ export async function prepareDatabaseAtStart(): Promise<void> {
   }
   try {
     await getDb();
-    // Third-party mode: finish auth events whose work a previous process did not complete (crash, restart).
-    const { getSuite } = await import('../wecom/suite');
-    const suite = getSuite();
-    if (suite) void suite.processPending().catch(() => undefined);
+    // Work a previous process left unfinished (third-party mode: installs interrupted by a crash or restart).
+    const { getTenancy } = await import('../wecom/tenant');
+    void getTenancy()
+      .afterStart()
+      .catch(() => undefined);
   } catch (err) {
     if (err instanceof SchemaBehindError) {
       console.error(`[db] ${err.message}`);

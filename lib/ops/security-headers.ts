@@ -1,5 +1,6 @@
 import 'server-only';
-import { openDataScriptUrl, type AppConfig } from '../config';
+import type { AppConfig } from '../config';
+import { tenancyProfile } from '../wecom/tenancy-profile';
 
 /** WeCom's own frames that @wecom/jssdk opens in live mode (open data, the JS-API transparent frame). */
 const WECOM_FRAMES = ['https://open.work.weixin.qq.com', 'https://login.work.weixin.qq.com'];
@@ -22,7 +23,7 @@ export function securityHeaders(config: AppConfig, nonce: string): Record<string
   // Avatars come from WeCom's CDN (https) or, against an emulator, from its origin.
   const imgSrc = ["'self'", 'data:', 'blob:', 'https:', ...(demo ? [] : [new URL(config.apiBase).origin])];
   // Third-party mode loads WeCom's open-data SDK (jwxwork-1.0.0.js) from open.work.weixin.qq.com.
-  const openData = openDataScriptUrl(config);
+  const openData = tenancyProfile(config).openDataScript;
   const scriptSrc = ["'self'", `'nonce-${nonce}'`, ...(openData && !demo ? [new URL(openData).origin] : [])];
   const csp = [
     "default-src 'self'",

@@ -4,6 +4,7 @@ import { closeDb } from '../db';
 import { logger } from './log';
 import { onShutdown } from './shutdown';
 import { securityHeaders } from './security-headers';
+import { tenancyProfile } from '../wecom/tenancy-profile';
 
 const HEADERS = Symbol.for('wecom-sidebar.security-headers');
 
@@ -17,7 +18,7 @@ export function startUp(): void {
     (globalThis as { [HEADERS]?: (nonce: string) => Record<string, string> })[HEADERS] = (nonce) =>
       securityHeaders(config, nonce);
     onShutdown('database', 'close', () => closeDb());
-    logger().info({ msg: 'configuration loaded', mode: config.mode, thirdParty: !!config.suite });
+    logger().info({ msg: 'configuration loaded', mode: config.mode, tenancy: tenancyProfile(config).name });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     logger().fatal({ msg: 'configuration error', detail: err.message });

@@ -9,6 +9,9 @@ import { getWecom } from './index';
 import { createSigner, type JssdkSignatures } from './jssdk';
 import { buildAuthorizeUrl, buildWebLoginUrl, exchangeCode, loadMemberProfile } from './oauth';
 import { getSuite, type SuiteService } from './suite';
+import { selfBuiltProfile, thirdPartyProfile, type TenancyProfile } from './tenancy-profile';
+
+export { tenancyProfile, type AdminCheckProfile, type TenancyProfile } from './tenancy-profile';
 
 /**
  * Tenancy, chosen once at start-up from the configuration: a self-built app (自建应用) serves exactly one corp;
@@ -16,11 +19,7 @@ import { getSuite, type SuiteService } from './suite';
  * lives in the strategy below; the rest of the app asks it for a `Corp` (from the session, never from a request
  * parameter, so a member of corp A can never reach corp B's data) and passes that corp to lib/.
  */
-export interface Tenancy {
-  /** One corp, or every corp that installed the app (the demo simulator then offers a corp switcher). */
-  readonly servesManyCorps: boolean;
-  /** Whether the member may consent to share their avatar (snsapi_privateinfo); third-party apps get none. */
-  readonly avatarConsent: boolean;
+export interface Tenancy extends TenancyProfile {
   /** The suite of a third-party app (its callbacks and install flow), else null. */
   readonly suite: SuiteService | null;
   /** Whether members of this corp may use the app (self-built: the configured corp; third-party: installed). */
@@ -36,6 +35,8 @@ export interface Tenancy {
   isAdmin(user: Pick<SessionUser, 'corpId' | 'userId'>): boolean;
   /** Throws unless WeCom credentials work: a self-built app's access token; a suite's suite_ticket (readiness). */
   credentialsUsable(): Promise<void>;
+  /** Once the database is ready at server start: work a previous process left unfinished (third-party installs). */
+  afterStart(): Promise<void>;
 }
 
 /** One corp this app serves, as every lib function that touches WeCom or its data takes it. */
@@ -79,8 +80,7 @@ const otherCorp = () =>
 
 function selfBuilt(config: AppConfig): Tenancy {
   return {
-    servesManyCorps: false,
-    avatarConsent: true,
+    ...selfBuiltProfile(config),
     suite: null,
     serves: async (corpId) => corpId === config.corpId,
     async corp(corpId) {
@@ -119,15 +119,14 @@ function selfBuilt(config: AppConfig): Tenancy {
     async credentialsUsable() {
       await getWecom().tokens.getAccessToken();
     },
+    afterStart: async () => undefined,
   };
 }
 
 function thirdParty(config: AppConfig, suite: SuiteService): Tenancy {
-  const suiteId = config.suite!.suiteId;
+  const suiteId = suite.suite.suiteId;
   return {
-    servesManyCorps: true,
-    // Third-party sign-in is snsapi_base only: no avatars, and no member names (the pages use ww-open-data).
-    avatarConsent: false,
+    ...thirdPartyProfile(config, suite.suite, process.env),
     suite,
     async serves(corpId) {
       if (!corpId) return false;
@@ -192,6 +191,10 @@ function thirdParty(config: AppConfig, suite: SuiteService): Tenancy {
     async credentialsUsable() {
       await ensureDemoSuite();
       if (!(await suite.suiteTicket())) throw new Error('no suite_ticket yet');
+    },
+    // Auth events whose work a previous process did not complete (crash, restart).
+    async afterStart() {
+      await suite.processPending();
     },
   };
 }
