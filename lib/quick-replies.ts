@@ -1,21 +1,35 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { getConfig } from './config';
-import { badRequest, HttpError } from './http';
+import { badRequest, forbidden, HttpError } from './http';
 import { ChatIdSchema } from './ids';
-import type { Selectable, Transaction } from 'kysely';
 import { getDb, type Database, type Db } from './db';
 import type { QuickRepliesTable } from './db/tables/core';
-import { NewsBodySchema } from './content/body';
+import {
+  MediaBodySchema,
+  MiniprogramBodySchema,
+  NewsBodySchema,
+  partsOf,
+  ReplyBodySchema,
+  searchTextOf,
+  SequenceBodySchema,
+  TextBodySchema,
+  type ReplyBody,
+} from './content/body';
 import { readJson } from './json';
 
 /**
- * Quick replies: snippets a salesperson sends into the current chat from the sidebar. Each reply is scoped to all
- * chats, single (one-to-one) chats only, or a list of group chats, so different groups can see different replies.
+ * The reply library: snippets a salesperson sends into the current chat from the sidebar. Admins keep the corp's
+ * replies in ordered categories; each member may keep personal replies only they see. Every reply is one of the
+ * body kinds (lib/content/body.ts) and is scoped to all chats, single (one-to-one) chats only, or a list of group
+ * chats, so different groups see different replies. Members mark favourites; every send is counted once.
  */
 
 export const MAX_REPLIES = 200;
+export const MAX_PERSONAL_REPLIES = 100;
+export const MAX_CATEGORIES = 50;
 
 /** A link card: link, title, optional description and cover (the one definition, shared with reply bodies). */
 export const NewsSchema = NewsBodySchema.shape.news;
@@ -34,26 +48,46 @@ export const ScopeSchema = z.discriminatedUnion('type', [
 ]);
 
 const TitleSchema = z.string().trim().min(1).max(40);
-const TextSchema = z.string().trim().min(1).max(2000);
+const IdSchema = z.string().min(1).max(64);
+const CategoryIdSchema = IdSchema.nullable();
 
-/** What an admin submits to create a reply (id and order are assigned). */
-export const QuickReplyInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), title: TitleSchema, text: TextSchema, scope: ScopeSchema }),
-  z.object({ kind: z.literal('news'), title: TitleSchema, news: NewsSchema, scope: ScopeSchema }),
-]);
+export const REPLY_KINDS = ['text', 'news', 'image', 'video', 'file', 'miniprogram', 'sequence'] as const;
+export type ReplyKind = (typeof REPLY_KINDS)[number];
+const BODY_KEYS = ['text', 'news', 'mediaId', 'miniprogram', 'parts'] as const;
 
-/** A partial change; switching kind requires the matching body (text or news). */
+const BODY_SCHEMAS: Record<ReplyKind, z.ZodType<ReplyBody>> = {
+  text: TextBodySchema,
+  news: NewsBodySchema,
+  image: MediaBodySchema,
+  video: MediaBodySchema,
+  file: MediaBodySchema,
+  miniprogram: MiniprogramBodySchema,
+  sequence: SequenceBodySchema,
+};
+
+/** What an admin (or a member, for a personal reply) submits besides the body; id and order are assigned. */
+const MetaSchema = z.object({
+  title: TitleSchema,
+  scope: ScopeSchema.default({ type: 'all' }),
+  categoryId: CategoryIdSchema.optional(),
+});
+
+/** A partial change; switching kind requires the new kind's body. */
 export const QuickReplyPatchSchema = z
   .object({
-    kind: z.enum(['text', 'news']).optional(),
+    kind: z.enum(REPLY_KINDS).optional(),
     title: TitleSchema.optional(),
-    text: TextSchema.optional(),
-    news: NewsSchema.optional(),
     scope: ScopeSchema.optional(),
+    categoryId: CategoryIdSchema.optional(),
+    text: z.unknown().optional(),
+    news: z.unknown().optional(),
+    mediaId: z.unknown().optional(),
+    miniprogram: z.unknown().optional(),
+    parts: z.unknown().optional(),
   })
   .strict();
 
-export const ReorderSchema = z.array(z.string().min(1).max(64)).max(MAX_REPLIES);
+export const ReorderSchema = z.array(IdSchema).max(MAX_REPLIES);
 
 /** The old key-value layout (`quick-replies:<corpId>` in STORE_URL), read once by the import into the database. */
 const StoredReplySchema = z.object({
@@ -68,26 +102,44 @@ const StoredReplySchema = z.object({
 export const LegacyStoredSchema = z.object({ version: z.literal(1), items: z.array(StoredReplySchema) });
 export const legacyStoreKey = (corpId: string) => `quick-replies:${corpId}`;
 
-/** A row's `body` column. */
-const BodySchema = z.union([z.object({ text: z.string() }), z.object({ news: NewsSchema })]);
-
 export type QuickReplyScope = z.infer<typeof ScopeSchema>;
 export type QuickReplyNews = z.infer<typeof NewsSchema>;
-export type QuickReplyInput = z.input<typeof QuickReplyInputSchema>;
+/** Create input: a reply body plus title, scope (default all) and category. */
+export type QuickReplyInput = ReplyBody & {
+  title: string;
+  scope?: QuickReplyScope;
+  categoryId?: string | null;
+};
 export type QuickReplyPatch = z.input<typeof QuickReplyPatchSchema>;
 
-export interface QuickReply {
+export type QuickReply = ReplyBody & {
   id: string;
   title: string;
-  kind: 'text' | 'news';
-  text?: string;
-  news?: QuickReplyNews;
   scope: QuickReplyScope;
+  order: number;
+  categoryId: string | null;
+  /** `personal`: the signed-in member's own reply. */
+  owner: 'corp' | 'personal';
+  /** Whether the signed-in member marked it (false in admin listings). */
+  favourite: boolean;
+  /** Corp-wide sends of this reply. */
+  usage: { count: number; lastUsedAt: number | null };
+};
+
+export interface ReplyCategory {
+  id: string;
+  name: string;
   order: number;
 }
 
 /** Where the sidebar is open: a one-to-one customer chat or a customer group chat. */
 export type ReplyContext = { entry: 'single' } | { entry: 'group'; chatId: string };
+
+/** The signed-in member reading or changing replies. */
+export interface ReplyViewer {
+  userId: string;
+  isAdmin: boolean;
+}
 
 export interface QuickReplyDeps {
   db?: Db;
@@ -98,8 +150,16 @@ export interface QuickReplyDeps {
   now?: () => number;
 }
 
+export interface MemberReplyDeps extends QuickReplyDeps {
+  /** Whether the member is in the customer group chat (its owner, an admin of it or a member). */
+  isMemberOf: (chatId: string) => Promise<boolean>;
+}
+
 const notFound = () =>
   new HttpError(404, 'quick_reply_not_found', { zh: '快捷回复不存在', en: 'Quick reply not found' });
+
+const categoryNotFound = () =>
+  new HttpError(404, 'reply_category_not_found', { zh: '分类不存在', en: 'Category not found' });
 
 function invalid(error: z.ZodError): HttpError {
   const detail = error.issues
@@ -118,15 +178,78 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return result.data;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A link card's empty cover or description means none: a card is never stored with an empty imgUrl. */
+function withoutEmptyFields(part: unknown): unknown {
+  if (!isRecord(part)) return part;
+  const out: Record<string, unknown> = { ...part };
+  if (isRecord(out.news)) {
+    const news: Record<string, unknown> = { ...out.news };
+    for (const key of ['imgUrl', 'desc']) {
+      if (typeof news[key] === 'string' && !(news[key] as string).trim()) delete news[key];
+      if (news[key] === null) delete news[key];
+    }
+    out.news = news;
+  }
+  if (Array.isArray(out.parts)) out.parts = out.parts.map(withoutEmptyFields);
+  return out;
+}
+
+/** The body of a submitted reply, by its kind; messages name the field. */
+export function parseReplyBody(raw: unknown): ReplyBody {
+  const kind = isRecord(raw) ? raw.kind : undefined;
+  if (typeof kind !== 'string' || !(REPLY_KINDS as readonly string[]).includes(kind)) {
+    throw badRequest('invalid_quick_reply', {
+      zh: `快捷回复类型须为 ${REPLY_KINDS.join(' / ')}`,
+      en: `The reply kind must be one of ${REPLY_KINDS.join(', ')}`,
+    });
+  }
+  return parse(BODY_SCHEMAS[kind as ReplyKind], withoutEmptyFields(raw));
+}
+
+/** The media a body sends must be the corp's uploads, of the kind it is sent as (a cover is an image). */
+export async function checkReplyMedia(db: Db | Transaction<Database>, corpId: string, body: ReplyBody) {
+  const wanted = partsOf(body).flatMap((p): { id: string; kind: string | null }[] =>
+    p.kind === 'image' || p.kind === 'video'
+      ? [{ id: p.mediaId, kind: p.kind }]
+      : p.kind === 'file'
+        ? [{ id: p.mediaId, kind: null }]
+        : p.kind === 'miniprogram'
+          ? [{ id: p.miniprogram.coverMediaId, kind: 'image' }]
+          : [],
+  );
+  if (wanted.length === 0) return;
+  const rows = await db
+    .selectFrom('media')
+    .select(['id', 'kind'])
+    .where('corp_id', '=', corpId)
+    .where('id', 'in', [...new Set(wanted.map((w) => w.id))])
+    .execute();
+  const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+  const missing = [...new Set(wanted.filter((w) => !kinds.has(w.id)).map((w) => w.id))];
+  if (missing.length > 0) {
+    throw badRequest('media_not_found', {
+      zh: `素材不存在：${missing.join(', ')}（请先上传）`,
+      en: `No such media: ${missing.join(', ')} (upload it first)`,
+    });
+  }
+  const wrong = wanted.find((w) => w.kind !== null && kinds.get(w.id) !== w.kind);
+  if (wrong) {
+    const zh = wrong.kind === 'image' ? '图片' : '视频';
+    throw badRequest('media_kind_mismatch', {
+      zh: `素材 ${wrong.id} 不是${zh}`,
+      en: `Media ${wrong.id} is not ${wrong.kind === 'image' ? 'an image' : 'a video'}`,
+    });
+  }
+}
+
 async function resolve(deps: QuickReplyDeps) {
   const db = deps.db ?? (await getDb());
   const corpId = deps.corpId;
   const seed = deps.seed ?? getConfig().mode === 'demo';
   return { db, corpId, seed, now: deps.now ?? Date.now };
-}
-
-function sorted(items: QuickReply[]): QuickReply[] {
-  return [...items].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
 
 const corrupt = () =>
@@ -136,58 +259,124 @@ const corrupt = () =>
   });
 
 type Row = Selectable<QuickRepliesTable>;
+type Executor = Db | Transaction<Database>;
 
-function fromRow(row: Row): QuickReply {
-  const body = readJson(row.body, BodySchema);
-  const scope = readJson(row.scope, ScopeSchema);
-  if (!body || !scope || (row.kind !== 'text' && row.kind !== 'news')) throw corrupt();
-  const base = { id: row.id, title: row.title, scope, order: row.position };
-  if (row.kind === 'text' && 'text' in body) return { ...base, kind: 'text', text: body.text };
-  if (row.kind === 'news' && 'news' in body) return { ...base, kind: 'news', news: body.news };
-  throw corrupt();
+function bodyOfRow(row: Pick<Row, 'kind' | 'body'>): ReplyBody {
+  const stored = readJson<Record<string, unknown>>(row.body);
+  const body = isRecord(stored) ? ReplyBodySchema.safeParse({ ...stored, kind: row.kind }) : null;
+  if (!body?.success) throw corrupt();
+  return body.data;
 }
 
-export function toRow(corpId: string, reply: QuickReply, createdAt: number, updatedAt: number): Row {
+/** The `body` column: the body without its kind (the `kind` column). */
+function bodyColumn(body: ReplyBody): string {
+  const rest: Record<string, unknown> = { ...body };
+  delete rest.kind;
+  return JSON.stringify(rest);
+}
+
+function fromRow(row: Row, favourites?: ReadonlySet<string>): QuickReply {
+  const scope = readJson(row.scope, ScopeSchema);
+  if (!scope) throw corrupt();
   return {
-    corp_id: corpId,
-    id: reply.id,
-    kind: reply.kind,
-    title: reply.title,
-    body: JSON.stringify(reply.kind === 'text' ? { text: reply.text ?? '' } : { news: reply.news }),
-    scope: JSON.stringify(reply.scope),
-    position: reply.order,
-    created_at: createdAt,
-    updated_at: updatedAt,
+    ...bodyOfRow(row),
+    id: row.id,
+    title: row.title,
+    scope,
+    order: row.position,
+    categoryId: row.category_id,
+    owner: row.owner_id === null ? 'corp' : 'personal',
+    favourite: favourites?.has(row.id) ?? false,
+    usage: {
+      count: Number(row.use_count),
+      lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    },
   };
 }
 
-/** One query in the usual case: the rows; only an empty answer asks whether the admin ever saved any. */
-async function load(db: Db | Transaction<Database>, corpId: string, seed: boolean): Promise<Row[] | null> {
-  const rows = await db
+interface NewRow {
+  id: string;
+  title: string;
+  body: ReplyBody;
+  scope: QuickReplyScope;
+  categoryId: string | null;
+  ownerId: string | null;
+  position: number;
+}
+
+function toRow(corpId: string, r: NewRow, at: number): Row {
+  return {
+    corp_id: corpId,
+    id: r.id,
+    kind: r.body.kind,
+    title: r.title,
+    body: bodyColumn(r.body),
+    scope: JSON.stringify(r.scope),
+    position: r.position,
+    owner_id: r.ownerId,
+    category_id: r.categoryId,
+    search_text: searchTextOf(r.title, r.body),
+    use_count: 0,
+    last_used_at: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/** A reply of the old key-value layout as a row (corp reply, no category). */
+export function legacyRow(corpId: string, item: z.infer<typeof StoredReplySchema>, at: number): Row {
+  const body: ReplyBody =
+    item.kind === 'text' ? { kind: 'text', text: item.text ?? '' } : { kind: 'news', news: item.news! };
+  return toRow(
+    corpId,
+    {
+      id: item.id,
+      title: item.title,
+      body,
+      scope: item.scope,
+      categoryId: null,
+      ownerId: null,
+      position: item.order,
+    },
+    at,
+  );
+}
+
+function corpRows(db: Executor, corpId: string) {
+  return db
     .selectFrom('quick_replies')
     .selectAll()
     .where('corp_id', '=', corpId)
+    .where('owner_id', 'is', null)
     .orderBy('position')
     .orderBy('id')
     .execute();
-  if (rows.length > 0 || !seed) return rows;
+}
+
+/** Whether the corp ever saved its library (until then a demo corp shows the demo replies). */
+async function everSaved(db: Executor, corpId: string): Promise<boolean> {
   const saved = await db
     .selectFrom('quick_reply_lists')
     .select('version')
     .where('corp_id', '=', corpId)
     .executeTakeFirst();
-  return saved ? rows : null;
+  return saved !== undefined;
+}
+
+/** One query in the usual case: the rows; only an empty answer asks whether the admin ever saved any. */
+async function loadCorp(db: Executor, corpId: string, seed: boolean): Promise<Row[] | null> {
+  const rows = await corpRows(db, corpId);
+  if (rows.length > 0 || !seed) return rows;
+  return (await everSaved(db, corpId)) ? rows : null;
 }
 
 /**
- * One change of a corp's replies in one transaction. Bumping the corp's list version first takes that row's
+ * One change of a corp's library in one transaction. Bumping the corp's list version first takes that row's
  * write lock (PostgreSQL) or the database's (SQLite), so concurrent changes, from any process on any host, apply
- * one after the other and each sees the previous one.
+ * one after the other and each sees the previous one. The first change of a demo corp starts from the demo
+ * replies it was showing.
  */
-async function mutate<T>(
-  deps: QuickReplyDeps,
-  fn: (items: QuickReply[]) => { items: QuickReply[]; result: (saved: QuickReply[]) => T },
-): Promise<T> {
+async function locked<T>(deps: QuickReplyDeps, fn: (trx: Transaction<Database>, at: number) => Promise<T>) {
   const { db, corpId, seed, now } = await resolve(deps);
   return db.transaction().execute(async (trx) => {
     const at = now();
@@ -202,41 +391,211 @@ async function mutate<T>(
       )
       .returning('version')
       .executeTakeFirstOrThrow();
-    const rows = await load(trx, corpId, false);
-    // The first save of a demo corp starts from the demo replies it was showing.
-    const current =
-      version === 1 && rows?.length === 0 && seed ? demoQuickReplies() : (rows ?? []).map(fromRow);
-    const createdAt = new Map((rows ?? []).map((r) => [r.id, r.created_at]));
-    const { items, result } = fn(sorted(current));
-    const saved = sorted(items).map((item, index) => ({ ...item, order: index + 1 }));
-    await trx.deleteFrom('quick_replies').where('corp_id', '=', corpId).execute();
-    if (saved.length > 0) {
+    if (Number(version) === 1 && seed && (await corpRows(trx, corpId)).length === 0) {
       await trx
         .insertInto('quick_replies')
-        .values(saved.map((r) => toRow(corpId, r, createdAt.get(r.id) ?? at, at)))
+        .values(
+          demoQuickReplies().map((r) =>
+            toRow(
+              corpId,
+              { ...r, body: bodyOfReply(r), categoryId: null, ownerId: null, position: r.order },
+              at,
+            ),
+          ),
+        )
         .execute();
     }
-    return result(saved);
+    return fn(trx, at);
   });
 }
 
-function newId(): string {
-  return `qr_${randomBytes(9).toString('base64url')}`;
+function bodyOfReply(r: QuickReply): ReplyBody {
+  return ReplyBodySchema.parse(r);
 }
 
-function toReply(input: z.output<typeof QuickReplyInputSchema>, id: string, order: number): QuickReply {
-  return input.kind === 'text'
-    ? { id, title: input.title, kind: 'text', text: input.text, scope: input.scope, order }
-    : { id, title: input.title, kind: 'news', news: input.news, scope: input.scope, order };
+function newId(prefix = 'qr'): string {
+  return `${prefix}_${randomBytes(9).toString('base64url')}`;
 }
+
+async function checkCategory(trx: Executor, corpId: string, categoryId: string | null | undefined) {
+  if (!categoryId) return;
+  const found = await trx
+    .selectFrom('reply_categories')
+    .select('id')
+    .where('corp_id', '=', corpId)
+    .where('id', '=', categoryId)
+    .executeTakeFirst();
+  if (!found) {
+    throw badRequest('reply_category_not_found', {
+      zh: `分类不存在：${categoryId}`,
+      en: `No such category: ${categoryId}`,
+    });
+  }
+}
+
+/** The rows one owner orders: the corp's (owner null) or a member's personal replies. */
+function ownerIs(ownerId: string | null) {
+  return (eb: ExpressionBuilder<Database, 'quick_replies'>) =>
+    ownerId === null ? eb('owner_id', 'is', null) : eb('owner_id', '=', ownerId);
+}
+
+async function insertReply(
+  ownerId: string | null,
+  input: unknown,
+  deps: QuickReplyDeps,
+): Promise<QuickReply> {
+  const meta = parse(MetaSchema, input);
+  const body = parseReplyBody(input);
+  const { db, corpId } = await resolve(deps);
+  await checkReplyMedia(db, corpId, body);
+  return locked(deps, async (trx, at) => {
+    await checkCategory(trx, corpId, meta.categoryId);
+    const stats = await trx
+      .selectFrom('quick_replies')
+      .where('corp_id', '=', corpId)
+      .where(ownerIs(ownerId))
+      .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('position').as('last')])
+      .executeTakeFirstOrThrow();
+    const limit = ownerId === null ? MAX_REPLIES : MAX_PERSONAL_REPLIES;
+    if (Number(stats.n) >= limit) {
+      throw badRequest('too_many_quick_replies', {
+        zh: `快捷回复最多 ${limit} 条`,
+        en: `At most ${limit} quick replies`,
+      });
+    }
+    const row = toRow(
+      corpId,
+      {
+        id: newId(),
+        title: meta.title,
+        body,
+        scope: meta.scope,
+        categoryId: meta.categoryId ?? null,
+        ownerId,
+        position: Number(stats.last ?? 0) + 1,
+      },
+      at,
+    );
+    await trx.insertInto('quick_replies').values(row).execute();
+    return fromRow(row);
+  });
+}
+
+async function findOwned(trx: Executor, corpId: string, ownerId: string | null, id: string) {
+  return trx
+    .selectFrom('quick_replies')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .where('id', '=', id)
+    .where(ownerIs(ownerId))
+    .executeTakeFirst();
+}
+
+async function changeReply(
+  ownerId: string | null,
+  id: string,
+  patch: unknown,
+  deps: QuickReplyDeps,
+): Promise<QuickReply> {
+  const change = parse(QuickReplyPatchSchema, patch);
+  const { corpId } = await resolve(deps);
+  const bodyChanged = change.kind !== undefined || BODY_KEYS.some((k) => change[k] !== undefined);
+  return locked(deps, async (trx, at) => {
+    const row = await findOwned(trx, corpId, ownerId, id);
+    if (!row) throw notFound();
+    const existing = bodyOfRow(row);
+    let body = existing;
+    if (bodyChanged) {
+      const kind = change.kind ?? existing.kind;
+      const fields = Object.fromEntries(
+        BODY_KEYS.filter((k) => change[k] !== undefined).map((k) => [k, change[k]]),
+      );
+      body = parseReplyBody({ ...(kind === existing.kind ? existing : {}), ...fields, kind });
+      await checkReplyMedia(trx, corpId, body);
+    }
+    if (change.categoryId !== undefined) await checkCategory(trx, corpId, change.categoryId);
+    const title = change.title ?? row.title;
+    const next = {
+      kind: body.kind,
+      title,
+      body: bodyColumn(body),
+      scope: change.scope ? JSON.stringify(change.scope) : row.scope,
+      category_id: change.categoryId !== undefined ? change.categoryId : row.category_id,
+      search_text: searchTextOf(title, body),
+      updated_at: at,
+    };
+    await trx
+      .updateTable('quick_replies')
+      .set(next)
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .execute();
+    const favourite =
+      ownerId !== null &&
+      (await trx
+        .selectFrom('quick_reply_favourites')
+        .select('reply_id')
+        .where('corp_id', '=', corpId)
+        .where('user_id', '=', ownerId)
+        .where('reply_id', '=', id)
+        .executeTakeFirst()) !== undefined;
+    return fromRow({ ...row, ...next }, favourite ? new Set([id]) : undefined);
+  });
+}
+
+async function removeReply(ownerId: string | null, id: string, deps: QuickReplyDeps): Promise<void> {
+  const { corpId } = await resolve(deps);
+  await locked(deps, async (trx) => {
+    const row = await findOwned(trx, corpId, ownerId, id);
+    if (!row) throw notFound();
+    await trx.deleteFrom('quick_replies').where('corp_id', '=', corpId).where('id', '=', id).execute();
+    await trx
+      .deleteFrom('quick_reply_favourites')
+      .where('corp_id', '=', corpId)
+      .where('reply_id', '=', id)
+      .execute();
+    await trx
+      .deleteFrom('quick_reply_uses')
+      .where('corp_id', '=', corpId)
+      .where('reply_id', '=', id)
+      .execute();
+    // The ones after it move up, so positions stay 1…n.
+    await trx
+      .updateTable('quick_replies')
+      .set((eb) => ({ position: eb('position', '-', 1) }))
+      .where('corp_id', '=', corpId)
+      .where('position', '>', row.position)
+      .where(ownerIs(ownerId))
+      .execute();
+  });
+}
+
+/** Puts the listed ids first, in that order; the others keep their relative order after them. */
+function reordered<T extends { id: string; order: number }>(items: T[], ids: string[]): T[] {
+  const known = new Set(items.map((r) => r.id));
+  if (ids.some((id) => !known.has(id))) throw notFound();
+  if (new Set(ids).size !== ids.length) {
+    throw badRequest('invalid_quick_reply', {
+      zh: '排序中有重复的 ID',
+      en: 'Duplicate ids in the new order',
+    });
+  }
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  return [...items]
+    .sort((a, b) => (rank.get(a.id) ?? ids.length + a.order) - (rank.get(b.id) ?? ids.length + b.order))
+    .map((r, i) => ({ ...r, order: i + 1 }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Corp replies (admins)
 
 export async function listQuickReplies(deps: QuickReplyDeps): Promise<QuickReply[]> {
   const { db, corpId, seed } = await resolve(deps);
-  const rows = await load(db, corpId, seed);
-  return rows === null ? demoQuickReplies() : rows.map(fromRow);
+  const rows = await loadCorp(db, corpId, seed);
+  return rows === null ? demoQuickReplies() : rows.map((r) => fromRow(r));
 }
 
-export function matchesContext(reply: QuickReply, context: ReplyContext): boolean {
+export function matchesContext(reply: Pick<QuickReply, 'scope'>, context: ReplyContext): boolean {
   switch (reply.scope.type) {
     case 'all':
       return true;
@@ -247,78 +606,375 @@ export function matchesContext(reply: QuickReply, context: ReplyContext): boolea
   }
 }
 
-/** The replies offered in one chat, in the admin's order. */
+/** The corp replies offered in one chat, in the admin's order. */
 export async function repliesFor(context: ReplyContext, deps: QuickReplyDeps): Promise<QuickReply[]> {
   return (await listQuickReplies(deps)).filter((r) => matchesContext(r, context));
 }
 
-export async function createQuickReply(input: unknown, deps: QuickReplyDeps): Promise<QuickReply> {
-  const data = parse(QuickReplyInputSchema, input);
-  const id = newId();
-  return mutate(deps, (items) => {
-    if (items.length >= MAX_REPLIES) {
-      throw badRequest('too_many_quick_replies', {
-        zh: `快捷回复最多 ${MAX_REPLIES} 条`,
-        en: `At most ${MAX_REPLIES} quick replies`,
-      });
-    }
-    const order = Math.max(0, ...items.map((i) => i.order)) + 1;
-    return {
-      items: [...items, toReply(data, id, order)],
-      result: (saved) => saved.find((r) => r.id === id)!,
-    };
-  });
+export function createQuickReply(input: unknown, deps: QuickReplyDeps): Promise<QuickReply> {
+  return insertReply(null, input, deps);
 }
 
-export async function updateQuickReply(
-  id: string,
-  patch: unknown,
-  deps: QuickReplyDeps,
-): Promise<QuickReply> {
-  const change = parse(QuickReplyPatchSchema, patch);
-  return mutate(deps, (items) => {
-    const existing = items.find((r) => r.id === id);
-    if (!existing) throw notFound();
-    const merged = parse(QuickReplyInputSchema, {
-      kind: change.kind ?? existing.kind,
-      title: change.title ?? existing.title,
-      text: change.text ?? existing.text,
-      news: change.news ?? existing.news,
-      scope: change.scope ?? existing.scope,
-    });
-    const next = toReply(merged, id, existing.order);
-    return {
-      items: items.map((r) => (r.id === id ? next : r)),
-      result: (saved) => saved.find((r) => r.id === id)!,
-    };
-  });
+export function updateQuickReply(id: string, patch: unknown, deps: QuickReplyDeps): Promise<QuickReply> {
+  return changeReply(null, id, patch, deps);
 }
 
-export async function deleteQuickReply(id: string, deps: QuickReplyDeps): Promise<void> {
-  await mutate(deps, (items) => {
-    if (!items.some((r) => r.id === id)) throw notFound();
-    return { items: items.filter((r) => r.id !== id), result: () => undefined };
-  });
+export function deleteQuickReply(id: string, deps: QuickReplyDeps): Promise<void> {
+  return removeReply(null, id, deps);
 }
 
-/** Puts the listed ids first, in that order; replies not listed keep their relative order after them. */
 export async function reorderQuickReplies(ids: unknown, deps: QuickReplyDeps): Promise<QuickReply[]> {
   const order = parse(ReorderSchema, ids);
-  return mutate(deps, (items) => {
-    const known = new Set(items.map((r) => r.id));
-    const unknown = order.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw notFound();
-    if (new Set(order).size !== order.length) {
-      throw badRequest('invalid_quick_reply', {
-        zh: '排序中有重复的 ID',
-        en: 'Duplicate ids in the new order',
+  const { corpId } = await resolve(deps);
+  return locked(deps, async (trx, at) => {
+    const rows = await corpRows(trx, corpId);
+    const items = reordered(
+      rows.map((r) => fromRow(r)),
+      order,
+    );
+    const before = new Map(rows.map((r) => [r.id, r.position]));
+    for (const item of items) {
+      if (before.get(item.id) === item.order) continue;
+      await trx
+        .updateTable('quick_replies')
+        .set({ position: item.order, updated_at: at })
+        .where('corp_id', '=', corpId)
+        .where('id', '=', item.id)
+        .execute();
+    }
+    return items;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a member reads, personal replies, favourites and usage
+
+/** `q` as a LIKE pattern: lowercased, its wildcards escaped with `!`. */
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+const notInGroup = () =>
+  forbidden({
+    zh: '你不在该客户群中，不能查看该群的快捷回复',
+    en: 'You are not in this group chat, so you may not see its quick replies',
+  });
+
+/**
+ * The replies a member may use: the corp's replies for the chat (`context`; all of them without one) and the
+ * member's own personal replies, filtered by `q` (a substring of the title or any text of the body, any case).
+ * A reply scoped to groups is for members of those groups and admins; naming a group the member is not in is a 403.
+ */
+export async function memberReplies(
+  viewer: ReplyViewer,
+  options: { context?: ReplyContext; q?: string },
+  deps: MemberReplyDeps,
+): Promise<{ items: QuickReply[]; categories: ReplyCategory[] }> {
+  const { db, corpId, seed } = await resolve(deps);
+  const { context } = options;
+  if (context?.entry === 'group' && !viewer.isAdmin && !(await deps.isMemberOf(context.chatId))) {
+    throw notInGroup();
+  }
+  const q = options.q?.trim().toLowerCase() ?? '';
+  let query = db
+    .selectFrom('quick_replies')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', viewer.userId)]));
+  if (q) query = query.where(sql<boolean>`search_text like ${likePattern(q)} escape '!'`);
+  const [rows, favouriteRows, categories, saved] = await Promise.all([
+    query.orderBy('position').orderBy('id').execute(),
+    db
+      .selectFrom('quick_reply_favourites')
+      .select('reply_id')
+      .where('corp_id', '=', corpId)
+      .where('user_id', '=', viewer.userId)
+      .execute(),
+    listCategories(deps),
+    seed ? everSaved(db, corpId) : Promise.resolve(true),
+  ]);
+  const favourites = new Set(favouriteRows.map((f) => f.reply_id));
+  const corp = saved
+    ? rows.filter((r) => r.owner_id === null).map((r) => fromRow(r, favourites))
+    : demoQuickReplies()
+        .filter((r) => !q || searchTextOf(r.title, bodyOfReply(r)).includes(q))
+        .map((r) => ({ ...r, favourite: favourites.has(r.id) }));
+  const personal = rows.filter((r) => r.owner_id !== null).map((r) => fromRow(r, favourites));
+
+  let visible: (r: QuickReply) => boolean;
+  if (context) {
+    visible = (r) => matchesContext(r, context);
+  } else if (viewer.isAdmin) {
+    visible = () => true;
+  } else {
+    // Without a chat: group-scoped corp replies only for groups the member is in (each group asked once).
+    const chatIds = [...new Set(corp.flatMap((r) => (r.scope.type === 'groups' ? r.scope.chatIds : [])))];
+    const member = new Set<string>();
+    for (let i = 0; i < chatIds.length; i += 4) {
+      const batch = chatIds.slice(i, i + 4);
+      const answers = await Promise.all(batch.map((id) => deps.isMemberOf(id)));
+      batch.forEach((id, j) => answers[j] && member.add(id));
+    }
+    visible = (r) => r.scope.type !== 'groups' || r.scope.chatIds.some((id) => member.has(id));
+  }
+  return {
+    items: [...corp.filter(visible), ...personal.filter((r) => !context || matchesContext(r, context))],
+    categories,
+  };
+}
+
+export function createPersonalReply(viewer: ReplyViewer, input: unknown, deps: QuickReplyDeps) {
+  return insertReply(viewer.userId, input, deps);
+}
+
+/** Only the member's own personal replies; anyone else's is a 404. */
+export function updatePersonalReply(viewer: ReplyViewer, id: string, patch: unknown, deps: QuickReplyDeps) {
+  return changeReply(viewer.userId, id, patch, deps);
+}
+
+export function deletePersonalReply(viewer: ReplyViewer, id: string, deps: QuickReplyDeps) {
+  return removeReply(viewer.userId, id, deps);
+}
+
+/** A reply the member may use (a corp reply or their own), saving the demo replies first when it is one of them. */
+async function usableReply(viewer: ReplyViewer, id: string, deps: QuickReplyDeps): Promise<Row> {
+  const { db, corpId, seed } = await resolve(deps);
+  const find = (ex: Executor) =>
+    ex
+      .selectFrom('quick_replies')
+      .selectAll()
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', viewer.userId)]))
+      .executeTakeFirst();
+  let row = await find(db);
+  if (!row && seed && demoQuickReplies().some((r) => r.id === id) && !(await everSaved(db, corpId))) {
+    row = await locked(deps, (trx) => find(trx));
+  }
+  if (!row) throw notFound();
+  return row;
+}
+
+/** The body of a reply the member may send (a corp reply or their own personal one), e.g. for a schedule. */
+export async function usableReplyBody(
+  viewer: ReplyViewer,
+  id: string,
+  deps: QuickReplyDeps,
+): Promise<ReplyBody> {
+  return bodyOfRow(await usableReply(viewer, id, deps));
+}
+
+export async function setFavourite(
+  viewer: ReplyViewer,
+  id: string,
+  favourite: boolean,
+  deps: QuickReplyDeps,
+): Promise<{ favourite: boolean }> {
+  const { db, corpId, now } = await resolve(deps);
+  await usableReply(viewer, id, deps);
+  if (favourite) {
+    await db
+      .insertInto('quick_reply_favourites')
+      .values({ corp_id: corpId, user_id: viewer.userId, reply_id: id, created_at: now() })
+      .onConflict((oc) => oc.columns(['corp_id', 'user_id', 'reply_id']).doNothing())
+      .execute();
+  } else {
+    await db
+      .deleteFrom('quick_reply_favourites')
+      .where('corp_id', '=', corpId)
+      .where('user_id', '=', viewer.userId)
+      .where('reply_id', '=', id)
+      .execute();
+  }
+  return { favourite };
+}
+
+export const UsageSchema = z.object({ sendId: z.string().trim().min(1).max(128).optional() });
+
+/** Counts one send of a reply; the same `sendId` (a retried report) counts once. */
+export async function recordUsage(
+  viewer: ReplyViewer,
+  id: string,
+  sendId: string | undefined,
+  deps: QuickReplyDeps,
+): Promise<{ count: number; lastUsedAt: number | null }> {
+  const { db, corpId, now } = await resolve(deps);
+  await usableReply(viewer, id, deps);
+  return db.transaction().execute(async (trx) => {
+    const at = now();
+    const inserted = await trx
+      .insertInto('quick_reply_uses')
+      .values({
+        corp_id: corpId,
+        reply_id: id,
+        send_id: sendId ?? newId('send'),
+        user_id: viewer.userId,
+        used_at: at,
+      })
+      .onConflict((oc) => oc.columns(['corp_id', 'reply_id', 'send_id']).doNothing())
+      .returning('send_id')
+      .executeTakeFirst();
+    if (inserted) {
+      await trx
+        .updateTable('quick_replies')
+        .set((eb) => ({ use_count: eb('use_count', '+', 1), last_used_at: at }))
+        .where('corp_id', '=', corpId)
+        .where('id', '=', id)
+        .execute();
+    }
+    const row = await trx
+      .selectFrom('quick_replies')
+      .select(['use_count', 'last_used_at'])
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    return {
+      count: Number(row.use_count),
+      lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Categories (admins)
+
+const CategoryInputSchema = z.object({ name: z.string().trim().min(1).max(20) });
+export const CategoryOrderSchema = z.array(IdSchema).max(MAX_CATEGORIES);
+
+export async function listCategories(deps: QuickReplyDeps): Promise<ReplyCategory[]> {
+  const { db, corpId } = await resolve(deps);
+  const rows = await db
+    .selectFrom('reply_categories')
+    .select(['id', 'name', 'position'])
+    .where('corp_id', '=', corpId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, order: r.position }));
+}
+
+async function checkCategoryName(trx: Executor, corpId: string, name: string, except?: string) {
+  let q = trx
+    .selectFrom('reply_categories')
+    .select('id')
+    .where('corp_id', '=', corpId)
+    .where('name', '=', name);
+  if (except) q = q.where('id', '!=', except);
+  if (await q.executeTakeFirst()) {
+    throw new HttpError(409, 'reply_category_exists', {
+      zh: `已有名为「${name}」的分类`,
+      en: `A category named “${name}” already exists`,
+    });
+  }
+}
+
+export async function createCategory(input: unknown, deps: QuickReplyDeps): Promise<ReplyCategory> {
+  const { name } = parse(CategoryInputSchema, input);
+  const { corpId } = await resolve(deps);
+  return locked(deps, async (trx, at) => {
+    await checkCategoryName(trx, corpId, name);
+    const stats = await trx
+      .selectFrom('reply_categories')
+      .where('corp_id', '=', corpId)
+      .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('position').as('last')])
+      .executeTakeFirstOrThrow();
+    if (Number(stats.n) >= MAX_CATEGORIES) {
+      throw badRequest('too_many_categories', {
+        zh: `分类最多 ${MAX_CATEGORIES} 个`,
+        en: `At most ${MAX_CATEGORIES} categories`,
       });
     }
-    const rank = new Map(order.map((id, i) => [id, i]));
-    const next = [...items]
-      .sort((a, b) => (rank.get(a.id) ?? order.length + a.order) - (rank.get(b.id) ?? order.length + b.order))
-      .map((r, i) => ({ ...r, order: i + 1 }));
-    return { items: next, result: (saved) => saved };
+    const category = { id: newId('cat'), name, order: Number(stats.last ?? 0) + 1 };
+    await trx
+      .insertInto('reply_categories')
+      .values({
+        corp_id: corpId,
+        id: category.id,
+        name,
+        position: category.order,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    return category;
+  });
+}
+
+export async function updateCategory(
+  id: string,
+  input: unknown,
+  deps: QuickReplyDeps,
+): Promise<ReplyCategory> {
+  const { name } = parse(CategoryInputSchema, input);
+  const { corpId } = await resolve(deps);
+  return locked(deps, async (trx, at) => {
+    const row = await trx
+      .selectFrom('reply_categories')
+      .selectAll()
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw categoryNotFound();
+    await checkCategoryName(trx, corpId, name, id);
+    await trx
+      .updateTable('reply_categories')
+      .set({ name, updated_at: at })
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .execute();
+    return { id, name, order: row.position };
+  });
+}
+
+/** Deletes a category; its replies stay, without a category. */
+export async function deleteCategory(id: string, deps: QuickReplyDeps): Promise<void> {
+  const { corpId } = await resolve(deps);
+  await locked(deps, async (trx, at) => {
+    const row = await trx
+      .selectFrom('reply_categories')
+      .selectAll()
+      .where('corp_id', '=', corpId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw categoryNotFound();
+    await trx.deleteFrom('reply_categories').where('corp_id', '=', corpId).where('id', '=', id).execute();
+    await trx
+      .updateTable('reply_categories')
+      .set((eb) => ({ position: eb('position', '-', 1) }))
+      .where('corp_id', '=', corpId)
+      .where('position', '>', row.position)
+      .execute();
+    await trx
+      .updateTable('quick_replies')
+      .set({ category_id: null, updated_at: at })
+      .where('corp_id', '=', corpId)
+      .where('category_id', '=', id)
+      .execute();
+  });
+}
+
+export async function orderCategories(ids: unknown, deps: QuickReplyDeps): Promise<ReplyCategory[]> {
+  const order = parse(CategoryOrderSchema, ids);
+  const { corpId } = await resolve(deps);
+  return locked(deps, async (trx, at) => {
+    const current = await listCategories({ ...deps, db: trx as unknown as Db });
+    let next: ReplyCategory[];
+    try {
+      next = reordered(current, order);
+    } catch (err) {
+      throw err instanceof HttpError && err.status === 404 ? categoryNotFound() : err;
+    }
+    for (const c of next) {
+      if (current.find((x) => x.id === c.id)?.order === c.order) continue;
+      await trx
+        .updateTable('reply_categories')
+        .set({ position: c.order, updated_at: at })
+        .where('corp_id', '=', corpId)
+        .where('id', '=', c.id)
+        .execute();
+    }
+    return next;
   });
 }
 
@@ -326,7 +982,7 @@ export async function reorderQuickReplies(ids: unknown, deps: QuickReplyDeps): P
 export function demoQuickReplies(): QuickReply[] {
   const vipGroup = 'wrcmQNQw1OkGAB7s8KiqQ6RNBg8KgyTM';
   const channelGroup = 'wrQaUhneDrDzfNkk9tc5bATvCN8rVl9x';
-  const items: Omit<QuickReply, 'order'>[] = [
+  const items: (ReplyBody & { id: string; title: string; scope: QuickReplyScope })[] = [
     {
       id: 'qr_demo_greeting',
       title: '问候语',
@@ -389,5 +1045,12 @@ export function demoQuickReplies(): QuickReply[] {
       scope: { type: 'groups', chatIds: [channelGroup] },
     },
   ];
-  return items.map((item, i) => ({ ...item, order: i + 1 }));
+  return items.map((item, i) => ({
+    ...item,
+    order: i + 1,
+    categoryId: null,
+    owner: 'corp' as const,
+    favourite: false,
+    usage: { count: 0, lastUsedAt: null },
+  }));
 }

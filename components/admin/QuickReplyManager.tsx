@@ -35,14 +35,15 @@ const emptyDraft: Draft = {
 };
 
 function draftOf(r: QuickReply): Draft {
+  const news = r.kind === 'news' ? r.news : undefined;
   return {
     title: r.title,
-    kind: r.kind,
-    text: r.text ?? '',
-    link: r.news?.link ?? '',
-    newsTitle: r.news?.title ?? '',
-    desc: r.news?.desc ?? '',
-    imgUrl: r.news?.imgUrl ?? '',
+    kind: r.kind === 'news' ? 'news' : 'text',
+    text: r.kind === 'text' ? r.text : '',
+    link: news?.link ?? '',
+    newsTitle: news?.title ?? '',
+    desc: news?.desc ?? '',
+    imgUrl: news?.imgUrl ?? '',
     scopeType: r.scope.type,
     chatIds: r.scope.type === 'groups' ? r.scope.chatIds.join('\n') : '',
   };
@@ -349,7 +350,7 @@ export function QuickReplyManager() {
               </span>
             </div>
             <div className={styles.replyBody}>
-              {r.kind === 'text' ? r.text : `${r.news?.title ?? ''} · ${r.news?.link ?? ''}`}
+              {r.kind === 'text' ? r.text : r.kind === 'news' ? `${r.news.title} · ${r.news.link}` : r.kind}
             </div>
             {editing === r.id ? (
               <ReplyEditor

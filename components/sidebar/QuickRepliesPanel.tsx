@@ -25,7 +25,8 @@ function messageOf(reply: QuickReply): SendText | SendNews | null {
 
 function matches(reply: QuickReply, query: string): boolean {
   if (!query) return true;
-  const hay = [reply.title, reply.text, reply.news?.title, reply.news?.desc]
+  const news = reply.kind === 'news' ? reply.news : undefined;
+  const hay = [reply.title, reply.kind === 'text' ? reply.text : undefined, news?.title, news?.desc]
     .filter(Boolean)
     .join('\n')
     .toLowerCase();
@@ -128,7 +129,7 @@ export function QuickRepliesPanel({
                 </span>
                 {r.kind === 'text' ? (
                   <span className={styles.replyText}>{r.text}</span>
-                ) : r.news ? (
+                ) : r.kind === 'news' ? (
                   <span className={styles.news}>
                     <span className={styles.newsText}>
                       <span className={styles.newsTitle} style={{ display: 'block' }}>

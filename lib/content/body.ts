@@ -88,3 +88,20 @@ export function mediaIdsOf(body: ReplyBody): string[] {
         : [],
   );
 }
+
+/** The texts a member searches a reply by: its title and every text of its body, lowercased, one per line. */
+export function searchTextOf(title: string, body: ReplyBody): string {
+  const texts = partsOf(body).flatMap((p) =>
+    p.kind === 'text'
+      ? [p.text]
+      : p.kind === 'news'
+        ? [p.news.title, p.news.desc ?? '']
+        : p.kind === 'miniprogram'
+          ? [p.miniprogram.title]
+          : [],
+  );
+  return [title, ...texts]
+    .filter((t) => t)
+    .join('\n')
+    .toLowerCase();
+}

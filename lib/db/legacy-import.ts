@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readJson } from '../json';
-import { LegacyStoredSchema, legacyStoreKey, toRow } from '../quick-replies';
+import { legacyRow, LegacyStoredSchema, legacyStoreKey } from '../quick-replies';
 import type { Store } from '../store/types';
 import { recordEvent } from '../wecom/callback';
 import { StoredAuthSchema, suiteCorpRow } from '../wecom/suite';
@@ -103,7 +103,7 @@ export async function importLegacyStore(
         if (items.length > 0) {
           await trx
             .insertInto('quick_replies')
-            .values(items.map((item, i) => toRow(corpId, { ...item, order: i + 1 }, now(), now())))
+            .values(items.map((item, i) => legacyRow(corpId, { ...item, order: i + 1 }, now())))
             .onConflict((oc) => oc.columns(['corp_id', 'id']).doNothing())
             .execute();
         }

@@ -5,6 +5,7 @@ import * as m0100 from './0100_crm';
 import * as m0200 from './0200_kb';
 import * as m0201 from './0201_kb_embeddings';
 import * as m0400 from './0400_content';
+import * as m0401 from './0401_reply_library';
 
 /*
  * Every migration, by name (lib/db/migrations/NNNN_name.ts). Add one import and one entry in your feature's
@@ -35,6 +36,7 @@ const prod = {};
 // content library (0400–0499)
 const content = {
   '0400_content': m0400,
+  '0401_reply_library': m0401,
 };
 
 export const migrations: Record<string, Migration> = { ...data, ...crm, ...assistant, ...prod, ...content };

@@ -52,7 +52,37 @@ export interface ScheduledMessagesTable {
   updated_at: number;
 }
 
+/** An admin-managed category of quick replies, in the admin's order. */
+export interface ReplyCategoriesTable {
+  corp_id: string;
+  id: string;
+  name: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A member's favourite quick reply. */
+export interface QuickReplyFavouritesTable {
+  corp_id: string;
+  user_id: string;
+  reply_id: string;
+  created_at: number;
+}
+
+/** One send of a quick reply; its `send_id` makes a retried report count once. */
+export interface QuickReplyUsesTable {
+  corp_id: string;
+  reply_id: string;
+  send_id: string;
+  user_id: string;
+  used_at: number;
+}
+
 export interface ContentTables {
   media: MediaTable;
+  reply_categories: ReplyCategoriesTable;
+  quick_reply_favourites: QuickReplyFavouritesTable;
+  quick_reply_uses: QuickReplyUsesTable;
   scheduled_messages: ScheduledMessagesTable;
 }

@@ -5,15 +5,25 @@ import type { Generated } from 'kysely';
  * text columns read back through lib/json.ts; booleans are not used (SQLite has none).
  */
 
-/** One quick reply of one corp. `body` is `{"text": …}` or `{"news": …}`; `scope` is the reply's scope. */
+/** One quick reply of one corp (or a member's personal one). `scope` is the chats it is offered in. */
 export interface QuickRepliesTable {
   corp_id: string;
   id: string;
-  kind: 'text' | 'news';
+  kind: 'text' | 'news' | 'image' | 'video' | 'file' | 'miniprogram' | 'sequence';
   title: string;
+  /** JSON: the reply body without its kind (`{ text }`, `{ news }`, `{ mediaId }`, `{ miniprogram }`, `{ parts }`). */
   body: string;
   scope: string;
+  /** Order among the corp's replies, or among the owner's personal replies. */
   position: number;
+  /** null for a corp reply (admins manage it); the member's userid for a personal reply. */
+  owner_id: string | null;
+  category_id: string | null;
+  /** Title and body texts, lowercased (what `q` searches). */
+  search_text: Generated<string>;
+  /** How often members sent it, and when last. */
+  use_count: Generated<number>;
+  last_used_at: number | null;
   created_at: number;
   updated_at: number;
 }

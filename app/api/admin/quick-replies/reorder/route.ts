@@ -4,8 +4,11 @@ import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
-/** `{ ids: [...] }` — the new order, first to last. */
-export const POST = route(
-  { auth: 'admin-change', body: z.object({ ids: ReorderSchema }) },
-  async ({ corp, body }) => ({ items: await reorderQuickReplies(body.ids, { corpId: corp.id }) }),
-);
+/** `{ ids: [...] }` (or the array itself) — the new order, first to last; ids not listed follow. */
+const Body = z.union([z.object({ ids: ReorderSchema }), ReorderSchema.transform((ids) => ({ ids }))]);
+
+export const PUT = route({ auth: 'admin-change', body: Body }, async ({ corp, body }) => ({
+  items: await reorderQuickReplies(body.ids, { corpId: corp.id }),
+}));
+
+export const POST = PUT;
