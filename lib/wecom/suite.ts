@@ -171,6 +171,8 @@ export interface SuiteServiceOptions {
   /** Where a permanent code goes when the database refuses it (append-only, read back on the next lookup). */
   recoveryFile?: string;
   log?: (line: string) => void;
+  /** How often a corp client retries a failed idempotent call (default: the client's). */
+  clientRetries?: number;
   /** How many corps' clients stay in memory (default CORP_CLIENT_CACHE_MAX). */
   clientCacheMax?: number;
   /** Fault injection for tests: called between the storing steps of an auth-code exchange. */
@@ -349,6 +351,8 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
     store,
     fetch: opts.fetch,
     now: opts.now,
+    maxRetries: opts.clientRetries,
+    log: opts.log,
   });
 
   async function suiteCall<T>(api: string, options: CallOptions = {}): Promise<T> {
@@ -698,6 +702,8 @@ export function createSuiteService(opts: SuiteServiceOptions): SuiteService {
       store,
       fetch: opts.fetch,
       now: opts.now,
+      maxRetries: opts.clientRetries,
+      log: opts.log,
     });
     clients.set(corpId, { client, permanentCode: auth.permanentCode, agentId: auth.agentId });
     return client;

@@ -4,11 +4,13 @@ import { DEMO_CREDENTIALS, getConfig, type AppConfig } from '../config';
 import type { NameSource } from '../contacts-dto';
 import { forbidden, HttpError } from '../http';
 import type { SessionUser } from '../session';
-import { beforeDeadline, type WecomClient } from './client';
+import type { Db } from '../db';
+import type { Store } from '../store/types';
+import { beforeDeadline, corpSecretCredentials, createWecomClient, type WecomClient } from './client';
 import { getWecom } from './index';
 import { createSigner, type JssdkSignatures } from './jssdk';
 import { buildAuthorizeUrl, buildWebLoginUrl, exchangeCode, loadMemberProfile } from './oauth';
-import { getSuite, type SuiteService } from './suite';
+import { createSuiteService, getSuite, type SuiteService } from './suite';
 import { selfBuiltProfile, thirdPartyProfile, type TenancyProfile } from './tenancy-profile';
 
 export { tenancyProfile, type AdminCheckProfile, type TenancyProfile } from './tenancy-profile';
@@ -37,6 +39,17 @@ export interface Tenancy extends TenancyProfile {
   credentialsUsable(): Promise<void>;
   /** Once the database is ready at server start: work a previous process left unfinished (third-party installs). */
   afterStart(): Promise<void>;
+  /** The corp `npm run doctor` checks when not told: the configured one, or the first to install the app. */
+  corpToCheck(): Promise<string | null>;
+}
+
+/** What a tenancy works with: this process's singletons, or (npm run doctor) clients of its own. */
+interface TenancyDeps {
+  config: AppConfig;
+  /** The self-built app's client. */
+  wecom: () => WecomClient;
+  /** Whether members may sign in yet (demo: the emulated corps install the app first). */
+  ready: () => Promise<void>;
 }
 
 /** One corp this app serves, as every lib function that touches WeCom or its data takes it. */
@@ -78,7 +91,7 @@ const otherCorp = () =>
     en: 'You may not access another organisation’s data',
   });
 
-function selfBuilt(config: AppConfig): Tenancy {
+function selfBuilt({ config, wecom: getWecom }: TenancyDeps): Tenancy {
   return {
     ...selfBuiltProfile(config),
     suite: null,
@@ -120,10 +133,11 @@ function selfBuilt(config: AppConfig): Tenancy {
       await getWecom().tokens.getAccessToken();
     },
     afterStart: async () => undefined,
+    corpToCheck: async () => config.corpId,
   };
 }
 
-function thirdParty(config: AppConfig, suite: SuiteService): Tenancy {
+function thirdParty({ config, ready: ensureDemoSuite }: TenancyDeps, suite: SuiteService): Tenancy {
   const suiteId = suite.suite.suiteId;
   return {
     ...thirdPartyProfile(config, suite.suite, process.env),
@@ -196,6 +210,7 @@ function thirdParty(config: AppConfig, suite: SuiteService): Tenancy {
     async afterStart() {
       await suite.processPending();
     },
+    corpToCheck: async () => (await suite.authorizedCorps())[0]?.corpId ?? null,
   };
 }
 
@@ -209,9 +224,43 @@ export function getTenancy(): Tenancy {
   const suite = getSuite();
   const current = chosen.__wecomTenancy;
   if (current && current.config === config && current.suite === suite) return current.tenancy;
-  const tenancy = suite ? thirdParty(config, suite) : selfBuilt(config);
+  const deps: TenancyDeps = { config, wecom: getWecom, ready: ensureDemoSuite };
+  const tenancy = suite ? thirdParty(deps, suite) : selfBuilt(deps);
   chosen.__wecomTenancy = { config, suite, tenancy };
   return tenancy;
+}
+
+/**
+ * The tenancy a configuration chooses, with clients of its own instead of this process's (`npm run doctor` reads
+ * its configuration from .env.local too, has no server, and prints no retries): quiet, one retry each.
+ */
+export function standaloneTenancy(config: AppConfig, deps: { store: Store; db: () => Db }): Tenancy {
+  const log = () => {};
+  let wecom: WecomClient | undefined;
+  const own: TenancyDeps = {
+    config,
+    wecom: () =>
+      (wecom ??= createWecomClient({
+        apiBase: config.apiBase,
+        corpId: config.corpId,
+        agentId: config.agentId,
+        credentials: corpSecretCredentials(config.corpId, config.agentSecret),
+        store: deps.store,
+        maxRetries: 1,
+        log,
+      })),
+    ready: async () => undefined,
+  };
+  if (!config.suite) return selfBuilt(own);
+  const suite = createSuiteService({
+    suite: config.suite,
+    apiBase: config.apiBase,
+    store: deps.store,
+    db: deps.db(),
+    log,
+    clientRetries: 1,
+  });
+  return thirdParty(own, suite);
 }
 
 /** The corp of a signed-in member (403 for a corp this app does not serve). */

@@ -10,12 +10,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * Runs `npm run doctor` as the package script does (`node --conditions=react-server --import tsx`, so that
  * `server-only` is a no-op) with a clean environment plus `env`; resolves with the exit code and all output.
  */
-export function runDoctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+export function runDoctor(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number | null; out: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts'],
+      ['--conditions=react-server', '--import', 'tsx', 'scripts/doctor.ts', ...args],
       {
         cwd: ROOT,
         env: {
