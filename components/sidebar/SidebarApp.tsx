@@ -12,6 +12,7 @@ import {
   contactPath,
   GROUP_ENTRY,
   groupChatPath,
+  ATTACHMENT_ENTRY,
   SdkError,
   SINGLE_ENTRIES,
   toSdkError,
@@ -41,8 +42,10 @@ export interface SidebarAppProps {
 type Phase =
   | { kind: 'connecting' }
   | { kind: 'failed'; error: SdkError }
-  | { kind: 'single'; client: WeComClient; externalUserId: string }
-  | { kind: 'group'; client: WeComClient; chatId: string }
+  | { kind: 'single'; client: WeComClient; entry: string; externalUserId: string }
+  | { kind: 'group'; client: WeComClient; entry: string; chatId: string }
+  /** Opened from a chat's attachment bar (聊天附件栏): any chat, no customer profile; the library only. */
+  | { kind: 'attachment'; client: WeComClient; entry: string }
   | { kind: 'other'; entry: string };
 
 /** The chat-toolbar page: register with WeCom, read the chat context, then show the customer or the group. */
@@ -61,9 +64,11 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
         const client = await connectWeCom({ corpId, agentId, initial: initialSignatures ?? undefined });
         const { entry } = await client.getContext();
         if (SINGLE_ENTRIES.includes(entry)) {
-          set({ kind: 'single', client, externalUserId: await client.getCurExternalContact() });
+          set({ kind: 'single', client, entry, externalUserId: await client.getCurExternalContact() });
         } else if (entry === GROUP_ENTRY) {
-          set({ kind: 'group', client, chatId: await client.getCurExternalChat() });
+          set({ kind: 'group', client, entry, chatId: await client.getCurExternalChat() });
+        } else if (entry === ATTACHMENT_ENTRY) {
+          set({ kind: 'attachment', client, entry });
         } else {
           set({ kind: 'other', entry });
         }
@@ -78,7 +83,7 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
 
   // Anything but the way to the customer or group view ends the boot's early name.
   useLayoutEffect(() => {
-    if (phase.kind === 'failed' || phase.kind === 'other') clearBootPaint();
+    if (phase.kind === 'failed' || phase.kind === 'other' || phase.kind === 'attachment') clearBootPaint();
   }, [phase.kind]);
 
   return (
@@ -98,11 +103,22 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
           <p>{t.normalBody}</p>
         </StateMessage>
       ) : null}
+      {phase.kind === 'attachment' ? (
+        <div className={styles.panel} data-testid="attachment-library">
+          <QuickRepliesPanel
+            context={{ entry: 'attachment' }}
+            lang={lang}
+            client={phase.client}
+            entry={phase.entry}
+          />
+        </div>
+      ) : null}
       {phase.kind === 'single' ? (
         <ChatView
           lang={lang}
           mainTab={t.tabProfile}
           context={{ entry: 'single' }}
+          entry={phase.entry}
           client={phase.client}
           customerId={phase.externalUserId}
           main={<CustomerView id={phase.externalUserId} lang={lang} />}
@@ -117,6 +133,7 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
           lang={lang}
           mainTab={t.tabGroup}
           context={{ entry: 'group', chatId: phase.chatId }}
+          entry={phase.entry}
           client={phase.client}
           main={<GroupView id={phase.chatId} lang={lang} app={app} />}
         />
@@ -133,6 +150,7 @@ function ChatView({
   lang,
   mainTab,
   context,
+  entry,
   client,
   customerId,
   main,
@@ -141,6 +159,7 @@ function ChatView({
   lang: Lang;
   mainTab: string;
   context: ReplyContext;
+  entry: string;
   client: WeComClient;
   /** The customer of a one-to-one chat: the assistant suggests questions from their tags and stage. */
   customerId?: string;
@@ -244,7 +263,13 @@ function ChatView({
       >
         {repliesOpened ? (
           <>
-            <QuickRepliesPanel context={context} lang={lang} send={(m) => client.sendChatMessage(m)} />
+            <QuickRepliesPanel
+              context={context}
+              lang={lang}
+              client={client}
+              entry={entry}
+              customerId={customerId}
+            />
             {scheduleTarget ? <SchedulePanel target={scheduleTarget} lang={lang} /> : null}
           </>
         ) : null}

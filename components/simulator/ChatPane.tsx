@@ -122,6 +122,19 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
                       ) : null}
                     </span>
                   </a>
+                ) : m.msgtype === 'miniprogram' && miniprogramOf(m) ? (
+                  <div className={`${styles.bubble} ${styles.news}`} data-msgtype="miniprogram">
+                    <strong>{miniprogramOf(m)!.title}</strong>
+                    <span className={styles.newsRow}>
+                      <span className={styles.muted}>小程序 · {miniprogramOf(m)!.page}</span>
+                      {/* eslint-disable-next-line @next/next/no-img-element -- the card's cover URL */}
+                      <img src={miniprogramOf(m)!.imgUrl} alt="" className={styles.newsImg} />
+                    </span>
+                  </div>
+                ) : mediaOf(m) ? (
+                  <div className={styles.bubble} data-msgtype={m.msgtype}>
+                    {MEDIA_ICON[m.msgtype] ?? ''} {mediaOf(m)!.filename}
+                  </div>
                 ) : (
                   <div className={styles.bubble}>{m.text?.content ?? `[${m.msgtype}]`}</div>
                 )}
@@ -157,4 +170,20 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
       </form>
     </section>
   );
+}
+
+const MEDIA_ICON: Record<string, string> = { image: '🖼 [图片]', video: '▶ [视频]', file: '📄' };
+
+/** An image, video or file message: the client shows the uploaded file by its name. */
+function mediaOf(m: ChatMessage): { filename: string } | null {
+  if (m.msgtype !== 'image' && m.msgtype !== 'video' && m.msgtype !== 'file') return null;
+  const v = m[m.msgtype] as { filename?: unknown } | undefined;
+  return v && typeof v.filename === 'string' ? { filename: v.filename } : null;
+}
+
+function miniprogramOf(m: ChatMessage): { title: string; page: string; imgUrl: string } | null {
+  const v = m.miniprogram as { title?: unknown; page?: unknown; imgUrl?: unknown } | undefined;
+  return v && typeof v.title === 'string'
+    ? { title: v.title, page: String(v.page ?? ''), imgUrl: String(v.imgUrl ?? '') }
+    : null;
 }

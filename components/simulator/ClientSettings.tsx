@@ -22,6 +22,14 @@ const FLAVOURS = [
   ['ios', 'iOS'],
   ['android', 'Android'],
 ] as const;
+/** Client versions where what the page may do changes (wecom-crm.md §6: Mac mini-program cards from 4.1.26). */
+const VERSIONS = [
+  ['', '默认 Default (4.1.22)'],
+  ['4.1.26', '4.1.26'],
+  ['4.1.36', '4.1.36'],
+  ['3.1.0', '3.1.0'],
+  ['3.0.20', '3.0.20'],
+] as const;
 const FAILURES = [
   ['', '无 None'],
   ['signature', '签名错误 40093'],
@@ -93,6 +101,21 @@ export function ClientSettings({
           onChange={(e) => change(() => setClient({ flavour: e.target.value || null }))}
         >
           {FLAVOURS.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        版本 Version
+        <select
+          data-testid="client-version"
+          value={client.version ?? ''}
+          disabled={disabled}
+          onChange={(e) => change(() => setClient({ version: e.target.value || null }))}
+        >
+          {VERSIONS.map(([v, label]) => (
             <option key={v} value={v}>
               {label}
             </option>

@@ -87,6 +87,24 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
     }
   }, []);
 
+  // The app opens from the chat toolbar (客户侧边栏) or from the chat's attachment bar (聊天附件栏).
+  const attachment = client.data?.entry === 'chat_attachment';
+  const openFrom = (where: 'toolbar' | 'attachment') =>
+    run(async () => {
+      if (!selected) return;
+      await setClient(
+        where === 'toolbar'
+          ? entryFor(selected)
+          : {
+              entry: 'chat_attachment',
+              chatId: selected.kind === 'group' ? selected.chatId : null,
+              externalUserId: selected.kind === 'single' ? selected.externalUserId : null,
+            },
+      );
+      await client.mutate();
+      reloadSidebar();
+    });
+
   const selectConversation = (c: Conversation) =>
     run(async () => {
       await setClient(entryFor(c));
@@ -234,8 +252,17 @@ export default function Simulator({ sidebarPath, initialPhone = false, thirdPart
 
           <aside className={styles.sidebar} aria-label="聊天工具栏 / Chat toolbar">
             <div className={styles.sidebarHeader}>
-              <span className={styles.sidebarTitle}>客户侧边栏</span>
-              <span className={styles.muted}>Chat toolbar</span>
+              <span className={styles.sidebarTitle}>{attachment ? '聊天附件栏' : '客户侧边栏'}</span>
+              <select
+                aria-label="打开位置 / Opened from"
+                data-testid="open-from"
+                value={attachment ? 'attachment' : 'toolbar'}
+                disabled={busy || !selected}
+                onChange={(e) => openFrom(e.target.value === 'attachment' ? 'attachment' : 'toolbar')}
+              >
+                <option value="toolbar">工具栏 Toolbar</option>
+                <option value="attachment">附件栏 Attachment bar</option>
+              </select>
               <button
                 type="button"
                 className={styles.iconButton}

@@ -117,6 +117,11 @@ export function clientKey(c: ClientState | undefined): string | undefined {
   if ((c.entry === 'single_chat_tools' || c.entry === 'contact_profile') && c.externalUserId) {
     return `single:${c.externalUserId}`;
   }
+  // Opened from the attachment bar of a chat: that chat stays selected.
+  if (c.entry === 'chat_attachment') {
+    if (c.chatId) return `group:${c.chatId}`;
+    if (c.externalUserId) return `single:${c.externalUserId}`;
+  }
   return undefined;
 }
 

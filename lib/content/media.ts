@@ -360,3 +360,25 @@ export async function readUpload(
     kind: kind === 'image' || kind === 'video' || kind === 'file' ? kind : undefined,
   };
 }
+
+/**
+ * The WeCom media_id for sending a media record from the sidebar (ww.sendChatMessage takes media_ids only), and
+ * until when the app uses it. `stale`: the media_id the client just refused as invalid — uploaded again, once.
+ */
+export async function sendableMediaId(
+  corpId: string,
+  id: string,
+  deps: WecomMediaDeps,
+  stale?: string,
+): Promise<{ mediaId: string; expiresAt: number }> {
+  const mediaId = await wecomMediaId(corpId, id, deps, stale);
+  const raw = await deps.store.get(cacheKey(corpId, id));
+  let expiresAt = (deps.now ?? Date.now)() + WECOM_MEDIA_TTL_MS - REFRESH_MARGIN_MS;
+  try {
+    const v = raw ? (JSON.parse(raw) as CachedMediaId) : null;
+    if (v && v.mediaId === mediaId && typeof v.refreshAt === 'number') expiresAt = v.refreshAt;
+  } catch {
+    // an unreadable cache entry: the default lifetime
+  }
+  return { mediaId, expiresAt };
+}

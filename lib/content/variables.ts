@@ -19,8 +19,11 @@ export type VariableName = (typeof VARIABLES)[number];
 const CUSTOMER_VARIABLES: ReadonlySet<string> = new Set(['客户称呼', '客户名', '公司']);
 
 export interface VariableContext {
-  /** The chat the message goes to: a group chat has no single customer. */
-  chat: 'single' | 'group';
+  /**
+   * The chat the message goes to: a group chat has no single customer; from the attachment bar the page does not
+   * know who the chat is with.
+   */
+  chat: 'single' | 'group' | 'unknown';
   customer?: {
     name?: string | null;
     /** The member's remark for the customer. */
@@ -39,6 +42,8 @@ export type VariableProblem =
   | 'unknown'
   /** A customer variable in a group chat (no single customer). */
   | 'group'
+  /** A customer variable where the page does not know the customer (opened from the attachment bar). */
+  | 'no-customer'
   /** Known, but this chat has no value for it. */
   | 'missing';
 
@@ -65,6 +70,7 @@ const clean = (v: string | null | undefined): string => (typeof v === 'string' ?
 function valueOf(name: string, ctx: VariableContext): string | VariableProblem {
   if (!(VARIABLES as readonly string[]).includes(name)) return 'unknown';
   if (CUSTOMER_VARIABLES.has(name) && ctx.chat === 'group') return 'group';
+  if (CUSTOMER_VARIABLES.has(name) && ctx.chat === 'unknown') return 'no-customer';
   const c = ctx.customer ?? {};
   let value = '';
   switch (name as VariableName) {
@@ -84,7 +90,7 @@ function valueOf(name: string, ctx: VariableContext): string | VariableProblem {
   return value || 'missing';
 }
 
-const PROBLEMS: ReadonlySet<string> = new Set(['unknown', 'group', 'missing']);
+const PROBLEMS: ReadonlySet<string> = new Set(['unknown', 'group', 'no-customer', 'missing']);
 
 export function resolveVariables(template: string, ctx: VariableContext): Resolved {
   const segments: Segment[] = [];

@@ -22,6 +22,8 @@ export const JS_API_LIST = [
 /** Entries that carry a customer (single chat, or the customer's profile page). */
 export const SINGLE_ENTRIES = ['single_chat_tools', 'contact_profile'];
 export const GROUP_ENTRY = 'group_chat_tools';
+/** The chat attachment bar (聊天附件栏): any chat, without a customer context. */
+export const ATTACHMENT_ENTRY = 'chat_attachment';
 
 /** Where the page reads a customer / a group chat; the boot fetches exactly these URLs. */
 export const contactPath = (externalUserId: string) => `/api/contacts/${encodeURIComponent(externalUserId)}`;

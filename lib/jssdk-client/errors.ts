@@ -15,6 +15,7 @@ export type SdkStep =
   | 'getCurExternalContact'
   | 'getCurExternalChat'
   | 'sendChatMessage'
+  | 'checkJsApi'
   | 'openUserProfile'
   | 'openEnterpriseChat';
 
@@ -41,6 +42,8 @@ export type SdkErrorKind =
   | 'without-context'
   /** PC clients refuse a link card without a cover (`sendChatMessage:fail, invalid param`) or a non-http cover. */
   | 'invalid-param'
+  /** sendChatMessage refused a media_id: unknown to WeCom, of another type, or older than three days. */
+  | 'invalid-media'
   /** The signature endpoint of our own server failed. */
   | 'signature-endpoint'
   | 'cancel'
@@ -106,6 +109,7 @@ export function kindOfErrMsg(errMsg: string): SdkErrorKind {
   ) {
     return 'no-permission';
   }
+  if (m.includes('invalid mediaid') || m.includes('invalid media_id')) return 'invalid-media';
   if (m.includes('invalid param') || m.includes('invalid imgurl')) return 'invalid-param';
   if (/:cancel\b/.test(m)) return 'cancel';
   return 'failed';

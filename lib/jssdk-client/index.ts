@@ -4,12 +4,7 @@ import { ApiError } from '../api-client';
 import { readBoot, type Boot, JS_API_LIST } from './boot';
 import { OPEN_DATA_SCRIPT_ID } from './open-data-id';
 import { refusalInSuccess, SdkError, SIGNATURE_KINDS, toSdkError, type SdkStep } from './errors';
-import {
-  createSignatureSource,
-  httpFetchPair,
-  type FetchPair,
-  type InitialSignatures,
-} from './signatures';
+import { createSignatureSource, httpFetchPair, type FetchPair, type InitialSignatures } from './signatures';
 
 export {
   SdkError,
@@ -30,6 +25,7 @@ export { sdkErrorMessage, permissionFixMessage, type PermissionCause, type SdkMe
 export {
   clearBootPaint,
   contactPath,
+  ATTACHMENT_ENTRY,
   GROUP_ENTRY,
   groupChatPath,
   JS_API_LIST,
@@ -71,6 +67,51 @@ export interface SendNews {
   msgtype: 'news';
   news: { link: string; title: string; desc?: string; imgUrl?: string };
 }
+/** Image, video or file by a WeCom temporary media_id (素材管理, POST /api/media/{id}/wecom-media-id). */
+export type SendMedia =
+  | { msgtype: 'image'; image: { mediaid: string } }
+  | { msgtype: 'video'; video: { mediaid: string } }
+  | { msgtype: 'file'; file: { mediaid: string } };
+export interface SendMiniprogram {
+  msgtype: 'miniprogram';
+  /** appid of a mini-program bound to the corp; imgUrl an http(s) cover; page ends in .html. */
+  miniprogram: { appid: string; title: string; imgUrl: string; page: string };
+}
+/** One message of ww.sendChatMessage (wecom-crm.md §6.2). */
+export type SendMessage = SendText | SendNews | SendMedia | SendMiniprogram;
+export type SendMsgtype = SendMessage['msgtype'];
+
+/** Mac clients send mini-program cards from 4.1.26; the others from 3.1.0 (wecom-crm.md §6.2). */
+const MINIPROGRAM_MIN = { mac: '4.1.26', other: '3.1.0' };
+
+/**
+ * What the current client cannot send, with why: the client version in the user agent, the platform, the entry
+ * (the attachment bar does not send on Mac) and checkJsApi's answer for sendChatMessage. Empty outside WeCom
+ * (nothing is known, so nothing is hidden).
+ */
+export function unsendableKinds(opts: {
+  userAgent: string;
+  entry?: string;
+  /** checkJsApi's checkResult; a `false` for sendChatMessage means nothing can be sent. */
+  checkResult?: Record<string, unknown>;
+}): Map<SendMsgtype, 'no-api' | 'client-version' | 'mac-attachment'> {
+  const out = new Map<SendMsgtype, 'no-api' | 'client-version' | 'mac-attachment'>();
+  const all: SendMsgtype[] = ['text', 'news', 'image', 'video', 'file', 'miniprogram'];
+  const mac = /Macintosh|Mac OS X/.test(opts.userAgent) && !/iPhone|iPad|iPod/.test(opts.userAgent);
+  if (opts.checkResult && opts.checkResult.sendChatMessage === false) {
+    for (const k of all) out.set(k, 'no-api');
+    return out;
+  }
+  if (opts.entry === 'chat_attachment' && mac) {
+    for (const k of all) out.set(k, 'mac-attachment');
+    return out;
+  }
+  const version = wecomVersion(opts.userAgent);
+  if (version && versionBelow(version, mac ? MINIPROGRAM_MIN.mac : MINIPROGRAM_MIN.other)) {
+    out.set('miniprogram', 'client-version');
+  }
+  return out;
+}
 
 export interface WeComClient {
   /** How many times fresh signatures (refresh=1) were requested. */
@@ -78,7 +119,9 @@ export interface WeComClient {
   getContext(): Promise<{ entry: EntryType }>;
   getCurExternalContact(): Promise<string>;
   getCurExternalChat(): Promise<string>;
-  sendChatMessage(message: SendText | SendNews): Promise<void>;
+  sendChatMessage(message: SendMessage): Promise<void>;
+  /** checkJsApi: which of the APIs this client has (false for missing ones; {} when the client does not say). */
+  checkJsApi(apis: string[]): Promise<Record<string, boolean>>;
   /** The WeCom profile card of a member (type 1) or a customer (type 2). */
   openUserProfile(type: 1 | 2, userId: string): Promise<void>;
   /** A chat with members (and customers) of the corp. */
@@ -245,17 +288,31 @@ async function doConnect(opts: ConnectOptions): Promise<WeComClient> {
     },
     async sendChatMessage(message) {
       const params =
-        message.msgtype === 'text'
-          ? message
-          : {
+        message.msgtype === 'news'
+          ? {
               msgtype: 'news' as const,
               news: {
                 ...message.news,
                 desc: message.news.desc ?? '',
                 imgUrl: coverUrl(message.news.imgUrl, location.origin),
               },
-            };
-      await call('sendChatMessage', () => ww.sendChatMessage(params));
+            }
+          : message;
+      await call('sendChatMessage', () =>
+        ww.sendChatMessage(params as Parameters<typeof ww.sendChatMessage>[0]),
+      );
+    },
+    async checkJsApi(apis) {
+      try {
+        const res = await withTimeout(ww.checkJsApi({ jsApiList: apis }), timeoutMs, 'checkJsApi');
+        const result = (res as { checkResult?: Record<string, unknown> }).checkResult ?? {};
+        return Object.fromEntries(
+          Object.entries(result).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+        );
+      } catch {
+        // A client that cannot answer says nothing about what it has.
+        return {};
+      }
     },
     async openUserProfile(type, userId) {
       await call('openUserProfile', () => ww.openUserProfile({ type, userid: userId }));

@@ -135,6 +135,14 @@ export function sdkErrorMessage(err: SdkError): SdkMessage {
           en: 'A link card needs an http(s) cover image; check the quick reply’s link and cover.',
         },
       };
+    case 'invalid-media':
+      return {
+        title: { zh: '企业微信拒绝了素材', en: 'WeCom refused the media' },
+        body: {
+          zh: '素材已过期或无效（临时素材有效期 3 天）。已重新上传一次仍失败，请稍后重试或联系管理员检查该素材。',
+          en: 'The media expired or is invalid (temporary media last 3 days). It was uploaded again once without success; try later or ask an admin to check it.',
+        },
+      };
     case 'not-wecom':
       return {
         title: { zh: '请在企业微信客户端中打开', en: 'Open this page inside the WeCom client' },

@@ -48,6 +48,12 @@ describe('resolveVariables', () => {
     ]);
   });
 
+  it('flags customer variables when the attachment bar gives no customer', () => {
+    const r = resolveVariables('{客户名}，我是{我的名字}', { chat: 'unknown', member: { name: '张三' } });
+    expect(r.text).toBe('{客户名}，我是张三');
+    expect(r.flagged).toEqual([{ name: '客户名', problem: 'no-customer' }]);
+  });
+
   it('flags a known variable without a value for this customer', () => {
     const r = resolveVariables('{公司}', { chat: 'single', customer: { name: '王五' } });
     expect(r.text).toBe('{公司}');
