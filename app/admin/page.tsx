@@ -25,7 +25,7 @@ export default async function AdminPage() {
         <h1>管理设置 · Admin setup</h1>
         <span className={styles.who}>
           {user.name ?? user.userId}（{user.userId}）·{' '}
-          {config.mode === 'demo' ? '演示模式 / demo' : config.corpId}
+          {config.mode === 'demo' ? '演示模式 / demo' : user.corpId}
         </span>
       </header>
       <nav className={styles.nav} aria-label="sections">

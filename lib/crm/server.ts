@@ -33,13 +33,12 @@ export const NoteId = z
 export const FollowUpAt = z.iso.datetime({ offset: true }).nullable().optional();
 
 /**
- * A WeCom change event for the CRM (self-built callback URL or the suite's instruction URL): customer, group and
- * tag changes of a corp this app serves. Anything else is ignored.
+ * A WeCom change event of `corpId` for the CRM (self-built callback URL, or the suite's instruction URL with the
+ * corp in AuthCorpId): customer, group and tag changes of a corp this app serves. Anything else is ignored.
  */
-export async function crmCallbackEvent(message: XmlObject, corpId?: string): Promise<void> {
+export async function crmCallbackEvent(corpId: string, message: XmlObject): Promise<void> {
   const event = xmlText(message, 'Event') || xmlText(message, 'InfoType');
   if (!event.startsWith('change_external_')) return;
-  const corp = corpId || xmlText(message, 'AuthCorpId') || xmlText(message, 'ToUserName');
-  if (!corp || !(await isServedCorp(corp))) return;
-  await handleCrmEvent(await crmDeps(await corpFor(corp)), message as EventFields);
+  if (!corpId || !(await isServedCorp(corpId))) return;
+  await handleCrmEvent(await crmDeps(await corpFor(corpId)), message as EventFields);
 }

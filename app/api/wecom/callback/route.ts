@@ -35,6 +35,6 @@ export const POST = route({ auth: 'none' }, ({ req }) => {
   const ep = endpoint();
   return receiveCallback(req, ep, async ({ message, plaintext }) => {
     await recordEvent(await getDb(), { corpId: getConfig().corpId, source: 'app', message, plaintext });
-    await crmCallbackEvent(message, getConfig().corpId);
+    await crmCallbackEvent(getConfig().corpId, message);
   });
 });

@@ -1,6 +1,7 @@
 import { crmCallbackEvent } from '@/lib/crm/server';
 import { route } from '@/lib/route';
 import { receiveCallback, verifyCallbackUrl } from '@/lib/wecom/callback';
+import { xmlText } from '@/lib/wecom/callback-crypto';
 import { instructionEndpoint } from '@/lib/wecom/suite-callbacks';
 import { requireSuite } from '@/lib/wecom/tenant';
 
@@ -20,6 +21,6 @@ export const POST = route({ auth: 'none' }, ({ req }) => {
   return receiveCallback(req, instructionEndpoint(suite), async (delivery) => {
     await suite.handleInstruction(delivery);
     // Customer, group and tag changes of an authorized corp (InfoType change_external_*, AuthCorpId).
-    await crmCallbackEvent(delivery.message);
+    await crmCallbackEvent(xmlText(delivery.message, 'AuthCorpId'), delivery.message);
   });
 });
