@@ -39,6 +39,8 @@ const T = {
     needText: '请填写消息内容或添加附件',
     needTime: '请选择发送时间',
     tooMany: `最多 ${MAX_SEQUENCE_PARTS} 项（文字算一项）`,
+    varsSingle: '可用变量 {客户称呼}{客户名}{我的名字}{公司}，到点发送时按当时的资料填入',
+    varsGroup: '群内所有人收到同一条消息：可用 {我的名字}，不能用客户变量',
   },
   en: {
     title: 'Scheduled messages',
@@ -60,6 +62,8 @@ const T = {
     needText: 'Write the message or attach something first',
     needTime: 'Pick a send time',
     tooMany: `At most ${MAX_SEQUENCE_PARTS} items (the text counts as one)`,
+    varsSingle: 'Variables {客户称呼}{客户名}{我的名字}{公司} are filled in when it is sent',
+    varsGroup: 'Everyone in the group gets the same text: {我的名字} works, customer variables do not',
   },
 } as const;
 
@@ -170,6 +174,7 @@ export function SchedulePanel({ target, lang }: { target: ScheduleTarget; lang: 
               <span>{t.text}</span>
               <textarea value={text} maxLength={2000} rows={3} onChange={(e) => setText(e.target.value)} />
             </label>
+            <p className={styles.muted}>{'chatId' in target ? t.varsGroup : t.varsSingle}</p>
             {attachments.length > 0 ? (
               <ul className={styles.attachments} aria-label={t.attach} data-testid="schedule-attachments">
                 {attachments.map((m) => (

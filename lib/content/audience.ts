@@ -1,7 +1,7 @@
 import 'server-only';
 import { HttpError } from '../http';
 import type { WecomClient } from '../wecom/client';
-import { WecomError } from '../wecom/errors';
+import { wecomErrcodeOf } from '../wecom/errors';
 import { getCorpTags, listCustomersPage } from '../wecom/contacts';
 
 /**
@@ -25,7 +25,7 @@ export async function audienceMemberIds(client: Caller): Promise<string[]> {
     return res.follow_user ?? [];
   } catch (err) {
     // 48002: the app is not among 客户联系's callable apps, so nobody can be sent for.
-    if (err instanceof WecomError && err.errcode === 48002) return [];
+    if (wecomErrcodeOf(err) === 48002) return [];
     throw err;
   }
 }
@@ -76,7 +76,7 @@ export async function countAudience(
       res = await listCustomersPage(audience.userId, { cursor, limit: 100 }, { client });
     } catch (err) {
       // 84061: the member has no customers.
-      if (err instanceof WecomError && err.errcode === 84061) break;
+      if (wecomErrcodeOf(err) === 84061) break;
       throw err;
     }
     total += res.items.length;

@@ -9,6 +9,7 @@ import { countSchedulerJob } from '../ops/metrics';
 import type { ScheduledMessagesTable } from '../db/tables/content';
 import { mediaIdsOf, ReplyBodySchema, type ReplyBody } from './body';
 import { missingMedia } from './media';
+import { checkScheduleVariables, type TargetKind } from './schedule-variables';
 
 /**
  * Scheduled messages (定时发送). WeCom has no scheduled send: at the due time the scheduler creates the customer
@@ -198,14 +199,16 @@ export async function createSchedule(
     if (!deps.resolveReply) throw notFound();
     content = await deps.resolveReply(viewer, input.content.replyId, input.target);
   } else content = input.content;
-  await checkMedia(viewer, content, deps);
   const t = input.target;
+  const kind: TargetKind = 'externalUserId' in t ? 'customer' : 'chatId' in t ? 'group' : 'audience';
+  checkScheduleVariables(kind, content);
+  await checkMedia(viewer, content, deps);
   const row: ScheduledMessagesTable = {
     corp_id: viewer.corpId,
     id: input.id ?? randomUUID(),
     created_by: viewer.userId,
     sender,
-    target_kind: 'externalUserId' in t ? 'customer' : 'chatId' in t ? 'group' : 'audience',
+    target_kind: kind,
     external_user_id: 'externalUserId' in t ? t.externalUserId : null,
     chat_id: 'chatId' in t ? t.chatId : null,
     audience:
@@ -279,7 +282,10 @@ export async function updateSchedule(
   if (row.state !== 'scheduled') throw alreadyFired(row.state);
   const now = (deps.now ?? Date.now)();
   if (patch.at !== undefined) checkTime(patch.at, now);
-  if (patch.content) await checkMedia(viewer, patch.content, deps);
+  if (patch.content) {
+    checkScheduleVariables(row.target_kind, patch.content);
+    await checkMedia(viewer, patch.content, deps);
+  }
   const changes = {
     ...(patch.at !== undefined ? { due_at: patch.at } : {}),
     ...(patch.content ? { content: JSON.stringify(patch.content) } : {}),

@@ -1,12 +1,14 @@
 import 'server-only';
 import type { Db } from '../db';
 import type { ScheduledMessagesTable } from '../db/tables/content';
+import type { HttpError } from '../http';
 import { isWecomError, userMessageFor } from '../wecom/errors';
 import { readJson } from '../json';
 import type { Store } from '../store/types';
 import type { WecomClient } from '../wecom/client';
 import { partsOf, ReplyBodySchema, type ReplyBody } from './body';
 import { wecomMediaId } from './media';
+import { fillVariables, hasScheduleVariables, variableContext } from './schedule-variables';
 
 /**
  * The scheduler: every instance polls for due messages and claims each with one conditional UPDATE
@@ -166,6 +168,10 @@ function failure(err: unknown): string {
     const msg = userMessageFor(err.errcode, err.errmsg);
     return JSON.stringify({ zh: msg.zh, en: msg.en, errcode: err.errcode });
   }
+  // Our own refusals (no longer the customer's follower, a variable without a value) say why.
+  const own = (err as Partial<HttpError> | null)?.userMessage;
+  if (own && typeof own.zh === 'string' && typeof own.en === 'string')
+    return JSON.stringify({ zh: own.zh, en: own.en });
   return JSON.stringify({ zh: '提交失败', en: 'Submission failed' });
 }
 
@@ -174,7 +180,7 @@ async function submitOne(
   deps: SchedulerDeps,
   now: number,
 ): Promise<'submitted' | 'failed'> {
-  const content = readJson(row.content, ReplyBodySchema);
+  let content = readJson(row.content, ReplyBodySchema);
   const db = deps.db;
   const finish = (set: Partial<ScheduledMessagesTable>) =>
     db
@@ -193,6 +199,15 @@ async function submitOne(
   }
   try {
     const client = await deps.clientFor(row.corp_id);
+    // Variables take the values of the moment it goes out.
+    if (hasScheduleVariables(content)) {
+      const ctx = await variableContext(client, {
+        kind: row.target_kind,
+        sender: row.sender,
+        externalUserId: row.external_user_id,
+      });
+      content = fillVariables(content, ctx);
+    }
     const stale = new Set<string>();
     let body = await templateBody(row, content, deps, client, stale);
     if (row.attempts > 1) {

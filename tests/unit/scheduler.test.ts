@@ -77,7 +77,10 @@ describe.each(kinds)('scheduled messages on %s', (kind) => {
       dataDir: dir,
       // Tests of the rules below use a fixed answer; the route's real check is tested with the routes.
       authorizeTarget: async (viewer, target) => {
-        if ('externalUserId' in target && target.externalUserId !== LIN)
+        if (
+          'externalUserId' in target &&
+          !([LIN, WELL_KNOWN.onlyLina] as string[]).includes(target.externalUserId)
+        )
           throw new HttpError(403, 'forbidden', { zh: '无权', en: 'Forbidden' });
         if ('audience' in target) {
           const audience = {
@@ -426,5 +429,81 @@ describe.each(kinds)('scheduled messages on %s', (kind) => {
         deps,
       ),
     ).rejects.toMatchObject({ status: 403, code: 'audience_admin_only' });
+  });
+
+  describe('variables', () => {
+    const lina: Viewer = { corpId, userId: 'lina', isAdmin: false };
+
+    it('to one customer, every variable takes that customer’s and member’s values when it is due', async () => {
+      const { schedule: s } = await schedule(START + 60_000, {
+        kind: 'text',
+        text: '{客户称呼}您好，我是{我的名字}。{公司}的报价已更新（{客户名}）',
+      });
+      // Stored as written: values are those of the moment it goes out.
+      expect(s.content).toEqual({
+        kind: 'text',
+        text: '{客户称呼}您好，我是{我的名字}。{公司}的报价已更新（{客户名}）',
+      });
+      clock = START + 61_000;
+      await schedulerTick(instance(t.db, store));
+      expect((await rowOf(s.id)).state).toBe('submitted');
+      expect((await massMessages()).map((m) => m.text?.content)).toEqual([
+        '林晓梅-采购主管您好，我是张伟。南粤商贸的报价已更新（林晓梅）',
+      ]);
+    });
+
+    it('to many (an audience or a group chat) customer variables are refused; {我的名字} is filled in', async () => {
+      const audience = { userId: 'zhangwei', tagIds: [TAG.important] };
+      for (const text of ['{客户称呼}您好', '{客户名}', '{公司}的朋友'])
+        await expect(
+          createSchedule(
+            zhangwei,
+            { target: { audience }, at: START + 60_000, content: { kind: 'text', text } },
+            deps,
+          ),
+        ).rejects.toMatchObject({ status: 400, code: 'schedule_variable_per_customer' });
+      const { schedule: s } = await createSchedule(
+        zhangwei,
+        {
+          target: { audience },
+          at: START + 60_000,
+          content: { kind: 'text', text: '我是{我的名字}，新品上市' },
+        },
+        deps,
+      );
+      // An edit is held to the same rule.
+      await expect(
+        updateSchedule(zhangwei, s.id, { content: { kind: 'text', text: '{客户称呼}，新品上市' } }, deps),
+      ).rejects.toMatchObject({ status: 400, code: 'schedule_variable_per_customer' });
+      clock = START + 61_000;
+      await schedulerTick(instance(t.db, store));
+      expect((await massMessages()).map((m) => m.text?.content)).toEqual(['我是张伟，新品上市']);
+    });
+
+    it('an unknown variable is refused when scheduled, not sent as written', async () => {
+      await expect(schedule(START + 60_000, { kind: 'text', text: '{生日}快乐' })).rejects.toMatchObject({
+        status: 400,
+        code: 'schedule_variable_unknown',
+      });
+    });
+
+    it('a variable without a value when due fails the message instead of sending the braces', async () => {
+      // 陈思远 is a WeChat customer: no company.
+      const { schedule: s } = await createSchedule(
+        lina,
+        {
+          target: { externalUserId: WELL_KNOWN.onlyLina },
+          at: START + 60_000,
+          content: { kind: 'text', text: '{公司}的合同已寄出' },
+        },
+        deps,
+      );
+      clock = START + 61_000;
+      await schedulerTick(instance(t.db, store));
+      const row = await rowOf(s.id);
+      expect(row.state).toBe('failed');
+      expect(JSON.parse(row.error!).zh).toContain('{公司}');
+      expect(await count('externalcontact/add_msg_template')).toBe(0);
+    });
   });
 });
