@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { WELL_KNOWN, resetEmulator, setClient } from './helpers';
+import { CUSTOMERS, TAG } from '../../emulator/seed';
+import { WELL_KNOWN, loginInClient, resetEmulator, setClient } from './helpers';
 
 const LIN = WELL_KNOWN.linXiaomei;
 
@@ -74,5 +75,90 @@ test.describe('scheduled messages (定时发送) in the simulator', () => {
     const item = page.getByTestId('mass-item').filter({ hasText: '新版报价单已上线' });
     await item.getByRole('button', { name: '发送 Send' }).click();
     await expect(page.getByTestId('chat-messages')).toContainText('新版报价单已上线，请查收');
+  });
+
+  test('scheduled in the sidebar, listed in the workbench, fired, confirmed in WeCom: sent', async ({
+    page,
+  }) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await setClient(page.request, { userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: LIN });
+    await page.goto('/simulator');
+    const frame = page.frameLocator('[data-testid="sidebar-frame"]');
+    await expect(frame.getByTestId('customer-name')).toHaveText('林晓梅');
+    await frame.getByRole('tab', { name: '快捷回复' }).click();
+    const panel = frame.getByTestId('schedule-panel');
+
+    // The time picker has minutes: the next whole minute at least 15 seconds away.
+    const due = Math.ceil((Date.now() + 15_000) / 60_000) * 60_000;
+    const local = new Date(due - new Date(due).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await panel.getByLabel('消息内容').fill('{客户称呼}，样品已寄出，请注意查收');
+    await panel.getByLabel('发送时间').fill(local);
+    await panel.getByRole('button', { name: '安排发送' }).click();
+    await expect(panel.getByTestId('schedule-item').filter({ hasText: '样品已寄出' })).toHaveAttribute(
+      'data-state',
+      'scheduled',
+    );
+
+    // The workbench lists it with the member's other schedules.
+    const workbench = await page.context().newPage();
+    await workbench.goto('/workbench');
+    await workbench.getByTestId('schedules-link').click();
+    const listed = workbench.getByTestId('schedule-item').filter({ hasText: '样品已寄出' });
+    await expect(listed).toHaveAttribute('data-state', 'scheduled');
+    await expect(listed).toContainText(LIN);
+
+    // When due, WeCom's mass-message task exists for the member, the variable filled in for this customer.
+    await expect(listed).toHaveAttribute('data-state', 'submitted', { timeout: 90_000 });
+    await page.getByTestId('mass-assistant').click();
+    const item = page.getByTestId('mass-item').filter({ hasText: '林晓梅-采购主管，样品已寄出' });
+    await item.getByRole('button', { name: '发送 Send' }).click();
+    await expect(page.getByTestId('chat-messages')).toContainText('林晓梅-采购主管，样品已寄出，请注意查收');
+
+    // WeCom's result says it reached the customer (checked once a minute).
+    await expect(listed).toHaveAttribute('data-state', 'sent', { timeout: 100_000 });
+    await expect(listed).toContainText('送达 1');
+  });
+
+  test('an admin schedules to a member’s customers by tag, sees how many match, edits and cancels', async ({
+    page,
+    request,
+  }) => {
+    await loginInClient(page, '/admin');
+    const section = page.getByTestId('audience-schedule');
+    await section.getByLabel('发送成员 / Member').selectOption('zhangwei');
+    await section.getByRole('checkbox', { name: '重要客户' }).check();
+    const expected = CUSTOMERS.filter((c) =>
+      c.follow.some((f) => f.userid === 'zhangwei' && f.tagIds.includes(TAG.important)),
+    ).length;
+    const total = CUSTOMERS.filter((c) => c.follow.some((f) => f.userid === 'zhangwei')).length;
+    await expect(section.getByTestId('audience-count')).toContainText(
+      `当前匹配 ${expected} 位客户（共 ${total}）`,
+    );
+
+    // Customer variables cannot go to many customers at once.
+    await section.getByLabel('消息内容 / Message').fill('{客户称呼}，新品上市');
+    await section.getByRole('button', { name: '安排群发 / Schedule' }).click();
+    await expect(page.getByText('不能使用客户变量', { exact: false })).toBeVisible();
+
+    await section.getByLabel('消息内容 / Message').fill('新品上市，欢迎咨询——{我的名字}');
+    await section.getByRole('button', { name: '安排群发 / Schedule' }).click();
+    const item = section.getByTestId('schedule-item').filter({ hasText: '新品上市，欢迎咨询' });
+    await expect(item).toHaveAttribute('data-state', 'scheduled');
+    await expect(item).toContainText('zhangwei 的客户 · 1 个标签');
+
+    await item.getByRole('button', { name: '修改' }).click();
+    await item.getByLabel('消息内容').fill('新品上市，欢迎来电咨询');
+    await item.getByRole('button', { name: '保存' }).click();
+    const edited = section.getByTestId('schedule-item').filter({ hasText: '欢迎来电咨询' });
+    await expect(edited).toHaveAttribute('data-state', 'scheduled');
+    await edited.getByRole('button', { name: '取消' }).click();
+    await expect(edited).toHaveAttribute('data-state', 'cancelled');
+
+    // Signed out: no member list, no count.
+    expect((await request.get('/api/admin/audience/members')).status()).toBe(401);
+    expect(
+      (await request.get(`/api/admin/audience/count?userId=zhangwei&tagIds=${TAG.important}`)).status(),
+    ).toBe(401);
   });
 });
