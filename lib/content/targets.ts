@@ -2,12 +2,12 @@ import 'server-only';
 import { isAdmin } from '../auth';
 import { getDb } from '../db';
 import { HttpError } from '../http';
-import { listQuickReplies, matchesContext, type ReplyContext } from '../quick-replies';
+import { memberReplies, usableReplyBody, type ReplyContext } from '../quick-replies';
 import type { SessionUser } from '../session';
 import { getCustomerForUser, getGroupChatForUser } from '../wecom/contacts';
 import type { Corp } from '../wecom/tenant';
 import { checkAudience } from './audience';
-import { ReplyBodySchema } from './body';
+import { memberReplyDeps } from './library-access';
 import type { ScheduleDeps, Viewer } from './scheduled';
 
 /**
@@ -37,20 +37,18 @@ export function scheduleDeps(corp: Corp, db: ScheduleDeps['db']): ScheduleDeps {
       return { sender: audience.userId };
     },
     async resolveReply(viewer, replyId, target) {
-      // A reply the member may use in that chat: its scope must include the target (group replies only in their
-      // groups; an audience is one-to-one chats).
+      // A reply the member may use in that chat (a corp reply or their own): its scope must include the target —
+      // group replies only in their groups, an audience is one-to-one chats.
       const context: ReplyContext =
         'chatId' in target ? { entry: 'group', chatId: target.chatId } : { entry: 'single' };
-      const reply = (await listQuickReplies({ corpId: viewer.corpId })).find(
-        (r) => r.id === replyId && matchesContext(r, context),
-      );
-      // The reply's own fields are a reply body of its kind (title, scope and the rest are dropped).
-      const body = reply ? ReplyBodySchema.safeParse(reply) : null;
-      if (body?.success) return body.data;
-      throw new HttpError(404, 'quick_reply_not_found', {
-        zh: '快捷回复不存在或不能用于该聊天',
-        en: 'Quick reply not found, or not for this chat',
-      });
+      const replyDeps = { ...memberReplyDeps(corp, viewer), db };
+      const { items } = await memberReplies(viewer, { context }, replyDeps);
+      if (!items.some((r) => r.id === replyId))
+        throw new HttpError(404, 'quick_reply_not_found', {
+          zh: '快捷回复不存在或不能用于该聊天',
+          en: 'Quick reply not found, or not for this chat',
+        });
+      return usableReplyBody(viewer, replyId, replyDeps);
     },
   };
 }

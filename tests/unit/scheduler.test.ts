@@ -11,6 +11,9 @@ import {
   type Viewer,
 } from '@/lib/content/scheduled';
 import { checkAudience, countAudience } from '@/lib/content/audience';
+import { scheduleDeps } from '@/lib/content/targets';
+import { createPersonalReply, createQuickReply } from '@/lib/quick-replies';
+import type { Corp } from '@/lib/wecom/tenant';
 import { schedulerTick, startScheduler, type SchedulerDeps } from '@/lib/content/scheduler';
 import { openDb, type Db } from '@/lib/db/connect';
 import { HttpError } from '@/lib/http';
@@ -505,5 +508,46 @@ describe.each(kinds)('scheduled messages on %s', (kind) => {
       expect(JSON.parse(row.error!).zh).toContain('{公司}');
       expect(await count('externalcontact/add_msg_template')).toBe(0);
     });
+  });
+
+  it('a library reply of any kind is scheduled by id, within its scope, personal ones only for their owner', async () => {
+    const media = await saveMedia(
+      corpId,
+      'zhangwei',
+      { filename: 'catalog.png', bytes: PNG },
+      { db: t.db, dataDir: dir, now },
+    );
+    const replyDeps = { db: t.db, corpId, seed: false, now };
+    const image = await createQuickReply(
+      { kind: 'image', mediaId: media.id, title: '产品目录', scope: { type: 'all' } },
+      replyDeps,
+    );
+    const groupOnly = await createQuickReply(
+      {
+        kind: 'text',
+        text: '群公告',
+        title: '群公告',
+        scope: { type: 'groups', chatIds: [WELL_KNOWN.vipChat] },
+      },
+      replyDeps,
+    );
+    const personal = await createPersonalReply(
+      { userId: 'lina', isAdmin: false },
+      { kind: 'text', text: '李娜的话术', title: '李娜' },
+      replyDeps,
+    );
+    const real = scheduleDeps({ id: corpId, wecom: client(store), employeeNames: 'api' } as Corp, t.db);
+    const live = { ...real, now, dataDir: dir };
+    const to = (content: unknown, viewer = zhangwei) =>
+      createSchedule(viewer, { target: { externalUserId: LIN }, at: START + 60_000, content }, live);
+
+    const { schedule: s } = await to({ replyId: image.id });
+    expect(s.content).toEqual({ kind: 'image', mediaId: media.id });
+    await expect(to({ replyId: groupOnly.id })).rejects.toMatchObject({ status: 404 });
+    await expect(to({ replyId: personal.id })).rejects.toMatchObject({ status: 404 });
+    clock = START + 61_000;
+    await schedulerTick(instance(t.db, store));
+    expect((await rowOf(s.id)).state).toBe('submitted');
+    expect(await count('media/upload')).toBe(1);
   });
 });
