@@ -409,7 +409,8 @@ async function locked<T>(deps: QuickReplyDeps, fn: (trx: Transaction<Database>, 
   });
 }
 
-function bodyOfReply(r: QuickReply): ReplyBody {
+/** A reply's body alone (its kind and the fields of that kind). */
+export function bodyOfReply(r: QuickReply): ReplyBody {
   return ReplyBodySchema.parse(r);
 }
 
@@ -1053,4 +1054,278 @@ export function demoQuickReplies(): QuickReply[] {
     favourite: false,
     usage: { count: 0, lastUsedAt: null },
   }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Import of the corp library (the file formats are in lib/content/library-io.ts)
+
+/** One reply of an import file, before checking; `row` is what errors name (a CSV line, a JSON index from 1). */
+export interface ImportRow {
+  row: number;
+  id?: string;
+  title: unknown;
+  scope: unknown;
+  /** A category by name (created when the corp has none of that name); null: none. */
+  category: string | null;
+  /** The body with its kind; media by id, with `filenames` to find the corp's upload of that name otherwise. */
+  body: unknown;
+  filenames: Record<string, string>;
+  /** The file's row could not be read at all. */
+  error?: string;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Categories the import creates. */
+  categoriesCreated: number;
+  errors: { row: number; message: string }[];
+}
+
+const ImportIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** JSON with keys sorted, so equal values compare equal whatever order their keys were written in. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isRecord(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
+}
+
+/** Media ids in a raw body (before it is checked), with a setter to replace each. */
+function rawMediaRefs(raw: unknown): { get: () => unknown; set: (id: string) => void }[] {
+  if (!isRecord(raw)) return [];
+  const refs: { get: () => unknown; set: (id: string) => void }[] = [];
+  if ('mediaId' in raw) refs.push({ get: () => raw.mediaId, set: (id) => (raw.mediaId = id) });
+  const mp = raw.miniprogram;
+  if (isRecord(mp) && 'coverMediaId' in mp)
+    refs.push({ get: () => mp.coverMediaId, set: (id) => (mp.coverMediaId = id) });
+  if (Array.isArray(raw.parts)) for (const p of raw.parts) refs.push(...rawMediaRefs(p));
+  return refs;
+}
+
+const both = (m: { zh: string; en: string }) => `${m.zh} / ${m.en}`;
+
+interface Planned {
+  report: ImportReport;
+  categories: string[];
+  /** New replies; their category by name until the import knows every category's id. */
+  creates: { reply: Omit<NewRow, 'categoryId'>; category: string | null }[];
+  updates: { id: string; title: string; body: ReplyBody; scope: QuickReplyScope; category: string | null }[];
+}
+
+async function planImport(
+  ex: Executor,
+  corpId: string,
+  current: QuickReply[],
+  rows: ImportRow[],
+  dryRun: boolean,
+): Promise<Planned> {
+  const report: ImportReport = {
+    dryRun,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    categoriesCreated: 0,
+    errors: [],
+  };
+  const fail = (row: number, message: string) => report.errors.push({ row, message });
+  const [categoryRows, mediaRows, takenRows] = await Promise.all([
+    ex.selectFrom('reply_categories').select(['id', 'name']).where('corp_id', '=', corpId).execute(),
+    ex.selectFrom('media').select(['id', 'filename']).where('corp_id', '=', corpId).execute(),
+    ex
+      .selectFrom('quick_replies')
+      .select('id')
+      .where('corp_id', '=', corpId)
+      .where('owner_id', 'is not', null)
+      .execute(),
+  ]);
+  const categoryByName = new Map(categoryRows.map((c) => [c.name, c.id]));
+  const categoryName = new Map(categoryRows.map((c) => [c.id, c.name]));
+  const mediaIds = new Set(mediaRows.map((m) => m.id));
+  const byFilename = new Map<string, string | null>();
+  for (const m of mediaRows) byFilename.set(m.filename, byFilename.has(m.filename) ? null : m.id);
+  const personalIds = new Set(takenRows.map((r) => r.id));
+  const byId = new Map(current.map((r) => [r.id, r]));
+  const byTitle = new Map<string, QuickReply | null>();
+  for (const r of current) byTitle.set(r.title, byTitle.has(r.title) ? null : r);
+
+  const plan: Planned = { report, categories: [], creates: [], updates: [] };
+  const seen = new Set<string>();
+  let position = Math.max(0, ...current.map((r) => r.order));
+  for (const item of rows) {
+    if (item.error) {
+      fail(item.row, item.error);
+      continue;
+    }
+    try {
+      if (item.id !== undefined && !ImportIdSchema.safeParse(item.id).success) {
+        throw badRequest('import_id', { zh: `ID 格式不正确：${item.id}`, en: `Malformed id: ${item.id}` });
+      }
+      const meta = parse(MetaSchema.pick({ title: true, scope: true }), {
+        title: item.title,
+        scope: item.scope,
+      });
+      // Media by reference: the corp's upload with that id, else its only upload with the file's name.
+      for (const ref of rawMediaRefs(item.body)) {
+        const id = ref.get();
+        if (typeof id !== 'string' || mediaIds.has(id)) continue;
+        const name = item.filenames[id];
+        const match = name ? byFilename.get(name) : undefined;
+        if (match) ref.set(match);
+      }
+      const body = parseReplyBody(item.body);
+      await checkReplyMedia(ex, corpId, body);
+      const category = item.category?.trim() || null;
+      if (category && category.length > 20) {
+        throw badRequest('import_category', {
+          zh: `分类名称最多 20 字：${category}`,
+          en: `A category name has at most 20 characters: ${category}`,
+        });
+      }
+      const existing = item.id !== undefined ? byId.get(item.id) : (byTitle.get(meta.title) ?? undefined);
+      const key = existing?.id ?? item.id ?? `title:${meta.title}`;
+      if (seen.has(key)) {
+        throw badRequest('import_duplicate', {
+          zh: '文件中重复出现同一条快捷回复',
+          en: 'The same quick reply appears twice in the file',
+        });
+      }
+      seen.add(key);
+      if (item.id !== undefined && !existing && personalIds.has(item.id)) {
+        throw badRequest('import_id_taken', {
+          zh: `ID 已被占用：${item.id}`,
+          en: `That id is taken: ${item.id}`,
+        });
+      }
+      if (category && !categoryByName.has(category) && !plan.categories.includes(category)) {
+        plan.categories.push(category);
+      }
+      if (existing) {
+        const same =
+          existing.title === meta.title &&
+          stable(bodyOfReply(existing)) === stable(body) &&
+          stable(existing.scope) === stable(meta.scope) &&
+          (existing.categoryId ? (categoryName.get(existing.categoryId) ?? null) : null) === category;
+        if (same) report.unchanged++;
+        else {
+          report.updated++;
+          plan.updates.push({ id: existing.id, title: meta.title, body, scope: meta.scope, category });
+        }
+      } else {
+        report.created++;
+        plan.creates.push({
+          reply: {
+            id: item.id ?? newId(),
+            title: meta.title,
+            body,
+            scope: meta.scope,
+            ownerId: null,
+            position: ++position,
+          },
+          category,
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      fail(item.row, both(err.userMessage));
+    }
+  }
+  if (current.length + report.created > MAX_REPLIES) {
+    fail(0, both({ zh: `快捷回复最多 ${MAX_REPLIES} 条`, en: `At most ${MAX_REPLIES} quick replies` }));
+  }
+  if (categoryRows.length + plan.categories.length > MAX_CATEGORIES) {
+    fail(0, both({ zh: `分类最多 ${MAX_CATEGORIES} 个`, en: `At most ${MAX_CATEGORIES} categories` }));
+  }
+  report.categoriesCreated = plan.categories.length;
+  return plan;
+}
+
+class ImportRejected extends Error {
+  constructor(readonly report: ImportReport) {
+    super('import rejected');
+  }
+}
+
+/**
+ * Imports replies into the corp library: a reply with a known id (or, without an id, the one reply of that title)
+ * is updated when it differs, any other is created; replies not in the file stay. A dry run reports what would
+ * change and writes nothing; a real import writes all of it in one transaction, or nothing when any row is wrong.
+ * Importing the same file again changes nothing.
+ */
+export async function importCorpReplies(
+  rows: ImportRow[],
+  options: { dryRun: boolean },
+  deps: QuickReplyDeps,
+): Promise<ImportReport> {
+  const { db, corpId } = await resolve(deps);
+  if (options.dryRun) {
+    return (await planImport(db, corpId, await listQuickReplies(deps), rows, true)).report;
+  }
+  try {
+    return await locked(deps, async (trx, at) => {
+      const current = (await corpRows(trx, corpId)).map((r) => fromRow(r));
+      const plan = await planImport(trx, corpId, current, rows, false);
+      if (plan.report.errors.length > 0) throw new ImportRejected(plan.report);
+      const categoryIds = new Map(
+        (
+          await trx
+            .selectFrom('reply_categories')
+            .select(['id', 'name'])
+            .where('corp_id', '=', corpId)
+            .execute()
+        ).map((c) => [c.name, c.id]),
+      );
+      const last = await trx
+        .selectFrom('reply_categories')
+        .where('corp_id', '=', corpId)
+        .select((eb) => eb.fn.max('position').as('last'))
+        .executeTakeFirst();
+      let categoryPosition = Number(last?.last ?? 0);
+      for (const name of plan.categories) {
+        const id = newId('cat');
+        await trx
+          .insertInto('reply_categories')
+          .values({ corp_id: corpId, id, name, position: ++categoryPosition, created_at: at, updated_at: at })
+          .execute();
+        categoryIds.set(name, id);
+      }
+      const categoryOf = (name: string | null) => (name ? (categoryIds.get(name) ?? null) : null);
+      if (plan.creates.length > 0) {
+        await trx
+          .insertInto('quick_replies')
+          .values(
+            plan.creates.map((c) => toRow(corpId, { ...c.reply, categoryId: categoryOf(c.category) }, at)),
+          )
+          .execute();
+      }
+      for (const u of plan.updates) {
+        await trx
+          .updateTable('quick_replies')
+          .set({
+            kind: u.body.kind,
+            title: u.title,
+            body: bodyColumn(u.body),
+            scope: JSON.stringify(u.scope),
+            category_id: categoryOf(u.category),
+            search_text: searchTextOf(u.title, u.body),
+            updated_at: at,
+          })
+          .where('corp_id', '=', corpId)
+          .where('id', '=', u.id)
+          .execute();
+      }
+      return plan.report;
+    });
+  } catch (err) {
+    if (err instanceof ImportRejected) return err.report;
+    throw err;
+  }
 }

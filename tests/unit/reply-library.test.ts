@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Migrator } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exportLibrary, importLibrary } from '@/lib/content/library-io';
 import { saveMedia } from '@/lib/content/media';
 import { migrations } from '@/lib/db/migrations';
 import { HttpError } from '@/lib/http';
@@ -377,5 +378,199 @@ describe.each(kinds)('reply library on %s', (kind) => {
     const own = await createPersonalReply(li, { kind: 'text', title: '私', text: '私' }, dd);
     expect((await failure(setFavourite(zhang, own.id, true, dd)))?.status).toBe(404);
     expect((await failure(recordUsage(zhang, own.id, 'x', dd)))?.status).toBe(404);
+  });
+
+  describe('import and export', () => {
+    const OTHER = 'wwothercorp0000001';
+    async function library(d: QuickReplyDeps) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'media-'));
+      const image = await saveMedia(
+        d.corpId,
+        'admin01',
+        { filename: '海报.png', bytes: PNG },
+        { db: d.db!, dataDir: dir },
+      );
+      const file = await saveMedia(
+        d.corpId,
+        'admin01',
+        { filename: '报价单.pdf', bytes: PDF },
+        { db: d.db!, dataDir: dir },
+      );
+      const cat = await createCategory({ name: '报价' }, d);
+      await createQuickReply(
+        { kind: 'text', title: '问候, "你好"', text: '您好，\n第二行 "引号", 逗号', categoryId: cat.id },
+        d,
+      );
+      await createQuickReply(
+        {
+          kind: 'news',
+          title: '手册',
+          news: { link: 'https://e.com/a?x=1,2', title: '产品手册', desc: '介绍' },
+          scope: { type: 'groups', chatIds: [VIP, CHANNEL] },
+        },
+        d,
+      );
+      await createQuickReply(
+        { kind: 'file', title: '报价单', mediaId: file.id, scope: { type: 'single' }, categoryId: cat.id },
+        d,
+      );
+      await createQuickReply(
+        {
+          kind: 'miniprogram',
+          title: '商城',
+          miniprogram: {
+            appid: 'wx1234567890abcdef',
+            page: 'pages/index.html?a=1',
+            title: '星河商城',
+            coverMediaId: image.id,
+          },
+        },
+        d,
+      );
+      await createQuickReply(
+        {
+          kind: 'sequence',
+          title: '开场三连',
+          parts: [
+            { kind: 'text', text: '您好' },
+            { kind: 'image', mediaId: image.id },
+            { kind: 'news', news: { link: 'https://e.com/b', title: 'B' } },
+          ],
+        },
+        d,
+      );
+      return { image, file };
+    }
+    const counts = async (corpId: string) => ({
+      replies: (await t.db.selectFrom('quick_replies').select('id').where('corp_id', '=', corpId).execute())
+        .length,
+      categories: (
+        await t.db.selectFrom('reply_categories').select('id').where('corp_id', '=', corpId).execute()
+      ).length,
+      version:
+        (
+          await t.db
+            .selectFrom('quick_reply_lists')
+            .select('version')
+            .where('corp_id', '=', corpId)
+            .executeTakeFirst()
+        )?.version ?? null,
+    });
+    /** What a reply is, without what differs between corps (ids, media ids, order, category ids). */
+    const shape = (items: Awaited<ReturnType<typeof listQuickReplies>>) =>
+      items.map(({ id: _id, categoryId, order: _o, usage: _u, ...r }) =>
+        JSON.parse(
+          JSON.stringify({ ...r, category: categoryId !== null }).replace(
+            /"(mediaId|coverMediaId)":"[^"]+"/g,
+            '"$1":"*"',
+          ),
+        ),
+      );
+
+    for (const format of ['json', 'csv'] as const) {
+      it(`round-trips the library as ${format}, media by file name in another corp, and a re-import changes nothing`, async () => {
+        const d = await deps();
+        await library(d);
+        const exported = await exportLibrary(format, d);
+        if (format === 'csv') {
+          expect(exported.text.startsWith('\uFEFF"id","title","category","scope"')).toBe(true);
+          expect(exported.text).toContain('"报价单.pdf"');
+        }
+        // The same corp: everything is unchanged, and a dry run and a real run both write nothing.
+        const before = await counts(CORP);
+        expect(await importLibrary(format, exported.text, { dryRun: true }, d)).toEqual({
+          dryRun: true,
+          created: 0,
+          updated: 0,
+          unchanged: 5,
+          categoriesCreated: 0,
+          errors: [],
+        });
+        expect(await importLibrary(format, exported.text, { dryRun: false }, d)).toMatchObject({
+          created: 0,
+          updated: 0,
+          unchanged: 5,
+        });
+        expect((await counts(CORP)).replies).toBe(before.replies);
+
+        // Another corp that uploaded the same files: a dry run writes nothing, then the import creates all.
+        const other: QuickReplyDeps = { ...d, corpId: OTHER };
+        const dir = mkdtempSync(path.join(tmpdir(), 'media-'));
+        await saveMedia(OTHER, 'a', { filename: '海报.png', bytes: PNG }, { db: t.db, dataDir: dir });
+        await saveMedia(OTHER, 'a', { filename: '报价单.pdf', bytes: PDF }, { db: t.db, dataDir: dir });
+        const dry = await importLibrary(format, exported.text, { dryRun: true }, other);
+        expect(dry).toEqual({
+          dryRun: true,
+          created: 5,
+          updated: 0,
+          unchanged: 0,
+          categoriesCreated: 1,
+          errors: [],
+        });
+        expect(await counts(OTHER)).toEqual({ replies: 0, categories: 0, version: null });
+        expect(await importLibrary(format, exported.text, { dryRun: false }, other)).toMatchObject({
+          created: 5,
+          errors: [],
+        });
+        expect(shape(await listQuickReplies(other))).toEqual(shape(await listQuickReplies(d)));
+        expect((await listCategories(other)).map((c) => c.name)).toEqual(['报价']);
+        const text = (await listQuickReplies(other))[0];
+        expect(text).toMatchObject({ kind: 'text', text: '您好，\n第二行 "引号", 逗号' });
+        // Its own export imports into it unchanged.
+        const again = await exportLibrary(format, other);
+        expect(await importLibrary(format, again.text, { dryRun: false }, other)).toMatchObject({
+          created: 0,
+          updated: 0,
+          unchanged: 5,
+        });
+      });
+    }
+
+    it('reports a changed reply as updated and keeps its usage', async () => {
+      const d = await deps();
+      await library(d);
+      const first = (await listQuickReplies(d))[0]!;
+      await recordUsage(zhang, first.id, 's1', d);
+      const file = JSON.parse((await exportLibrary('json', d)).text);
+      file.replies[0].text = '改过的问候';
+      file.replies.push({ title: '新的一条', kind: 'text', text: '新' });
+      const report = await importLibrary('json', JSON.stringify(file), { dryRun: false }, d);
+      expect(report).toMatchObject({ created: 1, updated: 1, unchanged: 4, errors: [] });
+      const after = await listQuickReplies(d);
+      expect(after[0]).toMatchObject({ id: first.id, text: '改过的问候', usage: { count: 1 } });
+      // Without an id, the reply of the same title is the one it updates: importing again changes nothing.
+      expect(await importLibrary('json', JSON.stringify(file), { dryRun: false }, d)).toMatchObject({
+        created: 0,
+        updated: 0,
+        unchanged: 6,
+      });
+    });
+
+    it('names each bad row and writes nothing when any row is wrong', async () => {
+      const d = await deps();
+      await library(d);
+      const csv = (await exportLibrary('csv', d)).text.trimEnd().split('\r\n');
+      const bad = [
+        ...csv,
+        '"","新问候","","all","","text","你好","","","","","","","","","","","",""',
+        '"","坏图片","","all","","image","","","","","","nosuchmedia01","","","","","","",""',
+        '"","坏范围","","groups","not a chat!","text","x","","","","","","","","","","","",""',
+        '"","","","all","","text","无标题","","","","","","","","","","","",""',
+        '"","坏类型","","all","","audio","","","","","","","","","","","","",""',
+        '"","坏序列","","all","","sequence","","","","","","","","","","","","","[{""kind"":""text"""',
+      ].join('\r\n');
+      const before = await counts(CORP);
+      const dry = await importLibrary('csv', bad, { dryRun: true }, d);
+      expect(dry.errors.map((e) => e.row)).toEqual([8, 9, 10, 11, 12]);
+      expect(dry.errors[0]!.message).toContain('素材不存在');
+      expect(dry.errors[0]!.message).toContain('No such media');
+      expect(dry).toMatchObject({ created: 1, unchanged: 5 });
+      const real = await importLibrary('csv', bad, { dryRun: false }, d);
+      expect(real.errors).toHaveLength(5);
+      expect(await counts(CORP)).toEqual(before);
+      // A file that is not CSV at all is a 400.
+      expect((await failure(importLibrary('csv', '"id,"title\n"x', { dryRun: true }, d)))?.status).toBe(400);
+      expect((await failure(importLibrary('json', '{"replies": 5}', { dryRun: true }, d)))?.status).toBe(400);
+    });
   });
 });
