@@ -44,6 +44,9 @@ export function EmployeeCard({
           <a href="/workbench/schedules" data-testid="schedules-link">
             定时发送 / Scheduled messages
           </a>
+          <a href="/workbench/replies" data-testid="replies-link">
+            我的快捷回复 / My replies
+          </a>
           {isAdmin ? <a href="/admin">管理设置 / Admin setup</a> : null}
         </div>
       </div>
