@@ -56,7 +56,7 @@ export function ReplyForm({
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      await onSubmit(payload(d));
+      await onSubmit(payload(d, initial.categoryId));
     } catch (err) {
       setServerError(err instanceof Error ? err.message : String(err));
     } finally {

@@ -179,16 +179,19 @@ export function partOf(p: PartDraft): SinglePart {
   }
 }
 
-export type ReplyInput = ReplyBody & { title: string; scope: QuickReplyScope; categoryId: string | null };
+/** What the form submits; `categoryId` null moves a reply out of its category, absent leaves it uncategorised. */
+export type ReplyInput = ReplyBody & { title: string; scope: QuickReplyScope; categoryId?: string | null };
 
-export function payload(d: ReplyDraft): ReplyInput {
+export function payload(d: ReplyDraft, initialCategoryId = ''): ReplyInput {
   const scope: QuickReplyScope =
     d.scopeType === 'groups' ? { type: 'groups', chatIds: splitIds(d.chatIds) } : { type: d.scopeType };
   const body: ReplyBody =
     d.kind === 'sequence'
       ? { kind: 'sequence', parts: d.parts.map(partOf) }
       : partOf({ ...d.main, kind: d.kind });
-  return { ...body, title: d.title.trim(), scope, categoryId: d.categoryId || null };
+  const input: ReplyInput = { ...body, title: d.title.trim(), scope };
+  if (d.categoryId || initialCategoryId) input.categoryId = d.categoryId || null;
+  return input;
 }
 
 /** All the texts of a reply a search looks through. */
