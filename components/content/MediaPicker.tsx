@@ -19,7 +19,7 @@ const sizeOf = (n: number) =>
  * 413/415 with the limit, shown here as it said it) or pick one uploaded before.
  */
 export function MediaPicker({
-  route,
+  routes,
   kind,
   value,
   onChange,
@@ -27,8 +27,8 @@ export function MediaPicker({
   name,
   error,
 }: {
-  /** The upload (POST multipart `file`) and list (GET) route. */
-  route: string;
+  /** The media library's list route and, where the caller may upload, its upload route. */
+  routes: { list: string; upload: string | null };
   kind: MediaItem['kind'];
   value: string;
   onChange: (id: string) => void;
@@ -36,7 +36,7 @@ export function MediaPicker({
   name: string;
   error?: string;
 }) {
-  const { data, mutate } = useSWR(route, api.get<{ items: MediaItem[] }>, { revalidateOnFocus: false });
+  const { data, mutate } = useSWR(routes.list, api.get<{ items: MediaItem[] }>, { revalidateOnFocus: false });
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -44,13 +44,14 @@ export function MediaPicker({
   const chosen = data?.items.find((m) => m.id === value);
 
   async function upload(file: File) {
+    if (!routes.upload) return;
     setUploadError(null);
     setBusy(true);
     try {
       const form = new FormData();
       form.set('file', file);
       form.set('kind', kind);
-      const res = await api.post<{ id: string }>(route, form);
+      const res = await api.post<{ id: string }>(routes.upload, form);
       await mutate();
       onChange(res.id);
     } catch (err) {
@@ -64,21 +65,23 @@ export function MediaPicker({
     <fieldset className={styles.media} aria-labelledby={`${id}-legend`} data-testid="media-picker">
       <legend id={`${id}-legend`}>{label}</legend>
       <div className={admin.row}>
-        <label className={styles.upload}>
-          <span>
-            上传{KIND_ZH[kind]} / Upload {KIND_EN[kind]}
-          </span>
-          <input
-            type="file"
-            accept={ACCEPT[kind]}
-            disabled={busy}
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void upload(file);
-            }}
-          />
-        </label>
+        {routes.upload ? (
+          <label className={styles.upload}>
+            <span>
+              上传{KIND_ZH[kind]} / Upload {KIND_EN[kind]}
+            </span>
+            <input
+              type="file"
+              accept={ACCEPT[kind]}
+              disabled={busy}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) void upload(file);
+              }}
+            />
+          </label>
+        ) : null}
         <label className={styles.inline}>
           <span>已上传的{KIND_ZH[kind]} / Uploaded</span>
           <select
@@ -98,6 +101,7 @@ export function MediaPicker({
           </select>
         </label>
       </div>
+      {routes.upload ? null : <span className={admin.hint}>素材由管理员上传 / Admins upload media</span>}
       {busy ? <span className={admin.hint}>上传中… / Uploading…</span> : null}
       {value ? (
         <div className={styles.chosen} data-testid="media-chosen" data-media-id={value}>

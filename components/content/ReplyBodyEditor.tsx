@@ -29,13 +29,9 @@ export function Field({ label, error, children }: { label: string; error?: strin
   );
 }
 
-const MEDIA_KINDS: PartKind[] = ['image', 'video', 'file', 'miniprogram'];
+export type MediaRoutes = { list: string; upload: string | null };
 
-/** The kinds a part may have: without a media route (members), only text and link cards. */
-export const partKinds = (mediaRoute: string | null): PartKind[] =>
-  (['text', 'news', 'image', 'video', 'file', 'miniprogram'] as PartKind[]).filter(
-    (k) => mediaRoute !== null || !MEDIA_KINDS.includes(k),
-  );
+const PART_KINDS: PartKind[] = ['text', 'news', 'image', 'video', 'file', 'miniprogram'];
 
 /** The fields of one part (a single reply, or one part of a sequence), named `${prefix}field`. */
 export function PartFields({
@@ -48,7 +44,7 @@ export function PartFields({
   part: PartDraft;
   prefix: string;
   errors: FieldErrors;
-  mediaRoute: string | null;
+  mediaRoute: MediaRoutes;
   onChange: (p: PartDraft) => void;
 }) {
   const set = <K extends keyof PartDraft>(k: K, v: PartDraft[K]) => onChange({ ...part, [k]: v });
@@ -96,9 +92,9 @@ export function PartFields({
           {input('appid', '小程序 AppID / Mini-program AppID', 'wx…')}
           {input('page', '页面路径 / Page path', 'pages/index.html')}
           {input('mpTitle', '卡片标题 / Card title')}
-          {mediaRoute ? (
+          {
             <MediaPicker
-              route={mediaRoute}
+              routes={mediaRoute}
               kind="image"
               name={`${prefix}coverMediaId`}
               label="封面图 / Cover image"
@@ -106,13 +102,13 @@ export function PartFields({
               error={errors[`${prefix}coverMediaId`]}
               onChange={(id) => set('coverMediaId', id)}
             />
-          ) : null}
+          }
         </div>
       );
     default:
-      return mediaRoute ? (
+      return (
         <MediaPicker
-          route={mediaRoute}
+          routes={mediaRoute}
           kind={part.kind}
           name={`${prefix}mediaId`}
           label={KIND_LABELS[part.kind]}
@@ -120,7 +116,7 @@ export function PartFields({
           error={errors[`${prefix}mediaId`]}
           onChange={(id) => set('mediaId', id)}
         />
-      ) : null;
+      );
   }
 }
 
@@ -139,12 +135,12 @@ export function ReplyBodyEditor({
   main: PartDraft;
   parts: PartDraft[];
   errors: FieldErrors;
-  mediaRoute: string | null;
+  mediaRoute: MediaRoutes;
   onKind: (k: BodyKind) => void;
   onMain: (p: PartDraft) => void;
   onParts: (p: PartDraft[]) => void;
 }) {
-  const kinds = partKinds(mediaRoute);
+  const kinds = PART_KINDS;
   const setPart = (i: number, p: PartDraft) => onParts(parts.map((x, j) => (j === i ? p : x)));
   const move = (i: number, delta: -1 | 1) => {
     const next = [...parts];

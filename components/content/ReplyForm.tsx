@@ -11,7 +11,7 @@ import {
   type ReplyDraft,
   type ReplyInput,
 } from './draft';
-import { Field, ReplyBodyEditor } from './ReplyBodyEditor';
+import { Field, ReplyBodyEditor, type MediaRoutes } from './ReplyBodyEditor';
 import type { ReplyCategory } from './types';
 import admin from '@/components/admin/admin.module.css';
 import styles from './content.module.css';
@@ -38,7 +38,7 @@ export function ReplyForm({
   submitLabel: string;
   categories: ReplyCategory[];
   groups?: GroupChoice[];
-  mediaRoute: string | null;
+  mediaRoute: MediaRoutes;
   onSubmit: (body: ReplyInput) => Promise<void>;
   onCancel?: () => void;
 }) {

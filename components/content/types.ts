@@ -43,8 +43,8 @@ export interface LibraryApi {
   item: (id: string) => string;
   create: string;
   reorder: string | null;
-  /** Upload and list routes for media; null where the member may not upload. */
-  media: string | null;
+  /** The media library: read (GET) and, for admins, upload (POST multipart `file`). */
+  media: { list: string; upload: string | null };
 }
 
 export const ADMIN_API: LibraryApi = {
@@ -53,7 +53,7 @@ export const ADMIN_API: LibraryApi = {
   item: (id) => `/api/admin/quick-replies/${encodeURIComponent(id)}`,
   create: '/api/admin/quick-replies',
   reorder: '/api/admin/quick-replies/reorder',
-  media: '/api/admin/media',
+  media: { list: '/api/admin/media', upload: '/api/admin/media' },
 };
 
 export const MEMBER_API: LibraryApi = {
@@ -62,5 +62,5 @@ export const MEMBER_API: LibraryApi = {
   item: (id) => `/api/quick-replies/${encodeURIComponent(id)}`,
   create: '/api/quick-replies',
   reorder: null,
-  media: null,
+  media: { list: '/api/media', upload: null },
 };

@@ -206,8 +206,11 @@ test('member: a personal reply is theirs alone', async ({ page, browser, baseURL
   const mine = page.getByTestId('quick-replies');
   await mine.getByTestId('reply-new').click();
   const editor = mine.getByTestId('reply-editor');
-  // Members keep text and link cards; uploads are the admins'.
-  await expect(editor.getByRole('radio', { name: /图片/ })).toHaveCount(0);
+  // Members pick from the corp's media library but do not upload.
+  await editor.getByRole('radio', { name: /图片 \/ Image/ }).check();
+  await expect(editor.getByTestId('media-picker')).toContainText('素材由管理员上传');
+  await expect(editor.getByLabel(/上传图片/)).toHaveCount(0);
+  await editor.getByRole('radio', { name: /文本 \/ Text/ }).check();
   await editor.getByLabel('标题 / Title', { exact: true }).fill(title);
   await editor.getByLabel('内容 / Text').fill('您好，我是丽娜，很高兴为您服务。');
   await editor.getByRole('button', { name: '添加 / Add', exact: true }).click();
