@@ -1,24 +1,5 @@
-import type { ReplyBody } from '@/lib/content/body';
-
-/** The library as the browser sees it (contract of /api/quick-replies and /api/admin/quick-replies). */
-export type QuickReplyScope = { type: 'all' } | { type: 'single' } | { type: 'groups'; chatIds: string[] };
-
-export type QuickReply = ReplyBody & {
-  id: string;
-  title: string;
-  scope: QuickReplyScope;
-  order: number;
-  categoryId?: string | null;
-  owner?: 'corp' | 'personal';
-  favourite?: boolean;
-  usage?: { count: number; lastUsedAt: number | null };
-};
-
-export interface ReplyCategory {
-  id: string;
-  name: string;
-  order: number;
-}
+/** The library as the browser sees it: the server's types (lib/quick-replies.ts), imported as types only. */
+export type { QuickReply, QuickReplyScope, ReplyCategory } from '@/lib/quick-replies';
 
 export interface MediaItem {
   id: string;
