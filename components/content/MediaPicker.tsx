@@ -87,6 +87,7 @@ export function MediaPicker({
           <select
             className={admin.select}
             name={name}
+            aria-label={`已上传的${KIND_ZH[kind]} / Uploaded ${KIND_EN[kind]}s`}
             value={value}
             aria-invalid={error ? true : undefined}
             onChange={(e) => onChange(e.target.value)}

@@ -182,6 +182,7 @@ export function ReplyBodyEditor({
                   <select
                     className={admin.select}
                     name={`parts.${i}.kind`}
+                    aria-label="类型 / Kind"
                     value={p.kind}
                     onChange={(e) => setPart(i, { ...p, kind: e.target.value as PartKind })}
                   >

@@ -88,6 +88,7 @@ export function ReplyForm({
           <select
             className={admin.select}
             name="categoryId"
+            aria-label="分类 / Category"
             value={d.categoryId}
             onChange={(e) => set('categoryId', e.target.value)}
           >
