@@ -1,14 +1,21 @@
 /**
  * The database part of the benchmark, in its own process (the app's server-only modules load under the
- * react-server condition): for each driver, the sidebar's quick-reply read and a keyset page over 100,000 events
- * of the callback event log, each beside a bare `select 1` on the same connection. Prints one JSON line.
+ * react-server condition): for each driver, the sidebar's quick-reply read (corp and personal replies, favourites,
+ * categories) and a keyset page over 100,000 events of the callback event log, each beside a bare `select 1` on
+ * the same connection. Prints one JSON line.
  * Run: node --conditions=react-server --import tsx bench/db-worker.ts <sqlite|postgres> <DATABASE_URL>
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openDb } from '../lib/db/connect';
 import { migrateToLatest } from '../lib/db/migrate';
-import { createQuickReply, repliesFor } from '../lib/quick-replies';
+import {
+  createCategory,
+  createPersonalReply,
+  createQuickReply,
+  memberReplies,
+  setFavourite,
+} from '../lib/quick-replies';
 import { prng } from './prng';
 
 const [kind, url] = process.argv.slice(2);
@@ -45,13 +52,27 @@ try {
 
   // Quick replies of the sidebar's corp (30 replies, some for the group, some for single chats).
   const seedStarted = performance.now();
+  const library = { db, corpId: corp(0), seed: false };
+  const member = { userId: 'zhangwei', isAdmin: false };
+  const categories: string[] = [];
+  for (const name of ['开场', '报价', '售后']) categories.push((await createCategory({ name }, library)).id);
   for (let i = 0; i < REPLIES; i++) {
     const scope =
       i % 3 === 0 ? { type: 'all' } : i % 3 === 1 ? { type: 'single' } : { type: 'groups', chatIds: [vip] };
-    await createQuickReply(
-      { kind: 'text', title: `回复 ${i}`, text: `快捷回复正文 ${i}：您好，很高兴为您服务。`, scope },
-      { db, corpId: corp(0), seed: false },
+    const reply = await createQuickReply(
+      {
+        kind: 'text',
+        title: `回复 ${i}`,
+        text: `快捷回复正文 ${i}：您好，很高兴为您服务。`,
+        scope,
+        categoryId: categories[i % categories.length],
+      },
+      library,
     );
+    if (i % 5 === 0) await setFavourite(member, reply.id, true, library);
+  }
+  for (let i = 0; i < 5; i++) {
+    await createPersonalReply(member, { kind: 'text', title: `我的 ${i}`, text: `个人话术 ${i}` }, library);
   }
 
   // 100,000 events over 20 corps and 2,000 customers, as the customer timeline will read them.
@@ -89,12 +110,14 @@ try {
   const seedSec = (performance.now() - seedStarted) / 1000;
 
   const bare = await measure(() => sql`select 1`.execute(db));
+  // What GET /api/quick-replies reads: corp replies for the chat and the member's own, favourites, categories
+  // (group membership is a WeCom call, not part of this read).
   const replies = await measure((i) =>
-    repliesFor(i % 2 ? { entry: 'single' } : { entry: 'group', chatId: vip }, {
-      db,
-      corpId: corp(0),
-      seed: false,
-    }),
+    memberReplies(
+      member,
+      { context: i % 2 ? { entry: 'single' } : { entry: 'group', chatId: vip } },
+      { ...library, isMemberOf: async () => true },
+    ),
   );
   const pageRand = prng(11);
   const page = await measure(() => {

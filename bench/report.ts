@@ -308,7 +308,7 @@ export function table(r: Results): string {
       const name = d.driver === 'sqlite' ? 'SQLite' : 'PostgreSQL';
       const bare = `bare \`select 1\` on the same driver: p50 ${fmt(d.bare.p50Ms, 3)} ms · p99 ${fmt(d.bare.p99Ms, 3)} ms`;
       rows.push([
-        `q. Sidebar quick replies (${d.replies} stored), ${name}`,
+        `q. Sidebar quick replies (${d.replies} corp + 5 personal, favourites, categories), ${name}`,
         `p50 ${fmt(d.quickReplies.p50Ms, 3)} ms · p99 ${fmt(d.quickReplies.p99Ms, 3)} ms`,
         `${bare}; ${fmt(d.iterations)} reads`,
         '',

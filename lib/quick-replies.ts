@@ -590,10 +590,28 @@ function reordered<T extends { id: string; order: number }>(items: T[], ids: str
 // ---------------------------------------------------------------------------------------------------------------
 // Corp replies (admins)
 
-export async function listQuickReplies(deps: QuickReplyDeps): Promise<QuickReply[]> {
+/** The corp's replies in the admin's order; `q` keeps those whose title or body texts contain it. */
+export async function listQuickReplies(
+  deps: QuickReplyDeps,
+  options: { q?: string } = {},
+): Promise<QuickReply[]> {
   const { db, corpId, seed } = await resolve(deps);
-  const rows = await loadCorp(db, corpId, seed);
-  return rows === null ? demoQuickReplies() : rows.map((r) => fromRow(r));
+  const q = options.q?.trim().toLowerCase() ?? '';
+  if (!q) {
+    const rows = await loadCorp(db, corpId, seed);
+    return rows === null ? demoQuickReplies() : rows.map((r) => fromRow(r));
+  }
+  const rows = await db
+    .selectFrom('quick_replies')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .where('owner_id', 'is', null)
+    .where(sql<boolean>`search_text like ${likePattern(q)} escape '!'`)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  if (rows.length > 0 || !seed || (await everSaved(db, corpId))) return rows.map((r) => fromRow(r));
+  return demoQuickReplies().filter((r) => searchTextOf(r.title, bodyOfReply(r)).includes(q));
 }
 
 export function matchesContext(reply: Pick<QuickReply, 'scope'>, context: ReplyContext): boolean {

@@ -337,6 +337,8 @@ describe.each(kinds)('reply library on %s', (kind) => {
     expect(await search('_')).toEqual([c.id]);
     expect(await search('满意_')).toEqual([c.id]);
     expect(await search('不存在')).toEqual([]);
+    // The admin listing searches the corp's replies alike.
+    expect((await listQuickReplies(d, { q: '报价' })).map((r) => r.id)).toEqual([a.id, b.id]);
     // Renaming updates what is found.
     await updateQuickReply(a.id, { text: '请查收' }, d);
     expect(await search('报价单')).toEqual([]);

@@ -4,9 +4,11 @@ import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ auth: 'admin' }, async ({ corp }) => ({
-  items: await listQuickReplies({ corpId: corp.id }),
-}));
+/** The corp's replies in order (`?q=` keeps those whose title or body texts contain it). */
+export const GET = route(
+  { auth: 'admin', query: z.object({ q: z.string().max(100).optional() }) },
+  async ({ corp, query }) => ({ items: await listQuickReplies({ corpId: corp.id }, { q: query.q }) }),
+);
 
 /** The reply is validated by lib/quick-replies (its messages name each field). */
 export const POST = route(
