@@ -21,6 +21,12 @@ function Report({ report }: { report: ImportReport }) {
         <span data-testid="import-created">新增 / created {report.created}</span> ·{' '}
         <span data-testid="import-updated">更新 / updated {report.updated}</span> ·{' '}
         <span data-testid="import-unchanged">未变 / unchanged {report.unchanged}</span> ·{' '}
+        {report.categoriesCreated ? (
+          <>
+            <span data-testid="import-categories">新分类 / new categories {report.categoriesCreated}</span>{' '}
+            ·{' '}
+          </>
+        ) : null}
         <span data-testid="import-errors">错误 / errors {report.errors.length}</span>
       </p>
       {report.errors.length > 0 ? (
@@ -103,7 +109,17 @@ export function ImportExport({ onImported }: { onImported: () => Promise<unknown
       {report ? <Report report={report} /> : null}
       {report?.dryRun && file ? (
         <div className={admin.row}>
-          <Button variant="primary" disabled={busy} onClick={() => void send(file, false)}>
+          {report.errors.length > 0 ? (
+            <span className={admin.hint}>
+              文件有错误，修正后重新选择文件；导入是全部或全不 / Fix the errors and choose the file again; an
+              import is all or nothing
+            </span>
+          ) : null}
+          <Button
+            variant="primary"
+            disabled={busy || report.errors.length > 0}
+            onClick={() => void send(file, false)}
+          >
             确认导入 / Apply import
           </Button>
           <Button

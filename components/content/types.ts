@@ -14,6 +14,7 @@ export interface ImportReport {
   created: number;
   updated: number;
   unchanged: number;
+  categoriesCreated?: number;
   errors: { row: number; message: string }[];
 }
 

@@ -246,3 +246,67 @@ test('member: a personal reply is theirs alone', async ({ page, browser, baseURL
     .click();
   await expect(mine.getByTestId('reply-title').filter({ hasText: title })).toHaveCount(0);
 });
+
+test('admin: an import is a dry run first — the report by row, nothing changed until confirmed', async ({
+  page,
+}) => {
+  const manager = await openLibrary(page);
+  const exported = await page.request.get('/api/admin/quick-replies/export?format=json');
+  expect(exported.status()).toBe(200);
+  const file = (await exported.json()) as {
+    replies: { id: string; title: string; kind: string; text?: string }[];
+  };
+  const target = file.replies.find((r) => r.kind === 'text')!;
+  const original = target.text!;
+  const created = `导入的回复-${unique()}`;
+  const titles = async () =>
+    (
+      (await (await page.request.get('/api/admin/quick-replies')).json()) as { items: { title: string }[] }
+    ).items.map((r) => r.title);
+  const textOf = async (id: string) =>
+    (
+      (await (await page.request.get('/api/admin/quick-replies')).json()) as {
+        items: { id: string; text?: string }[];
+      }
+    ).items.find((r) => r.id === id)?.text;
+  const changed = file.replies.map((r) =>
+    r.id === target.id ? { ...r, text: `${original}（导入修改）` } : r,
+  );
+  const fresh = { title: created, scope: { type: 'all' }, kind: 'text', text: '这条来自导入文件。' };
+  const upload = manager.getByLabel(/导入文件/);
+  const report = manager.getByTestId('import-report');
+  try {
+    // A file with a bad row: the dry run names the row; it cannot be applied.
+    const bad = { replies: [...changed, fresh, { title: '', kind: 'text', text: '' }] };
+    await upload.setInputFiles({
+      name: 'library.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
+    await expect(report).toHaveAttribute('data-dry-run', 'true');
+    await expect(report.getByTestId('import-error')).toHaveCount(1);
+    await expect(report.getByTestId('import-error')).toContainText(`第 ${changed.length + 2} 行`);
+    await expect(manager.getByRole('button', { name: /确认导入/ })).toBeDisabled();
+
+    // The corrected file: one new, one changed, the rest unchanged — and still nothing written.
+    await upload.setInputFiles({
+      name: 'library.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ replies: [...changed, fresh] })),
+    });
+    await expect(report.getByTestId('import-errors')).toContainText('0');
+    await expect(report.getByTestId('import-created')).toHaveText('新增 / created 1');
+    await expect(report.getByTestId('import-updated')).toHaveText('更新 / updated 1');
+    await expect(report.getByTestId('import-unchanged')).toHaveText(`未变 / unchanged ${changed.length - 1}`);
+    expect(await titles()).not.toContain(created);
+    expect(await textOf(target.id)).toBe(original);
+
+    await manager.getByRole('button', { name: /确认导入/ }).click();
+    await expect(report).toHaveAttribute('data-dry-run', 'false');
+    await expect(manager.getByTestId('reply-title').filter({ hasText: created })).toHaveCount(1);
+    expect(await textOf(target.id)).toBe(`${original}（导入修改）`);
+  } finally {
+    await page.request.patch(`/api/admin/quick-replies/${target.id}`, { data: { text: original } });
+    await cleanUp(page, [created], []);
+  }
+});
