@@ -245,7 +245,8 @@ export function ScheduleList({
           (s) =>
             (s.state === 'scheduled' && s.at - Date.now() < 10 * 60_000) ||
             s.state === 'submitting' ||
-            s.state === 'submitted',
+            // A member usually confirms soon after it fires; one left unconfirmed is not polled for days.
+            (s.state === 'submitted' && Date.now() - s.updatedAt < 15 * 60_000),
         )
           ? 5000
           : 0,

@@ -161,4 +161,62 @@ test.describe('scheduled messages (定时发送) in the simulator', () => {
       (await request.get(`/api/admin/audience/count?userId=zhangwei&tagIds=${TAG.important}`)).status(),
     ).toBe(401);
   });
+
+  test('the sidebar schedules written text with attachments from the media library, or a library reply of any kind', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await setClient(page.request, { userId: 'zhangwei', entry: 'single_chat_tools', externalUserId: LIN });
+    await page.goto('/simulator');
+    const frame = page.frameLocator('[data-testid="sidebar-frame"]');
+    await expect(frame.getByTestId('customer-name')).toHaveText('林晓梅');
+
+    // An admin's media and an image reply made from it.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3, 4]);
+    const origin = new URL(page.url()).origin;
+    const uploaded = await page.request.post('/api/admin/media', {
+      headers: { origin },
+      multipart: { file: { name: 'price-list.png', mimeType: 'image/png', buffer: png } },
+    });
+    expect(uploaded.status()).toBe(201);
+    const { id: mediaId } = (await uploaded.json()) as { id: string };
+    const reply = await page.request.post('/api/admin/quick-replies', {
+      headers: { origin },
+      data: { kind: 'image', mediaId, title: '价目表图片', scope: { type: 'all' } },
+    });
+    expect(reply.status()).toBe(201);
+
+    await frame.getByRole('tab', { name: '快捷回复' }).click();
+    const panel = frame.getByTestId('schedule-panel');
+    await panel.getByLabel('消息内容').fill('附上最新价目表');
+    await panel.getByRole('button', { name: '添加附件' }).click();
+    await panel
+      .getByTestId('schedule-media')
+      .getByRole('checkbox', { name: /price-list\.png/ })
+      .check();
+    await expect(panel.getByTestId('schedule-attachments')).toContainText('price-list.png');
+    await panel.getByRole('button', { name: '安排发送' }).click();
+    await expect(
+      panel.getByTestId('schedule-item').filter({ hasText: '附上最新价目表 · [图片]' }),
+    ).toHaveAttribute('data-state', 'scheduled');
+
+    await panel.getByRole('radio', { name: '快捷回复' }).check();
+    await panel.getByLabel('选择快捷回复').selectOption({ label: '价目表图片' });
+    await panel.getByRole('button', { name: '安排发送' }).click();
+
+    const res = await page.request.get(`/api/scheduled-messages?externalUserId=${LIN}`);
+    const { upcoming } = (await res.json()) as { upcoming: { content: unknown }[] };
+    expect(upcoming.map((s) => s.content)).toEqual(
+      expect.arrayContaining([
+        {
+          kind: 'sequence',
+          parts: [
+            { kind: 'text', text: '附上最新价目表' },
+            { kind: 'image', mediaId },
+          ],
+        },
+        { kind: 'image', mediaId },
+      ]),
+    );
+  });
 });
