@@ -26,6 +26,7 @@ import {
   type QuickReplyDeps,
   type ReplyViewer,
 } from '@/lib/quick-replies';
+import { openDb } from '@/lib/db/connect';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './fixtures/db';
 
 const VIP = 'wrcmQNQw1OkGAB7s8KiqQ6RNBg8KgyTM';
@@ -380,6 +381,41 @@ describe.each(kinds)('reply library on %s', (kind) => {
     const own = await createPersonalReply(li, { kind: 'text', title: '私', text: '私' }, dd);
     expect((await failure(setFavourite(zhang, own.id, true, dd)))?.status).toBe(404);
     expect((await failure(recordUsage(zhang, own.id, 'x', dd)))?.status).toBe(404);
+  });
+
+  it('keeps concurrent changes from two processes: every reply, position, favourite and send', async () => {
+    const d = await deps();
+    const shared = await createQuickReply({ kind: 'text', title: '共用', text: '共用' }, d);
+    // A second connection pool to the same database is another process. (SQLite serves one process per host
+    // through one synchronous connection; a second one in this thread would wait on the first.)
+    const other = kind === 'postgres' ? openDb(t.url) : null;
+    try {
+      const e: QuickReplyDeps = other ? { ...d, db: other } : d;
+      await Promise.all([
+        ...Array.from({ length: 4 }, (_, i) =>
+          createQuickReply({ kind: 'text', title: `甲${i}`, text: 'a' }, i % 2 ? d : e),
+        ),
+        ...Array.from({ length: 3 }, (_, i) =>
+          createPersonalReply(zhang, { kind: 'text', title: `乙${i}`, text: 'b' }, i % 2 ? e : d),
+        ),
+        ...Array.from({ length: 6 }, (_, i) => recordUsage(li, shared.id, `send-${i % 3}`, i % 2 ? d : e)),
+        setFavourite(zhang, shared.id, true, e),
+        setFavourite(li, shared.id, true, d),
+        createCategory({ name: '并发' }, e),
+        updateQuickReply(shared.id, { title: '共用话术' }, d),
+      ]);
+    } finally {
+      await other?.destroy();
+    }
+    const corp = await listQuickReplies(d);
+    expect(corp.map((r) => r.order)).toEqual([1, 2, 3, 4, 5]);
+    expect(corp[0]).toMatchObject({ id: shared.id, title: '共用话术', usage: { count: 3 } });
+    const mine = (await memberReplies(zhang, {}, membership(d, zhang))).items;
+    expect(mine.filter((r) => r.owner === 'personal').map((r) => r.order)).toEqual([1, 2, 3]);
+    expect(mine.find((r) => r.id === shared.id)?.favourite).toBe(true);
+    expect(
+      (await memberReplies(li, {}, membership(d, li))).items.find((r) => r.id === shared.id)?.favourite,
+    ).toBe(true);
   });
 
   describe('import and export', () => {
