@@ -234,7 +234,8 @@ export function QuickRepliesPanel({
             )
           ).mediaId,
         resolve: (text) => resolveVariables(text, variableContext).text,
-        origin: location.origin,
+        coverUrl: async (id) =>
+          (await api.get<{ url: string }>(`/api/media/${encodeURIComponent(id)}/cover-url`)).url,
         onProgress: (sent, total) => setBusy({ id: reply.id, sent, total }),
       });
       setToast(T.sentAll[lang]);

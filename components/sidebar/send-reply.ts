@@ -28,10 +28,10 @@ export interface SendDeps {
   send(message: SendMessage): Promise<void>;
   /** The corp's WeCom media_id for a media record; `stale` = the one the client just refused. */
   mediaId(id: string, stale?: string): Promise<string>;
+  /** The public URL of an image (a mini-program card's cover is fetched by WeCom without a session). */
+  coverUrl(id: string): Promise<string>;
   /** Resolves variables in a text or link title. */
   resolve(text: string): string;
-  /** This page's origin, for absolute cover URLs. */
-  origin: string;
   /** Before part `index` (0-based) is sent, and with `total` once all are. */
   onProgress?(sent: number, total: number): void;
 }
@@ -80,7 +80,7 @@ async function sendPart(part: SinglePart, deps: SendDeps): Promise<void> {
       const { appid, title, page, coverMediaId } = part.miniprogram;
       return deps.send({
         msgtype: 'miniprogram',
-        miniprogram: { appid, title, page, imgUrl: new URL(mediaUrl(coverMediaId), deps.origin).href },
+        miniprogram: { appid, title, page, imgUrl: await deps.coverUrl(coverMediaId) },
       });
     }
   }

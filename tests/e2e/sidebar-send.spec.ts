@@ -129,8 +129,17 @@ test('every kind sent from the sidebar reaches the chat; an image sent twice is 
     appid: MINI_APPID,
     title: '预约试驾',
     page: '/pages/book/index.html',
-    imgUrl: expect.stringMatching(new RegExp(`/api/media/${image}$`)),
+    imgUrl: expect.stringMatching(new RegExp(`/api/media/${image}/cover\\?corp=.+&sig=.+$`)),
   });
+  // WeCom fetches the cover without a session: the signed URL serves it, anything else is a 404.
+  const cover = new URL((sent[5]!.miniprogram as { imgUrl: string }).imgUrl);
+  const plain = await request.get(`${cover.pathname}${cover.search}`);
+  expect(plain.status()).toBe(200);
+  expect(plain.headers()['content-type']).toBe('image/png');
+  const forged = `${cover.pathname}${cover.search.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')}`;
+  expect((await request.get(forged)).status()).toBe(404);
+  expect((await request.get(`/api/media/${video}/cover-url`)).status()).toBe(401);
+  expect((await page.request.get(`/api/media/${video}/cover-url`)).status()).toBe(400);
   // The same WeCom media_id both times: one upload each for the image, the video and the file.
   expect((sent[6]!.image as { mediaid: string }).mediaid).toBe(
     (sent[2]!.image as { mediaid: string }).mediaid,
