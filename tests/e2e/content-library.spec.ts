@@ -310,3 +310,88 @@ test('admin: an import is a dry run first — the report by row, nothing changed
     await cleanUp(page, [created], []);
   }
 });
+
+test('admin: categories renamed, reordered and deleted (their replies become uncategorised); exports download', async ({
+  page,
+}) => {
+  const manager = await openLibrary(page);
+  const [a, b, renamed] = ['售前', '售后', '售后服务'].map((n) => `${n}-${unique()}`) as [
+    string,
+    string,
+    string,
+  ];
+  const title = `分类测试回复-${unique()}`;
+  const names = async () =>
+    (
+      (await (await page.request.get('/api/admin/reply-categories')).json()) as { items: { name: string }[] }
+    ).items
+      .map((c) => c.name)
+      .filter((n) => [a, b, renamed].includes(n));
+  try {
+    for (const name of [a, b]) {
+      await manager.getByLabel(/新分类/).fill(name);
+      await manager.getByRole('button', { name: /添加分类/ }).click();
+      await expect(manager.getByRole('region', { name })).toBeVisible();
+    }
+    expect(await names()).toEqual([a, b]);
+
+    // A reply filed under the first category.
+    const cats = (await (await page.request.get('/api/admin/reply-categories')).json()) as {
+      items: { id: string; name: string }[];
+    };
+    const aId = cats.items.find((c) => c.name === a)!.id;
+    const made = await page.request.post('/api/admin/quick-replies', {
+      data: { kind: 'text', title, text: '售前咨询请找我。', categoryId: aId },
+    });
+    expect(made.status()).toBe(201);
+    await page.reload();
+    await expect(manager.getByRole('region', { name: a }).getByTestId('reply-title')).toHaveText([title]);
+
+    const label = `分类名称 / Category name: ${b}`;
+    await manager.getByLabel(label).fill(renamed);
+    await manager
+      .getByTestId('category-item')
+      .filter({ has: page.getByLabel(label) })
+      .getByRole('button', { name: /重命名/ })
+      .click();
+    await expect(manager.getByRole('region', { name: renamed })).toBeVisible();
+    await manager.getByRole('button', { name: `上移分类 ${renamed} / Move category up` }).click();
+    await expect.poll(names).toEqual([renamed, a]);
+    const shown = () =>
+      manager
+        .getByTestId('reply-group')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))
+        .then((labels) => labels.filter((l) => l === a || l === renamed));
+    await expect.poll(shown).toEqual([renamed, a]);
+
+    page.once('dialog', (d) => void d.accept());
+    await manager.getByRole('button', { name: `删除分类 ${a} / Delete category` }).click();
+    await expect.poll(names).toEqual([renamed]);
+    await expect(
+      manager.getByRole('region', { name: '未分类 / Uncategorised' }).getByTestId('reply-title'),
+    ).toContainText([title]);
+
+    // Exports: JSON and CSV files of the library.
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      manager.getByRole('link', { name: /导出 JSON/ }).click(),
+    ]);
+    const parsed = JSON.parse(await streamText(await json.createReadStream()));
+    expect(parsed.replies.map((r: { title: string }) => r.title)).toContain(title);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      manager.getByRole('link', { name: /导出 CSV/ }).click(),
+    ]);
+    const text = await streamText(await csv.createReadStream());
+    expect(text.split(/\r?\n/)[0]).toMatch(/title/);
+    expect(text).toContain(title);
+  } finally {
+    await cleanUp(page, [title], [a, b, renamed]);
+  }
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
