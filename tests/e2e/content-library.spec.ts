@@ -390,6 +390,70 @@ test('admin: categories renamed, reordered and deleted (their replies become unc
   }
 });
 
+test('admin: a mini-program card (AppID, .html page, uploaded cover) and a file reply', async ({ page }) => {
+  const manager = await openLibrary(page);
+  const card = `小程序下单-${unique()}`;
+  const doc = `价目表文件-${unique()}`;
+  try {
+    await manager.getByTestId('reply-new').click();
+    const editor = manager.getByTestId('reply-editor');
+    await editor.getByLabel('标题 / Title', { exact: true }).fill(card);
+    await editor.getByRole('radio', { name: /小程序/ }).check();
+    await editor.getByLabel('小程序 AppID / Mini-program AppID').fill('wx123');
+    await editor.getByLabel('页面路径 / Page path').fill('pages/order/index');
+    await editor.getByLabel('卡片标题 / Card title').fill('一键下单');
+    await editor.getByRole('button', { name: '添加 / Add', exact: true }).click();
+    const errors = editor.getByTestId('field-error');
+    await expect(errors).toContainText(['wx 加 16 位', '.html', '封面图']);
+
+    await editor.getByLabel('小程序 AppID / Mini-program AppID').fill('wx0123456789abcdef');
+    await editor.getByLabel('页面路径 / Page path').fill('pages/order/index.html');
+    await editor.getByLabel(/上传图片/).setInputFiles({
+      name: 'cover.png',
+      mimeType: 'image/png',
+      buffer: png(10, 8, [245, 154, 35]),
+    });
+    await expect(editor.getByTestId('media-chosen')).toContainText('cover.png');
+    await editor.getByRole('button', { name: '添加 / Add', exact: true }).click();
+    await expect(editor).toHaveCount(0);
+
+    await manager.getByTestId('reply-new').click();
+    const second = manager.getByTestId('reply-editor');
+    await second.getByLabel('标题 / Title', { exact: true }).fill(doc);
+    await second.getByRole('radio', { name: /文件 \/ File/ }).check();
+    await second.getByLabel(/上传文件/).setInputFiles({
+      name: '价目表.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('产品,价格\n基础版,999\n'),
+    });
+    await expect(second.getByTestId('media-chosen')).toContainText('价目表.csv');
+    await second.getByRole('button', { name: '添加 / Add', exact: true }).click();
+    await expect(second).toHaveCount(0);
+
+    const items = (await (await page.request.get('/api/admin/quick-replies')).json()).items as {
+      title: string;
+      kind: string;
+      mediaId?: string;
+      miniprogram?: { appid: string; page: string; title: string; coverMediaId: string };
+    }[];
+    expect(items.find((r) => r.title === card)).toMatchObject({
+      kind: 'miniprogram',
+      miniprogram: { appid: 'wx0123456789abcdef', page: 'pages/order/index.html', title: '一键下单' },
+    });
+    expect(items.find((r) => r.title === doc)).toMatchObject({ kind: 'file', mediaId: expect.any(String) });
+
+    // The file uploaded once is offered again for the next reply.
+    await manager.getByTestId('reply-new').click();
+    const third = manager.getByTestId('reply-editor');
+    await third.getByRole('radio', { name: /文件 \/ File/ }).check();
+    await expect(third.getByLabel(/已上传的文件/).locator('option', { hasText: '价目表.csv' })).toHaveCount(
+      1,
+    );
+  } finally {
+    await cleanUp(page, [card, doc], []);
+  }
+});
+
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
