@@ -217,6 +217,52 @@ test('quick replies: validation inline, edit, create for listed groups, reorder,
   expect(titles(await (await page.request.get('/api/quick-replies')).json())).not.toContain('VIP 群欢迎语');
 });
 
+test('reply library over HTTP: CSV export, a dry run that changes nothing, a bad row named and nothing written', async ({
+  page,
+}) => {
+  await openAdmin(page);
+  const exported = await page.request.get('/api/admin/quick-replies/export?format=csv');
+  expect(exported.status()).toBe(200);
+  expect(exported.headers()['content-disposition']).toMatch(
+    /attachment; filename="quick-replies-\d{8}\.csv"/,
+  );
+  const csv = await exported.text();
+  const before = (await (await page.request.get('/api/admin/quick-replies')).json()).items.length;
+  expect(before).toBeGreaterThan(0);
+
+  // The corp's own export, sent back as a file: everything unchanged.
+  const upload = (text: string, query: string) =>
+    page.request.post(`/api/admin/quick-replies/import?${query}`, {
+      multipart: { file: { name: 'quick-replies.csv', mimeType: 'text/csv', buffer: Buffer.from(text) } },
+    });
+  const dry = await upload(csv, 'format=csv&dryRun=1');
+  expect(dry.status()).toBe(200);
+  expect(await dry.json()).toEqual({
+    dryRun: true,
+    created: 0,
+    updated: 0,
+    unchanged: before,
+    categoriesCreated: 0,
+    errors: [],
+  });
+
+  // One good new row and one naming media that does not exist: the import is refused whole, by row.
+  const bad = `${csv.trimEnd()}\r\n"","新问候","","all","","text","你好","","","","","","","","","","","",""\r\n"","坏图片","","all","","image","","","","","","nosuchmedia01","","","","","","",""\r\n`;
+  const refused = await upload(bad, 'format=csv');
+  expect(refused.status()).toBe(400);
+  const report = await refused.json();
+  expect(report.error.code).toBe('import_invalid');
+  expect(report.errors).toEqual([{ row: before + 3, message: expect.stringContaining('nosuchmedia01') }]);
+  expect((await (await page.request.get('/api/admin/quick-replies')).json()).items).toHaveLength(before);
+
+  // A search of the admin listing finds Chinese substrings.
+  const found = await (
+    await page.request.get(`/api/admin/quick-replies?q=${encodeURIComponent('报价')}`)
+  ).json();
+  expect(found.items.length).toBeGreaterThan(0);
+  expect(found.items.length).toBeLessThan(before);
+});
+
 test('serves the domain verification file exactly and never echoes an unknown code', async ({ request }) => {
   const file = await request.get(`/WW_verify_${DOMAIN_VERIFY_CODE}.txt`);
   expect(file.status()).toBe(200);
