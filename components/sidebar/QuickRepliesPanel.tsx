@@ -94,6 +94,22 @@ function templatesOf(reply: LibraryReply): string[] {
   );
 }
 
+/** A random id for one send (crypto.randomUUID needs a secure context; getRandomValues does not). */
+function sendId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Counts a send in the reply's usage; one retry after a network failure, with the same id (counted once). */
+function recordUsage(replyId: string): void {
+  const path = `/api/quick-replies/${encodeURIComponent(replyId)}/usage`;
+  const body = { sendId: sendId() };
+  void api
+    .post(path, body)
+    .catch((err: unknown) => ((err as ApiError).status === 0 ? api.post(path, body) : undefined))
+    .catch(() => undefined);
+}
+
 const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
 
 /**
@@ -239,10 +255,7 @@ export function QuickRepliesPanel({
         onProgress: (sent, total) => setBusy({ id: reply.id, sent, total }),
       });
       setToast(T.sentAll[lang]);
-      // Usage counts once per send, however often this request is retried.
-      void api
-        .post(`/api/quick-replies/${encodeURIComponent(reply.id)}/usage`, { sendId: crypto.randomUUID() })
-        .catch(() => undefined);
+      recordUsage(reply.id);
     } catch (err) {
       setFailure({ id: reply.id, text: failureText(err, lang) });
     } finally {
