@@ -215,7 +215,8 @@ export function QuickRepliesPanel({
   }, [data, unsendable, context.entry]);
 
   const groups = useMemo(() => {
-    const visible = sendable.filter((x) => matches(x, query.trim())).sort(byOrder);
+    // In the server's order: the corp's replies as admins ordered them, then the member's own.
+    const visible = sendable.filter((x) => matches(x, query.trim()));
     const favourites = visible.filter((x) => x.favourite);
     const rest = visible.filter((x) => !x.favourite);
     const categories = [...(data?.categories ?? [])].sort(byOrder);
