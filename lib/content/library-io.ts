@@ -100,6 +100,15 @@ async function libraryFile(deps: QuickReplyDeps): Promise<LibraryFile> {
 /** A CSV field: always quoted, quotes doubled (RFC 4180), so commas, quotes and line breaks survive. */
 const csvField = (value: string) => `"${value.replace(/"/g, '""')}"`;
 
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is written with a leading
+ * apostrophe, which spreadsheets show as text; the import takes that apostrophe off again.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+const fromInertCell = (value: string) =>
+  value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+
 function csvRow(reply: ExportedReply, filenames: Map<string, string>): Record<CsvColumn, string> {
   const body = reply as unknown as ReplyBody;
   const row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, ''])) as Record<CsvColumn, string>;
@@ -171,7 +180,7 @@ export async function exportLibrary(
     CSV_COLUMNS.map(csvField).join(','),
     ...file.replies.map((r) => {
       const row = csvRow(r, filenames);
-      return CSV_COLUMNS.map((c) => csvField(row[c])).join(',');
+      return CSV_COLUMNS.map((c) => csvField(inertCell(row[c]))).join(',');
     }),
   ];
   // The byte-order mark tells spreadsheet programs the file is UTF-8 (Chinese text stays readable).
@@ -265,7 +274,8 @@ export function parseCsvLibrary(text: string): ImportRow[] {
   }
   return records.map((r, i): ImportRow => {
     const row = i + 2;
-    const get = (c: CsvColumn) => (r[c] ?? '').trim();
+    const cell = (c: CsvColumn) => fromInertCell(r[c] ?? '');
+    const get = (c: CsvColumn) => cell(c).trim();
     const filenames: Record<string, string> = {};
     if (get('mediaId') && get('mediaFilename')) filenames[get('mediaId')] = get('mediaFilename');
     if (get('coverMediaId') && get('coverFilename')) filenames[get('coverMediaId')] = get('coverFilename');
@@ -292,7 +302,7 @@ export function parseCsvLibrary(text: string): ImportRow[] {
     switch (kind) {
       case 'text':
         // Text keeps its own line breaks and spacing.
-        body = { kind, text: r.text ?? '' };
+        body = { kind, text: cell('text') };
         break;
       case 'news':
         body = {

@@ -436,7 +436,7 @@ describe.each(kinds)('reply library on %s', (kind) => {
       );
       const cat = await createCategory({ name: '报价' }, d);
       await createQuickReply(
-        { kind: 'text', title: '问候, "你好"', text: '您好，\n第二行 "引号", 逗号', categoryId: cat.id },
+        { kind: 'text', title: '问候, "你好"', text: '=1+2 您好，\n第二行 "引号", 逗号', categoryId: cat.id },
         d,
       );
       await createQuickReply(
@@ -513,6 +513,8 @@ describe.each(kinds)('reply library on %s', (kind) => {
         if (format === 'csv') {
           expect(exported.text.startsWith('\uFEFF"id","title","category","scope"')).toBe(true);
           expect(exported.text).toContain('"报价单.pdf"');
+          // A spreadsheet shows a formula-like cell as text.
+          expect(exported.text).toContain('"\'=1+2 您好');
         }
         // The same corp: everything is unchanged, and a dry run and a real run both write nothing.
         const before = await counts(CORP);
@@ -553,7 +555,7 @@ describe.each(kinds)('reply library on %s', (kind) => {
         expect(shape(await listQuickReplies(other))).toEqual(shape(await listQuickReplies(d)));
         expect((await listCategories(other)).map((c) => c.name)).toEqual(['报价']);
         const text = (await listQuickReplies(other))[0];
-        expect(text).toMatchObject({ kind: 'text', text: '您好，\n第二行 "引号", 逗号' });
+        expect(text).toMatchObject({ kind: 'text', text: '=1+2 您好，\n第二行 "引号", 逗号' });
         // Its own export imports into it unchanged.
         const again = await exportLibrary(format, other);
         expect(await importLibrary(format, again.text, { dryRun: false }, other)).toMatchObject({
