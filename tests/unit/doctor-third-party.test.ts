@@ -81,7 +81,8 @@ const doctor = (args: string[] = []) =>
     args,
   );
 
-describe('npm run doctor for a third-party app', () => {
+// Each test runs the doctor as its own process (tsx compiles it on start): slow on a loaded machine.
+describe('npm run doctor for a third-party app', { timeout: 90_000 }, () => {
   it('says no corp has installed the app yet, instead of checking self-built credentials it does not have', async () => {
     const { code, out } = await doctor();
     expect(code, out).toBe(1);

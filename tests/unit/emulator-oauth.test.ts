@@ -355,6 +355,7 @@ describe('control API', () => {
       externalUserId: WELL_KNOWN.linXiaomei,
       chatId: null,
       flavour: null,
+      version: null,
       formats: {},
     });
     const next = await ctl.setClient({
