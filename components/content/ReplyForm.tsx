@@ -147,8 +147,8 @@ export function ReplyForm({
       </div>
       {d.scopeType === 'groups' ? (
         groups ? (
-          <fieldset className={styles.groups} aria-label="客户群 / Group chats">
-            <legend>客户群 / Group chats</legend>
+          <fieldset className={styles.groups} aria-label="我的客户群 / My group chats">
+            <legend>我的客户群 / My group chats</legend>
             {groups.length === 0 ? (
               <span className={admin.hint}>你还没有客户群 / You have no group chats</span>
             ) : (

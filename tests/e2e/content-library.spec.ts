@@ -1,6 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { loginInClient, resetEmulator, setClient } from './helpers';
+import { loginInClient, resetEmulator, setClient, WELL_KNOWN } from './helpers';
 
 /** A real PNG of w×h pixels of one colour (signature, IHDR, IDAT, IEND), made here so the server must sniff it. */
 function png(w: number, h: number, rgb: [number, number, number]): Buffer {
@@ -220,6 +220,25 @@ test('member: a personal reply is theirs alone', async ({ page, browser, baseURL
     (r: { title: string }) => r.title === title,
   );
   expect(own).toMatchObject({ owner: 'personal', kind: 'text' });
+
+  // Scoped to one of the member's own group chats (picked by name): offered there, not in single chats.
+  const item = mine.getByTestId('reply-item').filter({ hasText: title });
+  await item.getByRole('button', { name: /编辑/ }).click();
+  const edit = item.getByTestId('reply-editor');
+  await edit.getByRole('radio', { name: /指定客户群/ }).check();
+  await edit.getByRole('checkbox', { name: '华东渠道交流群' }).check();
+  await edit.getByRole('button', { name: /保存/ }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(item).toContainText('1 个客户群');
+  const inGroup = await (
+    await page.request.get(`/api/quick-replies?entry=group&chatId=${WELL_KNOWN.channelChat}`)
+  ).json();
+  expect(inGroup.items.find((r: { id: string }) => r.id === own.id)?.scope).toEqual({
+    type: 'groups',
+    chatIds: [WELL_KNOWN.channelChat],
+  });
+  const single = await (await page.request.get('/api/quick-replies?entry=single')).json();
+  expect(single.items.map((r: { id: string }) => r.id)).not.toContain(own.id);
 
   // Another member sees neither the reply in their list nor their own page, and cannot change it.
   await setClient(page.request, { userId: 'chenjing' });
