@@ -69,8 +69,9 @@ export default async function AdminPage() {
       <section id="replies" className={styles.section}>
         <h2>快捷回复 / Quick replies</h2>
         <p className={styles.hint}>
-          分类、各类回复（文本、图文、图片、视频、文件、小程序、多条）、素材上传与导入导出；保存后侧边栏立即生效 /
-          Categories, replies of every kind, media uploads, import and export; changes show in the sidebar at once
+          分类、各类回复（文本、图文、图片、视频、文件、小程序、多条）、素材上传与导入导出；保存后侧边栏立即生效
+          / Categories, replies of every kind, media uploads, import and export; changes show in the sidebar
+          at once
         </p>
         <QuickReplyManager />
       </section>
