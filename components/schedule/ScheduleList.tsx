@@ -107,11 +107,34 @@ function editableText(body: ReplyBody): string | null {
   return body.kind === 'text' ? body.text : null;
 }
 
-function targetLabel(s: ScheduledMessage, lang: Lang): string {
+/** Who a schedule goes to, by name where the member may read it (the id until then, or if not). */
+function TargetLabel({ s, lang }: { s: ScheduledMessage; lang: Lang }) {
   const t = T[lang];
-  if ('externalUserId' in s.target) return `${t.customer} ${s.target.externalUserId}`;
-  if ('chatId' in s.target) return `${t.group} ${s.target.chatId}`;
-  return t.audience(s.target.audience.tagIds.length, s.target.audience.userId);
+  const target = s.target;
+  const path =
+    'externalUserId' in target
+      ? `/api/contacts/${encodeURIComponent(target.externalUserId)}`
+      : 'chatId' in target
+        ? `/api/group-chats/${encodeURIComponent(target.chatId)}`
+        : null;
+  const { data } = useSWR<{ name?: string; follow?: { remark?: string | null } }>(
+    path,
+    () => api.get<{ name?: string; follow?: { remark?: string | null } }>(path!),
+    { revalidateOnFocus: false, shouldRetryOnError: false },
+  );
+  if ('audience' in target)
+    return (
+      <span className={styles.target}>
+        {t.audience(target.audience.tagIds.length, target.audience.userId)}
+      </span>
+    );
+  const id = 'externalUserId' in target ? target.externalUserId : target.chatId;
+  const name = data?.follow?.remark || data?.name || id;
+  return (
+    <span className={styles.target} title={id}>
+      {'externalUserId' in target ? t.customer : t.group} {name}
+    </span>
+  );
 }
 
 function Item({
@@ -169,7 +192,7 @@ function Item({
       <div className={styles.row}>
         <time dateTime={new Date(s.at).toISOString()}>{fmt(s.at)}</time>
         <Chip tone={STATE[s.state].tone}>{STATE[s.state][lang]}</Chip>
-        {showTarget ? <span className={styles.target}>{targetLabel(s, lang)}</span> : null}
+        {showTarget ? <TargetLabel s={s} lang={lang} /> : null}
       </div>
       <p>{previewOf(s.content, lang)}</p>
       {result ? <p className={styles.muted}>{t.result(result.sent, result.failed, result.pending)}</p> : null}
@@ -177,7 +200,7 @@ function Item({
       {editing ? (
         <div className={styles.edit}>
           <label>
-            <span>{t.at}</span>{' '}
+            <span>{t.at}</span>
             <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
           </label>
           {editableText(s.content) !== null ? (

@@ -157,7 +157,7 @@ export function SchedulePanel({ target, lang }: { target: ScheduleTarget; lang: 
       <form onSubmit={submit} className={styles.form}>
         <div className={styles.row} role="radiogroup" aria-label={t.source}>
           {(['write', 'library'] as const).map((s) => (
-            <label key={s} className={styles.row}>
+            <label key={s} className={styles.choice}>
               <input
                 type="radio"
                 name="schedule-source"
@@ -187,14 +187,16 @@ export function SchedulePanel({ target, lang }: { target: ScheduleTarget; lang: 
                 ))}
               </ul>
             ) : null}
-            <Button
-              size="small"
-              variant="ghost"
-              aria-expanded={picking}
-              onClick={() => setPicking((p) => !p)}
-            >
-              {t.attach}
-            </Button>
+            <div className={styles.row}>
+              <Button
+                size="small"
+                variant="ghost"
+                aria-expanded={picking}
+                onClick={() => setPicking((p) => !p)}
+              >
+                {t.attach}
+              </Button>
+            </div>
             {picking ? (
               <div className={styles.picker} data-testid="schedule-media" aria-label={t.attachHint}>
                 {media.data?.items.length === 0 ? <p className={styles.muted}>{t.noMedia}</p> : null}

@@ -106,7 +106,7 @@ test.describe('scheduled messages (定时发送) in the simulator', () => {
     await workbench.getByTestId('schedules-link').click();
     const listed = workbench.getByTestId('schedule-item').filter({ hasText: '样品已寄出' });
     await expect(listed).toHaveAttribute('data-state', 'scheduled');
-    await expect(listed).toContainText(LIN);
+    await expect(listed).toContainText('客户 林晓梅-采购主管');
 
     // When due, WeCom's mass-message task exists for the member, the variable filled in for this customer.
     await expect(listed).toHaveAttribute('data-state', 'submitted', { timeout: 90_000 });
@@ -204,9 +204,11 @@ test.describe('scheduled messages (定时发送) in the simulator', () => {
     await panel.getByLabel('选择快捷回复').selectOption({ label: '价目表图片' });
     await panel.getByRole('button', { name: '安排发送' }).click();
 
-    const res = await page.request.get(`/api/scheduled-messages?externalUserId=${LIN}`);
-    const { upcoming } = (await res.json()) as { upcoming: { content: unknown }[] };
-    expect(upcoming.map((s) => s.content)).toEqual(
+    const scheduled = async () => {
+      const res = await page.request.get(`/api/scheduled-messages?externalUserId=${LIN}`);
+      return ((await res.json()) as { upcoming: { content: unknown }[] }).upcoming.map((s) => s.content);
+    };
+    await expect.poll(scheduled).toEqual(
       expect.arrayContaining([
         {
           kind: 'sequence',
