@@ -534,5 +534,18 @@ export async function control(ctx: Ctx, sub: string, reset: () => void): Promise
       headers: { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=86400' },
     });
   }
+  // What a chat member sees of a sent image, video or file: the uploaded bytes (the simulator's chat pane).
+  const sentMedia = /^media\/([A-Za-z0-9_-]{1,128})$/.exec(sub);
+  if (sentMedia && m === 'GET') {
+    const media = state.mass.media.get(sentMedia[1]!);
+    if (!media) return notFound();
+    return new Response(media.bytes.slice(), {
+      headers: {
+        'content-type': media.contentType || 'application/octet-stream',
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  }
   return notFound();
 }

@@ -133,7 +133,17 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
                   </div>
                 ) : mediaOf(m) ? (
                   <div className={styles.bubble} data-msgtype={m.msgtype}>
-                    {MEDIA_ICON[m.msgtype] ?? ''} {mediaOf(m)!.filename}
+                    {m.msgtype === 'image' ? (
+                      // eslint-disable-next-line @next/next/no-img-element -- the emulator's copy of the upload
+                      <img
+                        src={`/wecom-emulator/media/${encodeURIComponent(mediaOf(m)!.mediaid)}`}
+                        alt={mediaOf(m)!.filename}
+                        className={styles.sentImage}
+                      />
+                    ) : null}
+                    <span>
+                      {MEDIA_ICON[m.msgtype] ?? ''} {mediaOf(m)!.filename}
+                    </span>
                   </div>
                 ) : (
                   <div className={styles.bubble}>{m.text?.content ?? `[${m.msgtype}]`}</div>
@@ -175,10 +185,12 @@ export function ChatPane({ conversation, messages, userId, employees, onSent }: 
 const MEDIA_ICON: Record<string, string> = { image: '🖼 [图片]', video: '▶ [视频]', file: '📄' };
 
 /** An image, video or file message: the client shows the uploaded file by its name. */
-function mediaOf(m: ChatMessage): { filename: string } | null {
+function mediaOf(m: ChatMessage): { filename: string; mediaid: string } | null {
   if (m.msgtype !== 'image' && m.msgtype !== 'video' && m.msgtype !== 'file') return null;
-  const v = m[m.msgtype] as { filename?: unknown } | undefined;
-  return v && typeof v.filename === 'string' ? { filename: v.filename } : null;
+  const v = m[m.msgtype] as { filename?: unknown; mediaid?: unknown } | undefined;
+  return v && typeof v.filename === 'string'
+    ? { filename: v.filename, mediaid: typeof v.mediaid === 'string' ? v.mediaid : '' }
+    : null;
 }
 
 function miniprogramOf(m: ChatMessage): { title: string; page: string; imgUrl: string } | null {

@@ -150,6 +150,13 @@ test('every kind sent from the sidebar reaches the chat; an image sent twice is 
   await expect(pane).toContainText('欢迎了解星河企业版');
   await expect(pane).toContainText('企业版报价');
   await expect(pane).toContainText('报价单.png');
+  await expect(pane.locator('img[alt="报价单.png"]').first()).toHaveJSProperty('complete', true);
+  expect(
+    await pane
+      .locator('img[alt="报价单.png"]')
+      .first()
+      .evaluate((img: HTMLImageElement) => img.naturalWidth),
+  ).toBeGreaterThan(0);
   await expect(pane).toContainText('产品演示.mp4');
   await expect(pane).toContainText('价目表.pdf');
   await expect(pane).toContainText('预约试驾');

@@ -326,6 +326,11 @@ describe('sendChatMessage of every msgtype', () => {
       (await call('sendChatMessage', { msgtype: 'image', image: { imgUrl: `${APP}/a.png` } })).reply,
     ).toEqual(refused);
     expect((await control('bridge/messages', undefined, 'GET')).messages).toHaveLength(3);
+    // The chat shows what was sent: the uploaded bytes, by media_id.
+    const shown = await fetch(`${emu.url}/wecom-emulator/media/${image}`);
+    expect(shown.status).toBe(200);
+    expect(new Uint8Array(await shown.arrayBuffer())).toEqual(PNG);
+    expect((await fetch(`${emu.url}/wecom-emulator/media/unknown`)).status).toBe(404);
   });
 
   it('refuses a media_id older than three days', async () => {
