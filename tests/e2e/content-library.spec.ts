@@ -113,6 +113,18 @@ test('admin: a category and an image reply uploaded here, shown under its catego
     expect(saved).toMatchObject({ kind: 'image', mediaId: expect.any(String) });
     expect(saved.categoryId).toBeTruthy();
 
+    // Sent twice under one send id: counted once, shown with its last use.
+    for (let i = 0; i < 2; i++) {
+      const used = await page.request.post(`/api/quick-replies/${saved.id}/usage`, {
+        data: { sendId: `e2e-${title}` },
+      });
+      expect(used.status()).toBe(200);
+    }
+    await page.reload();
+    await expect(manager.getByRole('region', { name: category }).getByTestId('reply-usage')).toContainText(
+      /使用 1 次，最近 \d/,
+    );
+
     // The search box finds it by two characters of its title.
     await manager.getByLabel('搜索 / Search').fill('报价');
     await expect(manager.getByTestId('reply-title')).toContainText([title]);
