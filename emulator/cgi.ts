@@ -647,7 +647,7 @@ export const API: Record<string, ApiDef> = {
   'externalcontact/add_corp_tag': { method: 'POST', token: true, handler: addCorpTag },
   'externalcontact/edit_corp_tag': { method: 'POST', token: true, handler: editCorpTag },
   'externalcontact/del_corp_tag': { method: 'POST', token: true, handler: delCorpTag },
-  'externalcontact/groupchat/list': { method: 'POST', token: true, handler: groupchatList },
+  'externalcontact/groupchat/list': { method: 'POST', token: true, handler: (ctx) => groupchatList(ctx) },
   'externalcontact/remark': { method: 'POST', token: true, handler: remark },
   'externalcontact/mark_tag': { method: 'POST', token: true, handler: markTag },
   ...MASS_API,

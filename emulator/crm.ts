@@ -282,7 +282,7 @@ export function memberVersion(chat: SeedGroupChat): string {
   );
 }
 
-export async function groupchatList(ctx: Ctx, auth: Auth): Promise<Response> {
+export async function groupchatList(ctx: Ctx): Promise<Response> {
   const body = await readJson(ctx);
   if (body instanceof Response) return body;
   const { state } = ctx;
