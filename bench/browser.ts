@@ -13,6 +13,8 @@ export interface PageTimes {
   timesMs: number[];
   medianMs: number;
   p90Ms: number;
+  /** Median milestones of the opens (ms from navigation start): where the time to the name goes. */
+  milestones: Record<string, number>;
 }
 
 export interface BrowserResult extends PageTimes {
@@ -62,13 +64,49 @@ function kindOf(url: URL, resourceType: string): string {
 const watchForName = (name: string) => `(() => {
   const name = ${JSON.stringify(name)};
   const observer = new MutationObserver(() => {
-    if (window.__profileAt === undefined && document.body && document.body.innerText.includes(name)) {
+    // textContent first: innerText lays the page out, which on every mutation would slow the page it measures.
+    if (window.__profileAt === undefined && document.body && document.body.textContent.includes(name) &&
+        document.body.innerText.includes(name)) {
       window.__profileAt = performance.now();
       observer.disconnect();
     }
   });
   observer.observe(document, { childList: true, subtree: true, characterData: true });
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
 })();`;
+
+/**
+ * The page's own resource timings, as milestones: the HTML's first and last byte, the scripts on the path (the
+ * emulated client's bridge, the SDK or the boot, the app's chunks), the emulated client's calls and the profile fetch.
+ */
+const MILESTONES = `(() => {
+  const out = {};
+  const nav = performance.getEntriesByType('navigation')[0];
+  if (nav) { out.htmlFirstByte = nav.responseStart; out.htmlEnd = nav.responseEnd; out.domInteractive = nav.domInteractive; }
+  const at = (key, value) => { if (out[key] === undefined || value > out[key]) out[key] = value; };
+  const first = (key, value) => { if (out[key] === undefined || value < out[key]) out[key] = value; };
+  for (const e of performance.getEntriesByType('resource')) {
+    const p = new URL(e.name).pathname;
+    if (p.includes('/wecom-emulator/bridge.js')) at('bridgeEnd', e.responseEnd);
+    else if (p.startsWith('/jssdk')) at('sdkEnd', e.responseEnd);
+    else if (p.startsWith('/_next/') && e.initiatorType === 'script') at('chunksEnd', e.responseEnd);
+    else if (p.startsWith('/_next/') && e.initiatorType === 'link') at('cssEnd', e.responseEnd);
+    else if (p.startsWith('/wecom-emulator/')) { first('clientCallStart', e.startTime); at('clientCallsEnd', e.responseEnd); }
+    else if (p.startsWith('/api/contacts/') || p.startsWith('/api/group-chats/')) {
+      first('profileStart', e.startTime); first('profileEnd', e.responseEnd);
+    }
+  }
+  const name = window.__profileAt ?? Infinity;
+  out.longTaskMsBeforeName = (window.__longTasks || [])
+    .filter(([start]) => start < name)
+    .reduce((sum, [, d]) => sum + d, 0);
+  return out;
+})()`;
 
 function launch(): Promise<Browser> {
   return chromium.launch({
@@ -89,6 +127,7 @@ const contextOptions = { userAgent: WECOM_UA, viewport: { width: 360, height: 72
 
 interface OpenRecord {
   ms: number;
+  milestones: Record<string, number>;
   requests: { url: URL; type: string }[];
   scripts: Buffer[];
 }
@@ -102,6 +141,9 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
   try {
     const page = await context.newPage();
     await page.addInitScript(watchForName(target.text));
+    if (process.env.BENCH_EXPERIMENT_NOJS === '1') {
+      await page.route(/\/_next\/static\/chunks\/.*\.js$/, (r) => r.abort());
+    }
     const requests: { url: URL; type: string }[] = [];
     const scripts: Promise<Buffer | null>[] = [];
     page.on('request', (req) => {
@@ -114,13 +156,27 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
         scripts.push(res.body().catch(() => null));
       }
     });
+    const tracing = process.env.BENCH_TRACE_DIR && target.name === 'ours';
+    if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
     await page.goto(target.url);
     await page.waitForFunction('window.__profileAt !== undefined', null, { timeout: 30_000, polling: 50 });
     const ms = (await page.evaluate('window.__profileAt')) as number;
+    const milestones = (await page.evaluate(MILESTONES)) as Record<string, number>;
+    if (tracing) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${process.env.BENCH_TRACE_DIR}/trace-${Date.now()}.json`, await browser.stopTracing());
+    }
+    if (process.env.BENCH_TRACE === '1') {
+      const entries = (await page.evaluate(
+        `performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.slice(0, 40), e.initiatorType, Math.round(e.startTime), Math.round(e.requestStart), Math.round(e.responseStart), Math.round(e.responseEnd)].join(' '))`,
+      )) as string[];
+      const longTasks = (await page.evaluate('JSON.stringify(window.__longTasks)')) as string;
+      console.log(`${target.name}: name at ${Math.round(ms)} ms, long tasks ${longTasks}\n  ${entries.join('\n  ')}`);
+    }
     // Let late requests (avatars, prefetches) show up before counting.
     await page.waitForLoadState('networkidle').catch(() => {});
     const bodies = (await Promise.all(scripts)).filter((b): b is Buffer => b !== null);
-    return { ms, requests, scripts: bodies };
+    return { ms, milestones: { ...milestones, name: ms }, requests, scripts: bodies };
   } finally {
     await context.close();
   }
@@ -128,7 +184,19 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
 
 function times(records: OpenRecord[]): PageTimes {
   const timesMs = records.map((r) => Math.round(r.ms * 10) / 10);
-  return { opens: records.length, timesMs, medianMs: median(timesMs), p90Ms: percentile(timesMs, 90) };
+  const milestones: Record<string, number> = {};
+  const keys = new Set(records.flatMap((r) => Object.keys(r.milestones)));
+  for (const k of keys) {
+    const xs = records.map((r) => r.milestones[k]).filter((x): x is number => typeof x === 'number');
+    if (xs.length) milestones[k] = Math.round(median(xs));
+  }
+  return {
+    opens: records.length,
+    timesMs,
+    medianMs: median(timesMs),
+    p90Ms: percentile(timesMs, 90),
+    milestones,
+  };
 }
 
 /**

@@ -1,12 +1,12 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import useSWR from 'swr';
-import { AssistantPanel } from '@/components/assistant/AssistantPanel';
-import { CrmSection } from '@/components/crm/CrmSection';
 import { ButtonLink, Skeleton, StateMessage } from '@/components/ui';
 import type { CustomerProfile, GroupChatDto } from '@/lib/contacts-dto';
 import {
+  bootSettled,
   clearBootPaint,
   connectWeCom,
   contactPath,
@@ -24,11 +24,35 @@ import { CustomerProfileCard } from './CustomerProfileCard';
 import { GroupChatCard, type OpenDataApp } from './GroupChatCard';
 import type { Lang } from '@/lib/bilingual';
 import { messages } from './i18n';
-import { QuickRepliesPanel, type ReplyContext } from './QuickRepliesPanel';
+import type { ReplyContext } from './QuickRepliesPanel';
 import { sidebarGet } from './api';
-import { SchedulePanel, type ScheduleTarget } from './SchedulePanel';
+import type { ScheduleTarget } from './SchedulePanel';
 import { ApiErrorState, SdkErrorState } from './States';
 import styles from './sidebar.module.css';
+
+// The panels behind the other tabs load when first opened: the page's first JavaScript is what the profile needs.
+const panelLoading = () => <Skeleton lines={4} avatar={false} label="正在加载… · Loading…" />;
+const AssistantPanel = dynamic(
+  () => import('@/components/assistant/AssistantPanel').then((m) => m.AssistantPanel),
+  { ssr: false, loading: panelLoading },
+);
+const CrmSection = dynamic(() => import('@/components/crm/CrmSection').then((m) => m.CrmSection), {
+  ssr: false,
+  loading: panelLoading,
+});
+const QuickRepliesPanel = dynamic(() => import('./QuickRepliesPanel').then((m) => m.QuickRepliesPanel), {
+  ssr: false,
+  loading: panelLoading,
+});
+const SchedulePanel = dynamic(() => import('./SchedulePanel').then((m) => m.SchedulePanel), {
+  ssr: false,
+});
+
+/**
+ * How long the page lets the boot script finish showing the name before it renders the chat view itself (the boot's
+ * fetch is the one the view then reads, so waiting costs nothing).
+ */
+const BOOT_WAIT_MS = 2000;
 
 export interface SidebarAppProps {
   corpId: string;
@@ -64,9 +88,13 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
         const client = await connectWeCom({ corpId, agentId, initial: initialSignatures ?? undefined });
         const { entry } = await client.getContext();
         if (SINGLE_ENTRIES.includes(entry)) {
-          set({ kind: 'single', client, entry, externalUserId: await client.getCurExternalContact() });
+          const externalUserId = await client.getCurExternalContact();
+          await bootSettled(app, BOOT_WAIT_MS);
+          set({ kind: 'single', client, entry, externalUserId });
         } else if (entry === GROUP_ENTRY) {
-          set({ kind: 'group', client, entry, chatId: await client.getCurExternalChat() });
+          const chatId = await client.getCurExternalChat();
+          await bootSettled(app, BOOT_WAIT_MS);
+          set({ kind: 'group', client, entry, chatId });
         } else if (entry === ATTACHMENT_ENTRY) {
           set({ kind: 'attachment', client, entry });
         } else {
@@ -79,7 +107,7 @@ export function SidebarApp({ corpId, agentId, lang, demo, initialSignatures }: S
     return () => {
       cancelled = true;
     };
-  }, [corpId, agentId, initialSignatures]);
+  }, [corpId, agentId, app, initialSignatures]);
 
   // Anything but the way to the customer or group view ends the boot's early name.
   useLayoutEffect(() => {

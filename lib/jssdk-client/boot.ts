@@ -53,6 +53,11 @@ export interface Boot {
   chat: Promise<{ chatId: string } | null>;
   /** The profile / group fetch started as soon as its id was known, by path. */
   fetches: Record<string, Promise<Response> | undefined>;
+  /**
+   * Settles once the boot has nothing more to show: the name is on screen, or a step failed or had no customer
+   * or group. Never rejects.
+   */
+  done: Promise<void>;
 }
 
 /** The `data-boot` attribute of the boot script: the page's own signatures and what the boot needs to know. */
@@ -126,12 +131,14 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
         'color:var(--text,#1f2329);z-index:10;overflow:hidden;text-overflow:ellipsis;white-space:nowrap';
       doc.body.insertBefore(el, doc.body.firstChild);
     }
+    var painting = null;
     function prefetch(path) {
       var p = keep(fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' }));
       b.fetches[path] = p;
-      p.then(function (r) {
-        if (r.ok) r.clone().json().then(function (j) { if (!b.painted) { b.painted = true; paint(j && j.name); } }, function () {});
-      }, function () {});
+      painting = p.then(function (r) {
+        if (!r.ok) return;
+        return r.clone().json().then(function (j) { if (!b.painted) { b.painted = true; paint(j && j.name); } });
+      });
     }
     b.contact = keep(b.context.then(function (c) {
       if (d.single.indexOf(c.entry) < 0) return null;
@@ -147,6 +154,8 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
         return r;
       });
     }));
+    function none() {}
+    b.done = Promise.all([b.contact, b.chat]).then(function () { return painting; }).then(none, none);
     w.__wecomBoot = b;
   }
   start();
@@ -184,6 +193,22 @@ export function readBoot(app: { corpId: string; agentId: string }): Boot | undef
   return boot && boot.corpId === app.corpId && String(boot.agentId) === String(app.agentId)
     ? boot
     : undefined;
+}
+
+/**
+ * Resolves when the boot has shown the name (or has nothing to show), at most after `ms`: until then the page keeps
+ * its own rendering off the main thread that the boot's last steps need.
+ */
+export function bootSettled(app: { corpId: string; agentId: string }, ms: number): Promise<void> {
+  const boot = readBoot(app);
+  if (!boot?.done) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void boot.done.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** The boot's fetch of `path`, once: the first reader gets it, later reads fetch anew. */

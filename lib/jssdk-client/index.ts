@@ -23,6 +23,7 @@ export {
 } from './signatures';
 export { sdkErrorMessage, permissionFixMessage, type PermissionCause, type SdkMessage } from './messages';
 export {
+  bootSettled,
   clearBootPaint,
   contactPath,
   ATTACHMENT_ENTRY,
