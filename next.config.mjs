@@ -31,8 +31,7 @@ const nextConfig = {
   },
   // The dev request log prints full URLs: keep OAuth codes and (emulated) secrets and tokens out of it.
   // forbidden() answers a signed-in non-admin with a real 403 page.
-  // Stylesheets inline in the HTML: the sidebar's first paint waits for no extra request.
-  experimental: { authInterrupts: true, inlineCss: true },
+  experimental: { authInterrupts: true },
   logging: {
     incomingRequests: { ignore: [/^\/api\/auth\/callback/, /^\/cgi-bin\//, /^\/api\/wecom\//] },
   },

@@ -141,9 +141,6 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
   try {
     const page = await context.newPage();
     await page.addInitScript(watchForName(target.text));
-    if (process.env.BENCH_EXPERIMENT_NOJS === '1') {
-      await page.route(/\/_next\/static\/chunks\/.*\.js$/, (r) => r.abort());
-    }
     const requests: { url: URL; type: string }[] = [];
     const scripts: Promise<Buffer | null>[] = [];
     page.on('request', (req) => {
@@ -157,7 +154,10 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
       }
     });
     const tracing = process.env.BENCH_TRACE_DIR && target.name === 'ours';
-    if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
+    if (tracing)
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'],
+      });
     await page.goto(target.url);
     await page.waitForFunction('window.__profileAt !== undefined', null, { timeout: 30_000, polling: 50 });
     const ms = (await page.evaluate('window.__profileAt')) as number;
@@ -171,7 +171,9 @@ async function openOnce(browser: Browser, target: Target, storageState: unknown)
         `performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.slice(0, 40), e.initiatorType, Math.round(e.startTime), Math.round(e.requestStart), Math.round(e.responseStart), Math.round(e.responseEnd)].join(' '))`,
       )) as string[];
       const longTasks = (await page.evaluate('JSON.stringify(window.__longTasks)')) as string;
-      console.log(`${target.name}: name at ${Math.round(ms)} ms, long tasks ${longTasks}\n  ${entries.join('\n  ')}`);
+      console.log(
+        `${target.name}: name at ${Math.round(ms)} ms, long tasks ${longTasks}\n  ${entries.join('\n  ')}`,
+      );
     }
     // Let late requests (avatars, prefetches) show up before counting.
     await page.waitForLoadState('networkidle').catch(() => {});

@@ -11,6 +11,9 @@
  *                     new database is created there and dropped afterwards).
  * BENCH_REDIS_URL     Redis for the shared-store stampede (default redis://127.0.0.1:6379/14; wecom:* keys only).
  * CHROMIUM_PATH       default /usr/bin/chromium.
+ * BENCH_BROWSER_OPENS opens per page in part e (default 20; reported runs use at least 20).
+ * BENCH_TRACE=1       part e prints every open's resource timings and long tasks; BENCH_TRACE_DIR=<dir> also writes
+ *                     a Chromium performance trace of each open of /sidebar there.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

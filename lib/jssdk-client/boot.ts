@@ -78,6 +78,7 @@ export function bootData(init: {
     contactPath: contactPath(''),
     chatPath: groupChatPath(''),
     paintId: BOOT_PAINT_ID,
+    holdMs: HOLD_HYDRATION_MS,
   });
 }
 
@@ -95,10 +96,14 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
       !!doc.querySelector('script[src*="/wecom-emulator/bridge.js"]');
   }
   function keep(p) { p.catch(function () {}); return p; }
+  var release;
+  var held = new Promise(function (r) { release = r; });
+  setTimeout(release, d.holdMs);
+  holdHydration(held);
   function start() {
     if (bridgePending()) return setTimeout(start, 4);
     var ww = w.ww = w.ww || sdk();
-    if (!ww || !ww.env || !ww.env.isWeCom || w.__wecomBoot) return;
+    if (!ww || !ww.env || !ww.env.isWeCom || w.__wecomBoot) return release();
     var source = null, waiting = [];
     function signature(kind) {
       return function (url) {
@@ -122,7 +127,9 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
     function paint(name) {
       if (typeof name !== 'string' || !name || doc.getElementById(d.paintId) || !doc.body) return;
       if (doc.querySelector('[data-testid="customer-profile"],[data-testid="group-chat"]')) return;
-      var el = doc.createElement('div');
+      // Not a tag the page renders at the top of <body>: React's hydration skips it instead of mistaking it for its
+      // own first element there.
+      var el = doc.createElement('aside');
       el.id = d.paintId;
       el.setAttribute('aria-hidden', 'true');
       el.textContent = name;
@@ -157,6 +164,23 @@ export const BOOT_RUNTIME = `;(function (w, doc, script) {
     function none() {}
     b.done = Promise.all([b.contact, b.chat]).then(function () { return painting; }).then(none, none);
     w.__wecomBoot = b;
+    b.done.then(release);
+  }
+  // Next's app bootstrap runs the queue self.__next_s (its beforeInteractive scripts, in order) before it evaluates
+  // the app and hydrates. The boot's steps each need the main thread for a moment, and evaluating and hydrating the
+  // framework takes it for hundreds of milliseconds on a busy client: the queue waits until the name is on screen
+  // (or the boot failed or did not start, or d.holdMs passed since the boot script ran). If the framework has
+  // started already, or reads the queue some other way, nothing waits; the page works the same either way.
+  function holdHydration(until) {
+    var queue = w.__next_s;
+    if (queue === undefined) queue = [];
+    if (!Array.isArray(queue) || w.next) return;
+    // A no-op entry, so that the queue is run at all (an empty one hydrates at once).
+    if (!queue.length) queue.push([null, { children: '', nonce: script.nonce }]);
+    queue.reduce = function (step, first) {
+      return Array.prototype.reduce.call(this, step, until.then(function () { return first; }));
+    };
+    w.__next_s = queue;
   }
   start();
 })(window, document, document.currentScript);
@@ -174,6 +198,12 @@ export function bootVersion(sdkVersion: string): string {
   for (let i = 0; i < text.length; i++) h = ((h * 33) ^ text.charCodeAt(i)) >>> 0;
   return h.toString(36);
 }
+
+/**
+ * At most this long the framework's start waits for the boot to show the name (a client that never answers holds
+ * nothing longer; the page's own timeouts then run as usual).
+ */
+export const HOLD_HYDRATION_MS = 3000;
 
 /** The element in which the boot shows the customer's or group's name before the page has rendered. */
 export const BOOT_PAINT_ID = 'wecom-boot-name';

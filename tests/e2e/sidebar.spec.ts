@@ -138,6 +138,27 @@ test.describe('inside the WeCom client', () => {
     expect(api).toEqual([`/api/contacts/${LIN}`]);
   });
 
+  test('the early name gives way to the card, React takes the page over cleanly, and other tabs load when opened', async ({
+    page,
+    request,
+  }) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openSidebar(page, request, { entry: 'single_chat_tools', externalUserId: LIN });
+    await expect(page.getByTestId('customer-name')).toHaveText('林晓梅');
+    // One name on screen: the boot's early one is gone once the card shows.
+    await expect(page.locator('#wecom-boot-name')).toHaveCount(0);
+    await expect(page.getByText('林晓梅', { exact: true })).toHaveCount(1);
+    // The panels behind the other tabs arrive when their tab opens.
+    await page.getByRole('tab', { name: '快捷回复' }).click();
+    await expect(page.locator('#panel-replies')).toBeVisible();
+    await expect(page.locator('#panel-replies [data-testid="skeleton"]')).toHaveCount(0);
+    expect(errors.filter((e) => /hydrat|did not match|Minified React error/i.test(e))).toEqual([]);
+  });
+
   test('a forced bad signature asks for fresh signatures once, then shows the error', async ({
     page,
     request,
