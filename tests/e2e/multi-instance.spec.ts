@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
 import { LOG_DIR } from '../../playwright.config';
 import { WECOM_UA, WELL_KNOWN } from './helpers';
@@ -237,11 +237,65 @@ test('a scheduled message is submitted to WeCom once, though both instances run 
   // Several more passes of both schedulers: still exactly one submission, and B reports it submitted.
   await new Promise((r) => setTimeout(r, 6000));
   expect(await counters()).toBe(before + 1);
-  const onB = await page.request.get(`${B}/api/scheduled-messages`);
-  const mine = ((await onB.json()) as { items?: { id: string; state: string }[] }).items;
-  const listed = JSON.stringify(await onB.json());
-  expect(listed).toContain(id);
-  if (mine) expect(mine.find((m) => m.id === id)?.state).toMatch(/submitted|sent/);
+  expect(await stateOn(page, B, id)).toMatch(/submitted|sent/);
+});
+
+/** A schedule's state as an instance lists it to the signed-in member. */
+async function stateOn(page: Page, base: string, id: string): Promise<string | undefined> {
+  const res = await page.request.get(`${base}/api/scheduled-messages`);
+  const { upcoming, past } = (await res.json()) as Record<
+    'upcoming' | 'past',
+    { id: string; state: string }[]
+  >;
+  return [...upcoming, ...past].find((m) => m.id === id)?.state;
+}
+
+test('after every instance was down: a message over an hour late is marked missed, one less late is submitted once', async ({
+  page,
+}) => {
+  await page.goto(`${A}/api/auth/login?returnTo=%2Fapi%2Fsession&client=1`);
+  await expect(page).toHaveURL(`${PUBLIC}/api/session#`);
+  const counters = async () =>
+    (
+      (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/state`)).json()) as {
+        counters: Record<string, number>;
+      }
+    ).counters['externalcontact/add_msg_template'] ?? 0;
+  const before = await counters();
+  // Two schedules made before an outage, found due when the schedulers next look (as at start after it).
+  const now = Date.now();
+  const suffix = randomBytes(4).toString('hex');
+  const rows = [
+    { id: `outage_late_${suffix}`, due: now - 2 * 3600_000, text: '停机前安排：晚了两小时' },
+    { id: `outage_soon_${suffix}`, due: now - 10 * 60_000, text: '停机前安排：晚了十分钟' },
+  ];
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  try {
+    for (const r of rows) {
+      await db.query(
+        `INSERT INTO scheduled_messages (corp_id, id, created_by, sender, target_kind, external_user_id, chat_id,
+           audience, content, due_at, state, msgid, error, attempts, claimed_until, submitted_at, result, checked_at,
+           created_at, updated_at)
+         VALUES ($1, $2, 'zhangwei', 'zhangwei', 'customer', $3, NULL, NULL, $4, $5, 'scheduled', NULL, NULL, 0, NULL,
+           NULL, NULL, NULL, $6, $6)`,
+        [
+          'ww5f3c2a1b9e8d7c60',
+          r.id,
+          WELL_KNOWN.linXiaomei,
+          JSON.stringify({ kind: 'text', text: r.text }),
+          r.due,
+          r.due - 86400_000,
+        ],
+      );
+    }
+  } finally {
+    await db.end();
+  }
+  await expect.poll(() => stateOn(page, B, rows[0]!.id), { timeout: 30_000 }).toBe('missed');
+  await expect.poll(() => stateOn(page, A, rows[1]!.id), { timeout: 30_000 }).toMatch(/submitted|sent/);
+  await new Promise((r) => setTimeout(r, 5000));
+  expect(await counters()).toBe(before + 1);
 });
 
 test('SIGTERM during a request: it completes, the instance exits 0, the other keeps serving', async ({
