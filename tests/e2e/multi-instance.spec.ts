@@ -214,15 +214,8 @@ test('signed in on one instance, the data and the session work on the other; log
 test('a scheduled message is submitted to WeCom once, though both instances run the scheduler', async ({
   page,
 }) => {
-  await page.goto(`${A}/api/auth/login?returnTo=%2Fapi%2Fsession&client=1`);
-  await expect(page).toHaveURL(`${PUBLIC}/api/session#`);
-  const counters = async () =>
-    (
-      (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/state`)).json()) as {
-        counters: Record<string, number>;
-      }
-    ).counters['externalcontact/add_msg_template'] ?? 0;
-  const before = await counters();
+  await signIn(page);
+  const before = await massTasks();
   const created = await page.request.post(`${A}/api/scheduled-messages`, {
     headers: { origin: PUBLIC },
     data: {
@@ -233,12 +226,25 @@ test('a scheduled message is submitted to WeCom once, though both instances run 
   });
   expect(created.status()).toBe(201);
   const id = (await created.json()).schedule.id as string;
-  await expect.poll(counters, { timeout: 30_000 }).toBe(before + 1);
+  await expect.poll(massTasks, { timeout: 30_000 }).toBe(before + 1);
   // Several more passes of both schedulers: still exactly one submission, and B reports it submitted.
   await new Promise((r) => setTimeout(r, 6000));
-  expect(await counters()).toBe(before + 1);
+  expect(await massTasks()).toBe(before + 1);
   expect(await stateOn(page, B, id)).toMatch(/submitted|sent/);
 });
+
+/** Signs the page's member in on A (WeCom sends the browser back through the proxy). */
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${A}/api/auth/login?returnTo=%2Fapi%2Fsession&client=1`);
+  await expect(page).toHaveURL(`${PUBLIC}/api/session#`);
+}
+
+/** How many mass-message tasks WeCom has been asked to create (externalcontact/add_msg_template calls). */
+async function massTasks(): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/state`);
+  const { counters } = (await res.json()) as { counters: Record<string, number> };
+  return counters['externalcontact/add_msg_template'] ?? 0;
+}
 
 /** A schedule's state as an instance lists it to the signed-in member. */
 async function stateOn(page: Page, base: string, id: string): Promise<string | undefined> {
@@ -253,15 +259,8 @@ async function stateOn(page: Page, base: string, id: string): Promise<string | u
 test('after every instance was down: a message over an hour late is marked missed, one less late is submitted once', async ({
   page,
 }) => {
-  await page.goto(`${A}/api/auth/login?returnTo=%2Fapi%2Fsession&client=1`);
-  await expect(page).toHaveURL(`${PUBLIC}/api/session#`);
-  const counters = async () =>
-    (
-      (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/wecom-emulator/state`)).json()) as {
-        counters: Record<string, number>;
-      }
-    ).counters['externalcontact/add_msg_template'] ?? 0;
-  const before = await counters();
+  await signIn(page);
+  const before = await massTasks();
   // Two schedules made before an outage, found due when the schedulers next look (as at start after it).
   const now = Date.now();
   const suffix = randomBytes(4).toString('hex');
@@ -295,7 +294,7 @@ test('after every instance was down: a message over an hour late is marked misse
   await expect.poll(() => stateOn(page, B, rows[0]!.id), { timeout: 30_000 }).toBe('missed');
   await expect.poll(() => stateOn(page, A, rows[1]!.id), { timeout: 30_000 }).toMatch(/submitted|sent/);
   await new Promise((r) => setTimeout(r, 5000));
-  expect(await counters()).toBe(before + 1);
+  expect(await massTasks()).toBe(before + 1);
 });
 
 test('SIGTERM during a request: it completes, the instance exits 0, the other keeps serving', async ({
