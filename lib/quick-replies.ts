@@ -920,6 +920,18 @@ export async function createCategory(input: unknown, deps: QuickReplyDeps): Prom
   });
 }
 
+/** One of the corp's categories, or a 404. */
+async function categoryRow(trx: Executor, corpId: string, id: string) {
+  const row = await trx
+    .selectFrom('reply_categories')
+    .selectAll()
+    .where('corp_id', '=', corpId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw categoryNotFound();
+  return row;
+}
+
 export async function updateCategory(
   id: string,
   input: unknown,
@@ -928,13 +940,7 @@ export async function updateCategory(
   const { name } = parse(CategoryInputSchema, input);
   const { corpId } = await resolve(deps);
   return locked(deps, async (trx, at) => {
-    const row = await trx
-      .selectFrom('reply_categories')
-      .selectAll()
-      .where('corp_id', '=', corpId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw categoryNotFound();
+    const row = await categoryRow(trx, corpId, id);
     await checkCategoryName(trx, corpId, name, id);
     await trx
       .updateTable('reply_categories')
@@ -950,13 +956,7 @@ export async function updateCategory(
 export async function deleteCategory(id: string, deps: QuickReplyDeps): Promise<void> {
   const { corpId } = await resolve(deps);
   await locked(deps, async (trx, at) => {
-    const row = await trx
-      .selectFrom('reply_categories')
-      .selectAll()
-      .where('corp_id', '=', corpId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw categoryNotFound();
+    const row = await categoryRow(trx, corpId, id);
     await trx.deleteFrom('reply_categories').where('corp_id', '=', corpId).where('id', '=', id).execute();
     await trx
       .updateTable('reply_categories')
